@@ -1,0 +1,129 @@
+# Makefile - builds libnewsidx (static and shared), the newsidx command,
+# and runs the tests. `make help` lists the targets.
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+
+# Debian packages the build and tests need (installed by `make deps`).
+DEB_PKGS := gcc make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
+            zlib1g-dev libxml2-dev check jq
+PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+# libstemmer ships no pkg-config file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) -Iinclude $(PKG_CFLAGS) -fPIC $(CFLAGS) $(SAN)
+LDFLAGS_ALL = $(LDFLAGS) $(SAN)
+
+LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+SCHEMA := index-schema/fts5-v1.sql
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5_v1.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+SONAME := libnewsidx.so.0
+VERSION := 0.1.0
+
+.PHONY: all deps demo test check clean install uninstall help unit examples
+
+all: $(BUILD)/libnewsidx.a $(BUILD)/libnewsidx.so $(BUILD)/newsidx
+
+help:
+	@echo "make            build libnewsidx.a, libnewsidx.so and newsidx into $(BUILD)/"
+	@echo "make deps       install the Debian packages the build needs (apt-get, as root)"
+	@echo "make demo       deps + build + index corpus/ into ./newsidx.db + example searches"
+	@echo "make test       deps + build + all tests; ends with 'N passed, N failed'"
+	@echo "make check      the tests again under AddressSanitizer and UBSan (build-san/)"
+	@echo "make install    PREFIX=$(PREFIX): binary, libraries, header, pkg-config file, man page"
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all build dependencies are installed"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing Debian packages:$$missing"; \
+	  echo "deps: as root, run: apt-get update && apt-get install -y$$missing"; exit 1; fi; \
+	echo "deps: installing$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The schema is compiled in as a C string, so the binary needs no data files.
+$(BUILD)/gen/schema_fts5_v1.c: $(SCHEMA)
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from $(SCHEMA) by the Makefile; do not edit */'; \
+	   echo 'extern const char nx_schema_fts5_v1[];'; \
+	   echo 'const char nx_schema_fts5_v1[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@
+
+$(BUILD)/gen/schema_fts5_v1.o: $(BUILD)/gen/schema_fts5_v1.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libnewsidx.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Only the functions of include/newsidx.h are exported (src/lib/newsidx.map).
+$(BUILD)/libnewsidx.so: $(LIB_OBJ) src/lib/newsidx.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/newsidx.map \
+	  -o $@ $(LIB_OBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/newsidx: $(CLI_OBJ) $(BUILD)/libnewsidx.a
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnewsidx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) \
+	  $(PKG_LIBS) $(CHECK_LIBS)
+
+unit: $(UNIT_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(BUILD) tests/run.sh
+
+# The whole suite again with AddressSanitizer (leaks included) and UBSan.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
+	@BUILD=build-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh $(BUILD)/newsidx
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/newsidx $(DESTDIR)$(PREFIX)/bin/newsidx
+	install -m 644 $(BUILD)/libnewsidx.a $(DESTDIR)$(PREFIX)/lib/libnewsidx.a
+	install -m 755 $(BUILD)/libnewsidx.so $(DESTDIR)$(PREFIX)/lib/libnewsidx.so.$(VERSION)
+	ln -sf libnewsidx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnewsidx.so
+	install -m 644 include/newsidx.h $(DESTDIR)$(PREFIX)/include/newsidx.h
+	install -m 644 docs/newsidx.1 $(DESTDIR)$(PREFIX)/share/man/man1/newsidx.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
+	  src/lib/newsidx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsidx.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/newsidx $(DESTDIR)$(PREFIX)/lib/libnewsidx.* \
+	  $(DESTDIR)$(PREFIX)/include/newsidx.h $(DESTDIR)$(PREFIX)/share/man/man1/newsidx.1 \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsidx.pc
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

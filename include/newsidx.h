@@ -1,0 +1,259 @@
+/* newsidx.h - the public C API of newsidx, a full-text search engine for
+ * news archives.
+ *
+ * Conventions, said once here and repeated briefly per function:
+ *  - Every call that can fail returns nx_status_t (NX_OK == 0) and writes its
+ *    result through an out-parameter, which is set to NULL on failure.
+ *  - Handles are opaque. Objects made from a parent (a search from an index,
+ *    results from a search) belong to the caller until destroyed, but must be
+ *    destroyed before their parent. Every nx_*_destroy(NULL) is harmless.
+ *  - A `const char *` returned by a getter is borrowed: it stays valid until
+ *    the object it came from is destroyed or moved (for result iterators:
+ *    until nx_results_move_to_next).
+ *  - After a failure, nx_index_last_error() gives a message with context
+ *    (file, line, query position) for the index the call was made on.
+ *  - Threads: an nx_index_t and everything made from it must be used by one
+ *    thread at a time; different handles on the same index file may be used
+ *    from different threads and processes at once (one writer at a time).
+ *    The library has no global mutable state.
+ */
+#ifndef NEWSIDX_H
+#define NEWSIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NEWSIDX_VERSION_MAJOR 0
+#define NEWSIDX_VERSION_MINOR 1
+#define NEWSIDX_VERSION_PATCH 0
+#define NEWSIDX_VERSION "0.1.0"
+
+/* The version of the library actually linked, e.g. "0.1.0". Static string. */
+const char *nx_version(void);
+
+typedef enum nx_status {
+    NX_OK = 0,
+    NX_ERR_NOMEM,         /* out of memory */
+    NX_ERR_INVALID_ARG,   /* a NULL handle or a value out of range */
+    NX_ERR_IO,            /* a file could not be read or written */
+    NX_ERR_NO_INDEX,      /* the index does not exist (open without create) */
+    NX_ERR_NOT_AN_INDEX,  /* the file exists but is not a newsidx index */
+    NX_ERR_VERSION,       /* made by another schema or analyzer version */
+    NX_ERR_CORRUPT,       /* the index is damaged */
+    NX_ERR_BUSY,          /* another process holds the index for too long */
+    NX_ERR_READ_ONLY,     /* write attempted on an index opened read-only */
+    NX_ERR_LANGUAGE,      /* no stemmer for the language asked for */
+    NX_ERR_QUERY,         /* the query could not be parsed */
+    NX_ERR_BAD_INPUT,     /* some input records or files were bad and skipped */
+    NX_ERR_NOT_FOUND,     /* no article with that id */
+    NX_ERR_ENGINE,        /* the storage engine failed; see nx_index_last_error */
+} nx_status_t;
+
+/* A short fixed description of a status ("out of memory"). Static string. */
+const char *nx_status_to_string(nx_status_t status);
+
+typedef struct nx_index nx_index_t;       /* an open index */
+typedef struct nx_article nx_article_t;   /* one article, to add or as found */
+typedef struct nx_ingest nx_ingest_t;     /* an indexing run over files */
+typedef struct nx_search nx_search_t;     /* a prepared query */
+typedef struct nx_results nx_results_t;   /* iterator over the hits of a search */
+
+/* ------------------------------------------------------------------ index */
+
+typedef enum nx_open_mode {
+    NX_OPEN_READ_ONLY = 0,   /* searching; never writes, works on read-only files */
+    NX_OPEN_READ_WRITE = 1,  /* the index must exist */
+    NX_OPEN_CREATE = 2,      /* read-write, created when missing */
+} nx_open_mode_t;
+
+/* Opens the index at path. language (a Snowball name such as "english" or an
+ * ISO 639-1 code) is used when the index is created and ignored otherwise
+ * (NULL means english). On success *out is a new handle the caller owns
+ * (close with nx_index_close); on failure *out is NULL and errbuf (may be
+ * NULL) receives a NUL-terminated message of at most errlen bytes. */
+nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *language,
+                          nx_index_t **out, char *errbuf, size_t errlen);
+
+/* Closes the index, committing nothing that was not committed. NULL is fine. */
+void nx_index_close(nx_index_t *index);
+
+/* The message for the last failed call on this index, or "" if none. Borrowed. */
+const char *nx_index_last_error(const nx_index_t *index);
+
+/* The index's language (canonical Snowball name). Borrowed. */
+const char *nx_index_language(const nx_index_t *index);
+
+typedef struct nx_stats {
+    int64_t articles;        /* articles in the index */
+    int64_t sources;         /* distinct non-empty sources */
+    int64_t files;           /* input files recorded */
+    int64_t languages;       /* distinct languages */
+    int64_t bytes_text;      /* bytes of title and body text */
+    int64_t bytes_on_disk;   /* size of the index files */
+    char first_date[24];     /* ISO-8601 of the oldest dated article, or "" */
+    char last_date[24];      /* newest, or "" */
+} nx_stats_t;
+
+/* Fills *out with figures about the index. */
+nx_status_t nx_index_stats(nx_index_t *index, nx_stats_t *out);
+
+/* Calls fn(ctx, value, count) for each distinct value of a field ("source"
+ * or "lang"), most frequent first, at most `limit` values (0: all). */
+typedef void (*nx_count_fn)(void *ctx, const char *value, int64_t count);
+nx_status_t nx_index_field_counts(nx_index_t *index, const char *field, size_t limit,
+                                  nx_count_fn fn, void *ctx);
+
+/* ---------------------------------------------------------------- article */
+
+typedef enum nx_field {
+    NX_FIELD_ID = 0,   /* stable external id */
+    NX_FIELD_TITLE,
+    NX_FIELD_BODY,
+    NX_FIELD_DATE,     /* ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ" once stored */
+    NX_FIELD_SOURCE,
+    NX_FIELD_URL,
+    NX_FIELD_LANG,
+    NX_FIELD_ORIGIN,   /* the file it came from (read-only for callers) */
+    NX_FIELD_COUNT_
+} nx_field_t;
+
+/* A new empty article; the caller owns it (nx_article_destroy). */
+nx_status_t nx_article_new(nx_article_t **out);
+void nx_article_destroy(nx_article_t *article);
+
+/* Sets a field to a copy of value (NULL clears it). Invalid UTF-8 is repaired.
+ * A date is parsed from any of the forms `newsidx index` accepts;
+ * NX_ERR_INVALID_ARG if it is not a date. */
+nx_status_t nx_article_set(nx_article_t *article, nx_field_t field, const char *value);
+
+/* The field's value, or NULL when unset. Borrowed from the article. */
+const char *nx_article_get(const nx_article_t *article, nx_field_t field);
+
+/* Adds or replaces (same id) one article and commits. The article needs an id
+ * and a title or body. The caller keeps ownership of article. */
+nx_status_t nx_index_add_article(nx_index_t *index, const nx_article_t *article);
+
+/* Finds an article by id; *out is a new article the caller owns, or NULL with
+ * NX_ERR_NOT_FOUND. */
+nx_status_t nx_index_get_article(nx_index_t *index, const char *id, nx_article_t **out);
+
+/* ----------------------------------------------------------------- ingest */
+
+typedef struct nx_ingest_counts {
+    int64_t files_seen;         /* input files looked at */
+    int64_t files_indexed;      /* new or changed files read and stored */
+    int64_t files_unchanged;    /* skipped: same size and mtime, or same content */
+    int64_t files_bad;          /* unreadable or unusable files */
+    int64_t articles_added;
+    int64_t articles_updated;   /* same id, new content */
+    int64_t articles_unchanged; /* same id, same content hash */
+    int64_t articles_removed;   /* gone from a changed file */
+    int64_t records_bad;        /* bad records skipped inside otherwise good files */
+    int64_t bytes_read;         /* input bytes read (after gunzip) */
+} nx_ingest_counts_t;
+
+/* A problem with one input: path and 1-based line (0 when not about a line). */
+typedef void (*nx_ingest_problem_fn)(void *ctx, const char *path, long line, const char *message);
+/* Progress, called after each file with the running counts. */
+typedef void (*nx_ingest_progress_fn)(void *ctx, const nx_ingest_counts_t *counts);
+
+typedef struct nx_ingest_options {
+    nx_ingest_problem_fn on_problem; /* may be NULL */
+    nx_ingest_progress_fn on_progress; /* may be NULL */
+    void *ctx;
+    size_t batch_articles;      /* articles per transaction; 0: default (2000) */
+    int force;                  /* re-read files even when size and mtime match */
+} nx_ingest_options_t;
+
+/* Starts an indexing run; *out belongs to the caller (nx_ingest_destroy).
+ * opts may be NULL. */
+nx_status_t nx_ingest_begin(nx_index_t *index, const nx_ingest_options_t *opts,
+                            nx_ingest_t **out);
+
+/* Indexes a file or, recursively, a folder (hidden entries skipped). Files
+ * of unknown type are ignored; bad ones are reported and counted. Returns
+ * NX_OK unless the index itself failed (then the run must be abandoned). */
+nx_status_t nx_ingest_path(nx_ingest_t *ingest, const char *path);
+
+/* Indexes JSON Lines (optionally gzip-compressed) read from an open stream,
+ * reported as `name` (e.g. "<stdin>"). */
+nx_status_t nx_ingest_stream(nx_ingest_t *ingest, FILE *stream, const char *name);
+
+/* Commits what is pending and fills *counts (may be NULL). */
+nx_status_t nx_ingest_finish(nx_ingest_t *ingest, nx_ingest_counts_t *counts);
+
+/* Frees the run; anything not committed by nx_ingest_finish is rolled back
+ * (committed batches stay). NULL is fine. */
+void nx_ingest_destroy(nx_ingest_t *ingest);
+
+/* ----------------------------------------------------------------- search */
+
+typedef enum nx_sort {
+    NX_SORT_RELEVANCE = 0,  /* BM25, ties by newest date, then id */
+    NX_SORT_NEWEST,
+    NX_SORT_OLDEST,
+} nx_sort_t;
+
+/* Prepares a query; an empty one (only white space) matches every article,
+ * newest first, to be narrowed with nx_search_filter. On a syntax error
+ * returns NX_ERR_QUERY and
+ * nx_index_last_error gives "query:1:COL: message". *out belongs to the caller
+ * (nx_search_destroy) and must be destroyed before the index. */
+nx_status_t nx_search_new(nx_index_t *index, const char *query, nx_search_t **out);
+void nx_search_destroy(nx_search_t *search);
+
+/* Adds a filter, as the query's field syntax would: field is "source"
+ * (substring, any case), "lang" (name or code), "url" (substring), "since"
+ * or "until" (a date or partial date; both days included). NX_ERR_QUERY
+ * with a message when the value is not valid. */
+nx_status_t nx_search_filter(nx_search_t *search, const char *field, const char *value);
+
+/* The parsed query as an S-expression followed by the engine's expression,
+ * for people debugging a query. Borrowed from the search. */
+const char *nx_search_explain(nx_search_t *search);
+
+nx_status_t nx_search_set_limit(nx_search_t *search, size_t limit);   /* default 10 */
+nx_status_t nx_search_set_offset(nx_search_t *search, size_t offset); /* default 0 */
+nx_status_t nx_search_set_sort(nx_search_t *search, nx_sort_t sort);
+
+/* Counts all matching articles (ignores limit and offset). */
+nx_status_t nx_search_count(nx_search_t *search, int64_t *out);
+
+/* Runs the search; *out is an iterator the caller owns (nx_results_destroy),
+ * to be destroyed before the search. */
+nx_status_t nx_search_run(nx_search_t *search, nx_results_t **out);
+
+/* Iterator protocol, as notmuch's: while (valid) { get; move_to_next; } then
+ * nx_results_status tells "finished" (NX_OK) from "failed part-way". */
+int nx_results_valid(const nx_results_t *results);
+/* The current hit, borrowed until nx_results_move_to_next or destroy. */
+const nx_article_t *nx_results_get(const nx_results_t *results);
+/* The current hit's score (higher is better; 0 when not sorted by relevance). */
+double nx_results_score(const nx_results_t *results);
+/* 1-based rank of the current hit, counting the offset. */
+size_t nx_results_rank(const nx_results_t *results);
+
+/* A highlighted byte span in a snippet's text. */
+typedef struct nx_span {
+    size_t start, end; /* byte offsets into the snippet text, end exclusive */
+} nx_span_t;
+
+/* The current hit's snippet: text (borrowed; UTF-8, fragments joined with
+ * " … ") and the spans to highlight (borrowed array of *nspans). */
+nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const nx_span_t **spans,
+                               size_t *nspans);
+
+void nx_results_move_to_next(nx_results_t *results);
+nx_status_t nx_results_status(const nx_results_t *results);
+void nx_results_destroy(nx_results_t *results);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,97 @@
+/* analyzer.h - interface to the analyzer in src/analyze/: the one place that
+ * decides what a word is and which terms it becomes, shared by both engines.
+ *
+ * A word yields up to two terms at the same position:
+ *   - the exact term: the folded word (NFKC, case-folded, diacritics removed);
+ *   - the stem term:  NX_STEM_MARK followed by the folded Snowball stem, only
+ *     when the stem differs from the exact term.
+ * So an exact query for w looks up "w"; a stemmed query for w looks up both
+ * "s" and "~s" (s = stem of w), because a word that is its own stem is
+ * indexed only once. index-schema/terms.md is the long version of this. */
+#ifndef NX_ANALYZE_ANALYZER_H
+#define NX_ANALYZE_ANALYZER_H
+
+#include <stddef.h>
+
+#define NX_STEM_MARK '~'
+/* Longest word kept, in bytes of input; longer runs (base64, URLs without
+ * breaks) are skipped so that junk does not bloat the term dictionary. */
+#define NX_MAX_WORD_BYTES 256
+/* Bump when any rule here changes what terms a text yields: indexes record
+ * it and refuse to mix terms from two analyzers. */
+#define NX_ANALYZER_VERSION 1
+
+/* ---- interface to code in segment.c ---- */
+
+/* One word found in a text: its span in the original bytes (what highlighting
+ * marks) and its normalised raw form (apostrophes, acronym dots and digit
+ * group commas removed, possessive 's cut off) before folding. */
+typedef struct nx_word {
+    size_t start, end;   /* byte offsets into the text, end exclusive */
+    const char *raw;     /* normalised raw form, not NUL-terminated */
+    size_t raw_len;
+    int eq_prefix;       /* the word was directly preceded by '=' */
+} nx_word;
+
+/* Calls fn for every word of text[0..len) in order. Invalid UTF-8 separates
+ * words. Returns 0, or the first non-zero value fn returned. */
+typedef int (*nx_word_fn)(void *ctx, const nx_word *w);
+int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx);
+
+/* ---- interface to code in fold.c ---- */
+
+/* Case-folds s[0..len) with NFKC. With strip set, also removes diacritics
+ * (combining marks on Latin, Greek, Cyrillic, Arabic and Hebrew letters, but
+ * keeps the breve of Cyrillic short i), Arabic tatweel, and ё becomes е.
+ * Writes a NUL-terminated result to *buf (grown with realloc as needed; *cap
+ * its size). Returns the length, or -1 on allocation failure. */
+long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap);
+
+/* ---- interface to code in stem.c ---- */
+
+typedef struct nx_stemmer nx_stemmer;
+/* lang: a Snowball algorithm name ("english") or ISO 639-1 code ("en").
+ * Returns NULL when libstemmer has no such language or out of memory. */
+nx_stemmer *nx_stemmer_new(const char *lang);
+void nx_stemmer_free(nx_stemmer *st);
+/* Canonical Snowball name of a language given as name or code, or NULL. */
+const char *nx_stemmer_canonical(const char *lang);
+/* Stems a case-folded word; the result is valid until the next call. */
+const char *nx_stemmer_stem(nx_stemmer *st, const char *w, size_t len, size_t *out_len);
+
+/* ---- interface to code in analyzer.c ---- */
+
+typedef struct nx_analyzer nx_analyzer;
+
+/* What a term is: the exact form, or the stem (already carrying the mark). */
+enum { NX_TERM_EXACT = 0, NX_TERM_STEM = 1 };
+
+/* Called per term. colocated is 1 for a term at the same position as the
+ * previous one. Returns 0 to go on. */
+typedef int (*nx_term_fn)(void *ctx, int kind, const char *term, size_t len, size_t start,
+                          size_t end, int colocated);
+
+/* How to analyse a text: documents get exact + stem terms; a stemmed query
+ * word gets its two stem alternatives; an exact query word (or one preceded
+ * by '=' in query mode) gets only its exact term; a prefix query word gets
+ * its exact form only (prefixes match written forms). */
+typedef enum { NX_ANALYZE_DOCUMENT, NX_ANALYZE_QUERY, NX_ANALYZE_EXACT, NX_ANALYZE_PREFIX } nx_analyze_mode;
+
+/* Returns NULL when the language is unknown or out of memory. */
+nx_analyzer *nx_analyzer_new(const char *lang);
+void nx_analyzer_free(nx_analyzer *an);
+const char *nx_analyzer_language(const nx_analyzer *an);
+
+/* Analyses text[0..len) and calls fn for each term. Returns 0, -1 when out of
+ * memory, or what fn returned to stop. */
+int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mode, nx_term_fn fn,
+               void *ctx);
+
+/* The exact form and the stem (without the mark) of one raw word, as the
+ * segmenter gives it. Both are borrowed from the analyzer and valid until
+ * its next call. Used by the snippet generator to recognise words. Returns
+ * 0, or -1 when out of memory. */
+int nx_analyzer_forms(nx_analyzer *an, const char *raw, size_t len, const char **exact,
+                      size_t *elen, const char **stem, size_t *slen);
+
+#endif

@@ -1,0 +1,349 @@
+/* cmd_search.c - `newsidx search`: run a query and print the hits for a
+ * person (text with highlights) or a program (json, jsonl, tsv, ids).
+ * The JSON layout is documented in docs/json-output.md and versioned. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_VERSION 1
+
+static const char usage_text[] =
+    "usage: newsidx search [OPTIONS] QUERY...\n"
+    "\n"
+    "Searches the index; the words of QUERY are joined with spaces. Query syntax:\n"
+    "  words are ANDed          baklanov conditions\n"
+    "  OR, AND, NOT, -word, ()  (macron OR scholz) -putin\n"
+    "  \"exact phrase\"           \"security guarantees\"\n"
+    "  proximity                NEAR(haines winter, 8)   haines NEAR/8 winter\n"
+    "  prefix                   negot*\n"
+    "  exact form               Paris  =haines   (capitalised or '=': no stemming)\n"
+    "  fields                   title:kherson  body:\"grain deal\"  source:ledger  lang:fr\n"
+    "                           url:example  date:2022-12  date:2022-12-01..2022-12-31\n"
+    "                           after:2023-01-01  before:2023-06-01\n"
+    "\n"
+    "  -d, --db PATH           the index (default $NEWSIDX_DB or ./newsidx.db)\n"
+    "  -n, --limit N           show N hits (default 10; 0 = all)\n"
+    "      --offset N          skip the first N hits\n"
+    "  -c, --count             print only the number of matching articles\n"
+    "      --sort ORDER        relevance (default), newest or oldest\n"
+    "  -f, --format FORMAT     text (default), json, jsonl, tsv or ids\n"
+    "      --color WHEN        highlight with colour: auto (default), always, never\n"
+    "      --mark OPEN,CLOSE   highlight markers when not colouring (default [[,]])\n"
+    "      --since DATE        only articles from DATE on (2022, 2022-12, 2022-12-04)\n"
+    "      --until DATE        only articles up to and including DATE\n"
+    "      --source TEXT       only sources containing TEXT (any case)\n"
+    "      --lang LANG         only articles in LANG (name or code)\n"
+    "      --explain           print the parsed query and each hit's score\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "Exit status: 0 hits found, 1 no hits, 2 error (bad query: 'query:1:COL: message').\n";
+
+typedef enum { F_TEXT, F_JSON, F_JSONL, F_TSV, F_IDS } out_format;
+
+static void tsv_field(const char *s)
+{
+    for (; s && *s; s++)
+        putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void json_hit(nx_results_t *r, int explain)
+{
+    const nx_article_t *a = nx_results_get(r);
+    const char *text;
+    const nx_span_t *spans;
+    size_t n;
+    printf("{\"rank\":%zu,\"id\":", nx_results_rank(r));
+    json_string(stdout, nx_article_get(a, NX_FIELD_ID));
+    static const struct {
+        const char *key;
+        nx_field_t field;
+    } fields[] = {{"title", NX_FIELD_TITLE}, {"date", NX_FIELD_DATE}, {"source", NX_FIELD_SOURCE},
+                  {"url", NX_FIELD_URL},     {"lang", NX_FIELD_LANG}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = nx_article_get(a, fields[i].field);
+        printf(",\"%s\":", fields[i].key);
+        if (v)
+            json_string(stdout, v);
+        else
+            fputs("null", stdout);
+    }
+    printf(",\"score\":%.4f,\"snippets\":[", nx_results_score(r));
+    if (nx_results_snippet(r, &text, &spans, &n) == NX_OK) {
+        fputs("{\"text\":", stdout);
+        json_string(stdout, text);
+        fputs(",\"highlights\":[", stdout);
+        for (size_t i = 0; i < n; i++)
+            printf("%s{\"start\":%zu,\"end\":%zu}", i ? "," : "", utf8_index(text, spans[i].start),
+                   utf8_index(text, spans[i].end));
+        fputs("]}", stdout);
+    }
+    fputs("]", stdout);
+    (void)explain;
+    fputs("}", stdout);
+}
+
+static void text_hit(nx_results_t *r, const highlighter *h, int explain)
+{
+    const nx_article_t *a = nx_results_get(r);
+    const char *date = nx_article_get(a, NX_FIELD_DATE);
+    const char *source = nx_article_get(a, NX_FIELD_SOURCE);
+    const char *title = nx_article_get(a, NX_FIELD_TITLE);
+    printf("%zu. %.10s  %s  %s\n", nx_results_rank(r), date ? date : "(undated) ",
+           source && *source ? source : "(no source)", title && *title ? title : "(untitled)");
+    printf("   id: %s", nx_article_get(a, NX_FIELD_ID));
+    if (explain)
+        printf("   score: %.4f", nx_results_score(r));
+    putchar('\n');
+    const char *text;
+    const nx_span_t *spans;
+    size_t n;
+    if (nx_results_snippet(r, &text, &spans, &n) == NX_OK && *text) {
+        fputs("   ", stdout);
+        print_highlighted(stdout, text, spans, n, h);
+        putchar('\n');
+    }
+    putchar('\n');
+}
+
+int cmd_search(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},    {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, 'o'}, {"count", no_argument, NULL, 'c'},
+        {"sort", required_argument, NULL, 's'},  {"format", required_argument, NULL, 'f'},
+        {"color", required_argument, NULL, 'C'}, {"colour", required_argument, NULL, 'C'},
+        {"mark", required_argument, NULL, 'm'},  {"since", required_argument, NULL, 'S'},
+        {"until", required_argument, NULL, 'U'}, {"source", required_argument, NULL, 'R'},
+        {"lang", required_argument, NULL, 'L'},  {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *color = NULL, *mark = NULL;
+    const char *filters[4][2];
+    size_t nfilters = 0;
+    size_t limit = 10, offset = 0;
+    int count_only = 0, explain = 0;
+    nx_sort_t sort = NX_SORT_RELEVANCE;
+    out_format fmt = F_TEXT;
+    /* Options may come anywhere, but '-putin' is a query word: split the
+     * arguments first, then let getopt see only the options. */
+    char **oargv = calloc((size_t)argc + 1, sizeof *oargv);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!oargv || !words) {
+        free(oargv);
+        free(words);
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    int oargc = 0, nwords = 0;
+    oargv[oargc++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                words[nwords++] = argv[i];
+            break;
+        }
+        int takes_value = -1; /* -1: not an option */
+        if (a[0] == '-' && a[1] == '-') {
+            takes_value = 0;
+            for (const struct option *o = opts; o->name; o++) {
+                size_t n = strlen(o->name);
+                if (strncmp(a + 2, o->name, n) == 0 && a[2 + n] == '\0')
+                    takes_value = o->has_arg == required_argument;
+            }
+        } else if (a[0] == '-' && a[1] && strchr("dnfch", a[1])) {
+            takes_value = strchr("dnf", a[1]) && a[2] == '\0';
+            if (strchr("ch", a[1]) && a[2])
+                takes_value = -1; /* -chernobyl is a word */
+        }
+        if (takes_value < 0) {
+            words[nwords++] = argv[i];
+            continue;
+        }
+        oargv[oargc++] = argv[i];
+        if (takes_value && i + 1 < argc)
+            oargv[oargc++] = argv[++i];
+    }
+    int c, bad = -1;
+    optind = 1;
+    while ((c = getopt_long(oargc, oargv, "d:n:cf:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'n': limit = cli_number("--limit", optarg); break;
+        case 'o': offset = cli_number("--offset", optarg); break;
+        case 'c': count_only = 1; break;
+        case 'x': explain = 1; break;
+        case 'C': color = optarg; break;
+        case 'm': mark = optarg; break;
+        case 'S': filters[nfilters][0] = "since", filters[nfilters++][1] = optarg; break;
+        case 'U': filters[nfilters][0] = "until", filters[nfilters++][1] = optarg; break;
+        case 'R': filters[nfilters][0] = "source", filters[nfilters++][1] = optarg; break;
+        case 'L': filters[nfilters][0] = "lang", filters[nfilters++][1] = optarg; break;
+        case 's':
+            if (strcmp(optarg, "relevance") == 0)
+                sort = NX_SORT_RELEVANCE;
+            else if (strcmp(optarg, "newest") == 0)
+                sort = NX_SORT_NEWEST;
+            else if (strcmp(optarg, "oldest") == 0)
+                sort = NX_SORT_OLDEST;
+            else {
+                cli_error("--sort must be relevance, newest or oldest, not '%s'", optarg);
+                bad = EXIT_ERROR;
+            }
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                fmt = F_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                fmt = F_JSON;
+            else if (strcmp(optarg, "jsonl") == 0)
+                fmt = F_JSONL;
+            else if (strcmp(optarg, "tsv") == 0)
+                fmt = F_TSV;
+            else if (strcmp(optarg, "ids") == 0)
+                fmt = F_IDS;
+            else {
+                cli_error("--format must be text, json, jsonl, tsv or ids, not '%s'", optarg);
+                bad = EXIT_ERROR;
+            }
+            break;
+        case 'h': bad = EXIT_FOUND; fputs(usage_text, stdout); break;
+        default: bad = EXIT_ERROR; fputs(usage_text, stderr); break;
+        }
+        if (nfilters == 4 && bad < 0) {
+            cli_error("at most one each of --since, --until, --source, --lang");
+            bad = EXIT_ERROR;
+        }
+        if (bad >= 0) {
+            free(oargv);
+            free(words);
+            return bad;
+        }
+    }
+    for (int i = optind; i < oargc; i++)
+        words[nwords++] = oargv[i];
+    size_t qlen = 1;
+    for (int i = 0; i < nwords; i++)
+        qlen += strlen(words[i]) + 1;
+    char *query = calloc(1, qlen);
+    if (!query) {
+        free(oargv);
+        free(words);
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    for (int i = 0; i < nwords; i++) {
+        if (i)
+            strcat(query, " ");
+        strcat(query, words[i]);
+    }
+    free(oargv);
+    free(words);
+    if (!*query && nfilters == 0) {
+        free(query);
+        cli_error("search: give a query, for example: newsidx search baklanov conditions");
+        return EXIT_ERROR;
+    }
+    highlighter h;
+    if (highlighter_init(&h, color, mark, stdout) != 0) {
+        free(query);
+        return EXIT_ERROR;
+    }
+
+    nx_index_t *ix = cli_open(cli_db_path(db), NX_OPEN_READ_ONLY, NULL);
+    if (!ix) {
+        free(query);
+        return EXIT_ERROR;
+    }
+    nx_search_t *s = NULL;
+    nx_results_t *r = NULL;
+    int64_t total = 0;
+    /* A query made only of options (--source X) matches everything they allow. */
+    nx_status_t st = nx_search_new(ix, query, &s);
+    for (size_t i = 0; st == NX_OK && i < nfilters; i++)
+        st = nx_search_filter(s, filters[i][0], filters[i][1]);
+    if (st == NX_OK)
+        st = nx_search_set_limit(s, limit ? limit : (size_t)-1);
+    if (st == NX_OK)
+        st = nx_search_set_offset(s, offset);
+    if (st == NX_OK)
+        st = nx_search_set_sort(s, sort);
+    if (st == NX_OK && explain)
+        fputs(nx_search_explain(s), stderr);
+    if (st == NX_OK)
+        st = nx_search_count(s, &total);
+    if (st == NX_OK && !count_only)
+        st = nx_search_run(s, &r);
+    int code = EXIT_ERROR;
+    if (st != NX_OK) {
+        cli_error("%s", nx_index_last_error(ix)[0] ? nx_index_last_error(ix)
+                                                    : nx_status_to_string(st));
+        goto out;
+    }
+    code = total > 0 ? EXIT_FOUND : EXIT_NONE;
+    if (count_only) {
+        if (fmt == F_JSON || fmt == F_JSONL) {
+            printf("{\"version\":%d,\"query\":", JSON_VERSION);
+            json_string(stdout, query);
+            printf(",\"total\":%lld}\n", (long long)total);
+        } else {
+            printf("%lld\n", (long long)total);
+        }
+        goto out;
+    }
+    if (fmt == F_JSON) {
+        printf("{\"version\":%d,\"query\":", JSON_VERSION);
+        json_string(stdout, query);
+        printf(",\"total\":%lld,\"offset\":%zu,\"limit\":%zu,\"results\":[", (long long)total,
+               offset, limit);
+    } else if (fmt == F_TEXT && total == 0) {
+        fprintf(stderr, "newsidx: no articles match\n");
+    }
+    size_t shown = 0;
+    for (int first = 1; nx_results_valid(r); nx_results_move_to_next(r), first = 0) {
+        const nx_article_t *a = nx_results_get(r);
+        shown++;
+        switch (fmt) {
+        case F_TEXT: text_hit(r, &h, explain); break;
+        case F_JSON:
+            if (!first)
+                putchar(',');
+            json_hit(r, explain);
+            break;
+        case F_JSONL:
+            json_hit(r, explain);
+            putchar('\n');
+            break;
+        case F_TSV:
+            printf("%zu\t", nx_results_rank(r));
+            tsv_field(nx_article_get(a, NX_FIELD_ID));
+            putchar('\t');
+            tsv_field(nx_article_get(a, NX_FIELD_DATE));
+            putchar('\t');
+            tsv_field(nx_article_get(a, NX_FIELD_SOURCE));
+            putchar('\t');
+            tsv_field(nx_article_get(a, NX_FIELD_TITLE));
+            printf("\t%.4f\n", nx_results_score(r));
+            break;
+        case F_IDS: printf("%s\n", nx_article_get(a, NX_FIELD_ID)); break;
+        }
+    }
+    if (fmt == F_JSON)
+        puts("]}");
+    if (nx_results_status(r) != NX_OK) {
+        cli_error("%s", nx_index_last_error(ix));
+        code = EXIT_ERROR;
+    } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
+        printf("(%zu of %lld shown; --limit and --offset show more)\n", shown, (long long)total);
+    }
+out:
+    if (fflush(stdout) != 0 && code != EXIT_ERROR)
+        code = EXIT_ERROR;
+    nx_results_destroy(r);
+    nx_search_destroy(s);
+    nx_index_close(ix);
+    free(query);
+    return code;
+}

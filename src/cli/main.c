@@ -1,0 +1,95 @@
+/* main.c - the newsidx command: a table of subcommands, as git and notmuch
+ * have, plus the helpers every subcommand uses to open the index and
+ * report errors. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"index", cmd_index, "add files, folders or JSON Lines on stdin to the index"},
+    {"search", cmd_search, "search the index and show ranked, highlighted hits"},
+    {"show", cmd_show, "print one article by id"},
+    {"stats", cmd_stats, "figures about the index: articles, sources, dates, languages"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: newsidx [--version] [--help] COMMAND [OPTIONS] [ARGS]\n\n"
+               "Full-text search for news archives.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'newsidx COMMAND --help' describes a command's options; 'man newsidx' has it all.\n"
+               "The index is -d PATH, else $NEWSIDX_DB, else ./newsidx.db.\n"
+               "Exit status: 0 found (or done), 1 nothing found (or some input bad), 2 error.\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("newsidx: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *cli_db_path(const char *given)
+{
+    if (given && *given)
+        return given;
+    const char *env = getenv("NEWSIDX_DB");
+    return env && *env ? env : "newsidx.db";
+}
+
+nx_index_t *cli_open(const char *path, nx_open_mode_t mode, const char *lang)
+{
+    nx_index_t *ix;
+    char err[1024];
+    nx_status_t s = nx_index_open(path, mode, lang, &ix, err, sizeof err);
+    if (s != NX_OK) {
+        cli_error("%s", err[0] ? err : nx_status_to_string(s));
+        return NULL;
+    }
+    return ix;
+}
+
+size_t cli_number(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-') {
+        cli_error("%s takes a whole number, not '%s'", opt, s);
+        exit(EXIT_ERROR);
+    }
+    return (size_t)v;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_FOUND;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("newsidx %s\n", nx_version());
+        return EXIT_FOUND;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("'%s' is not a command; see 'newsidx --help'", cmd);
+    return EXIT_ERROR;
+}

@@ -1,0 +1,147 @@
+/* read_jsonl.c - JSON Lines dumps: one article object per line.
+ *
+ * Field names vary between scrapers, so each field has a few accepted
+ * names (first one present wins). Unknown fields are ignored. A line that
+ * is not a JSON object, or has no text at all, is reported with its line
+ * number and skipped; the rest of the file is still read. Parsing uses
+ * json-c with a depth limit, so hostile nesting cannot exhaust the stack. */
+#include "record.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+
+static const char *const id_names[] = {"id", "guid", "doc_id", "docid", NULL};
+static const char *const title_names[] = {"title", "headline", NULL};
+static const char *const body_names[] = {"body", "text", "content", "article", "description",
+                                         NULL};
+static const char *const date_names[] = {"date", "published", "published_at", "pubDate",
+                                         "datePublished", "time", NULL};
+static const char *const source_names[] = {"source", "publisher", "outlet", "site", NULL};
+static const char *const url_names[] = {"url", "link", NULL};
+static const char *const lang_names[] = {"lang", "language", NULL};
+
+/* The first named field that is a string or number, repaired to UTF-8. A
+ * source given as an object ({"name": ...}) is common enough to accept. */
+static char *field(json_object *obj, const char *const *names)
+{
+    for (; *names; names++) {
+        json_object *v;
+        if (!json_object_object_get_ex(obj, *names, &v) || !v)
+            continue;
+        if (json_object_is_type(v, json_type_object)) {
+            json_object *name;
+            if (json_object_object_get_ex(v, "name", &name) &&
+                json_object_is_type(name, json_type_string))
+                v = name;
+            else
+                continue;
+        }
+        switch (json_object_get_type(v)) {
+        case json_type_string:
+            return nx_utf8_repair(json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        case json_type_int:
+        case json_type_double: {
+            const char *s = json_object_get_string(v);
+            return nx_utf8_repair(s, strlen(s));
+        }
+        default:
+            continue;
+        }
+    }
+    return NULL;
+}
+
+static int empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static void problem(const nx_record_sink *sink, long line, const char *fmt, const char *detail)
+{
+    if (!sink->on_problem)
+        return;
+    char msg[256];
+    snprintf(msg, sizeof msg, fmt, detail);
+    sink->on_problem(sink->ctx, line, msg);
+}
+
+static int read_line(json_tokener *tok, const char *s, size_t n, long lineno,
+                     const nx_record_sink *sink)
+{
+    json_tokener_reset(tok);
+    json_object *obj = json_tokener_parse_ex(tok, s, (int)n);
+    enum json_tokener_error err = json_tokener_get_error(tok);
+    if (!obj) {
+        problem(sink, lineno, "invalid JSON (%s); line skipped",
+                err == json_tokener_continue ? "unexpected end of line"
+                                             : json_tokener_error_desc(err));
+        return 0;
+    }
+    size_t used = json_tokener_get_parse_end(tok);
+    while (used < n && (s[used] == ' ' || s[used] == '\t' || s[used] == '\r'))
+        used++;
+    if (used < n) {
+        json_object_put(obj);
+        problem(sink, lineno, "%s", "text after the JSON object; line skipped");
+        return 0;
+    }
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        problem(sink, lineno, "%s", "not a JSON object; line skipped");
+        return 0;
+    }
+    nx_record r = {0};
+    r.id = field(obj, id_names);
+    r.title = field(obj, title_names);
+    r.body = field(obj, body_names);
+    r.date = field(obj, date_names);
+    r.source = field(obj, source_names);
+    r.url = field(obj, url_names);
+    r.lang = field(obj, lang_names);
+    r.line = lineno;
+    json_object_put(obj);
+    if (empty(r.title) && empty(r.body)) {
+        nx_record_clear(&r);
+        problem(sink, lineno, "%s", "no title or text field; line skipped");
+        return 0;
+    }
+    return sink->on_record(sink->ctx, &r);
+}
+
+int nx_read_jsonl(const char *data, size_t len, const nx_record_sink *sink)
+{
+    json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
+    if (!tok) {
+        problem(sink, 0, "%s", "out of memory");
+        return -1;
+    }
+    size_t pos = 0;
+    long lineno = 0;
+    int rc = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    while (pos < len && rc == 0) {
+        lineno++;
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        const char *s = data + pos;
+        size_t n = end - pos;
+        pos = nl ? end + 1 : len;
+        size_t k = 0;
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'))
+            k++;
+        if (k == n)
+            continue;
+        if (n > (size_t)0x7fffffff) {
+            problem(sink, lineno, "%s", "line longer than 2 GiB; skipped");
+            continue;
+        }
+        rc = read_line(tok, s, n, lineno, sink);
+    }
+    json_tokener_free(tok);
+    return rc;
+}

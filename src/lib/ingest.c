@@ -1,0 +1,545 @@
+/* ingest.c - an indexing run: walk inputs, read each file with the reader
+ * for its format, turn records into articles and store them in batches.
+ *
+ * A file and all its articles are written in one transaction, together with
+ * its row in `files`, so a crash never leaves half a file indexed: on the
+ * next run the file is either recorded (and skipped if unchanged) or not
+ * (and read again). Files whose size and mtime match the record are skipped
+ * without being read. Articles whose content hash is unchanged are not
+ * rewritten, so re-reading a touched file costs no index churn. */
+#include "internal.h"
+
+#include "../analyze/analyzer.h"
+#include "../ingest/date.h"
+#include "../ingest/input.h"
+#include "../ingest/record.h"
+#include "../store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define DEFAULT_BATCH 2000
+#define MAX_DIR_DEPTH 64
+
+typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
+
+struct nx_ingest {
+    nx_index_t *ix;
+    nx_store_writer *w;
+    nx_ingest_options_t opt;
+    nx_ingest_counts_t n;
+    size_t pending;       /* articles written since the last commit */
+    nx_status_t fatal;    /* set when the index itself failed */
+
+    /* The file being read. */
+    const char *path;     /* as reported to the user */
+    const char *key;      /* files.path / articles.origin */
+    const char *id_base;  /* prefix for ids of records without one */
+    file_format fmt;
+    nx_origin origin;
+    int64_t *rowids;      /* articles of this file seen so far */
+    size_t nrowids, caprowids;
+    int bad_records;
+};
+
+static void problem(nx_ingest_t *g, const char *path, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void problem(nx_ingest_t *g, const char *path, long line, const char *fmt, ...)
+{
+    if (!g->opt.on_problem)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    g->opt.on_problem(g->opt.ctx, path, line, msg);
+}
+
+nx_status_t nx_ingest_begin(nx_index_t *ix, const nx_ingest_options_t *opts, nx_ingest_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!ix || !out)
+        return NX_ERR_INVALID_ARG;
+    nx_ingest_t *g = calloc(1, sizeof *g);
+    if (!g)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    g->ix = ix;
+    if (opts)
+        g->opt = *opts;
+    if (!g->opt.batch_articles)
+        g->opt.batch_articles = DEFAULT_BATCH;
+    nx_status_t s = nx_store_writer_new(ix, &g->w);
+    if (s != NX_OK) {
+        free(g);
+        return s;
+    }
+    *out = g;
+    return NX_OK;
+}
+
+void nx_ingest_destroy(nx_ingest_t *g)
+{
+    if (!g)
+        return;
+    nx_store_writer_free(g->w); /* rolls back what was not committed */
+    free(g->rowids);
+    free(g);
+}
+
+nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
+{
+    if (!g)
+        return NX_ERR_INVALID_ARG;
+    nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
+    if (counts)
+        *counts = g->n;
+    return s;
+}
+
+/* ---------------------------------------------------------- one record */
+
+/* The record's language as a Snowball name, or the index's. Accepts
+ * "fr", "fr-FR", "French". */
+static const char *record_language(nx_ingest_t *g, const char *given)
+{
+    if (given && *given) {
+        char code[32];
+        size_t i = 0;
+        for (; given[i] && given[i] != '-' && given[i] != '_' && i < sizeof code - 1; i++)
+            code[i] = (char)(given[i] >= 'A' && given[i] <= 'Z' ? given[i] + 32 : given[i]);
+        code[i] = '\0';
+        const char *c = nx_stemmer_canonical(code);
+        if (c)
+            return c;
+    }
+    return g->ix->lang;
+}
+
+static int remember_rowid(nx_ingest_t *g, int64_t rowid)
+{
+    if (g->nrowids == g->caprowids) {
+        size_t cap = g->caprowids ? g->caprowids * 2 : 64;
+        int64_t *p = realloc(g->rowids, cap * sizeof *p);
+        if (!p)
+            return -1;
+        g->rowids = p;
+        g->caprowids = cap;
+    }
+    g->rowids[g->nrowids++] = rowid;
+    return 0;
+}
+
+static char *make_id(nx_ingest_t *g, const nx_record *r)
+{
+    char buf[PATH_MAX + 32];
+    if (r->id && *r->id)
+        return strdup(r->id);
+    if (r->line > 0)
+        snprintf(buf, sizeof buf, "%s#L%ld", g->id_base, r->line);
+    else
+        snprintf(buf, sizeof buf, "%s", g->id_base);
+    return strdup(buf);
+}
+
+/* Takes ownership of the record's strings. */
+static int on_record(void *ctx, nx_record *r)
+{
+    nx_ingest_t *g = ctx;
+    nx_article_t a;
+    memset(&a, 0, sizeof a);
+    a.f[NX_FIELD_ID] = make_id(g, r);
+    a.f[NX_FIELD_TITLE] = r->title ? r->title : strdup("");
+    a.f[NX_FIELD_BODY] = r->body ? r->body : strdup("");
+    a.f[NX_FIELD_SOURCE] = r->source;
+    a.f[NX_FIELD_URL] = r->url;
+    a.f[NX_FIELD_LANG] = strdup(record_language(g, r->lang));
+    r->title = r->body = r->source = r->url = NULL;
+    if (r->date && *r->date) {
+        char iso[NX_DATE_LEN + 1];
+        if (nx_date_parse(r->date, iso) == 0) {
+            a.f[NX_FIELD_DATE] = strdup(iso);
+        } else {
+            problem(g, g->path, r->line, "unrecognised date '%.60s'; article kept without a date",
+                    r->date);
+        }
+    }
+    nx_record_clear(r);
+
+    int rc = 0;
+    if (!a.f[NX_FIELD_ID] || !a.f[NX_FIELD_TITLE] || !a.f[NX_FIELD_BODY] || !a.f[NX_FIELD_LANG] ||
+        (r->date && !a.f[NX_FIELD_DATE])) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        rc = 1;
+    }
+    int outcome;
+    int64_t rowid;
+    if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
+        rc = 1;
+    if (!rc && (g->fatal = nx_store_put_article(g->w, &a, &g->origin, &outcome, &rowid)) != NX_OK)
+        rc = 1;
+    if (!rc && remember_rowid(g, rowid)) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        rc = 1;
+    }
+    if (!rc) {
+        g->pending++;
+        if (outcome == NX_PUT_ADDED)
+            g->n.articles_added++;
+        else if (outcome == NX_PUT_UPDATED)
+            g->n.articles_updated++;
+        else
+            g->n.articles_unchanged++;
+    }
+    for (int i = 0; i < NX_FIELD_COUNT_; i++)
+        free(a.f[i]);
+    return rc;
+}
+
+static void on_reader_problem(void *ctx, long line, const char *msg)
+{
+    nx_ingest_t *g = ctx;
+    if (line > 0) {
+        g->bad_records++;
+        g->n.records_bad++;
+    }
+    problem(g, g->path, line, "%s", msg);
+}
+
+/* ------------------------------------------------------------ one file */
+
+static file_format format_of(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char name[256];
+    snprintf(name, sizeof name, "%s", base);
+    size_t n = strlen(name);
+    if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+        name[n -= 3] = '\0';
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return FMT_NONE;
+    static const struct {
+        const char *ext;
+        file_format fmt;
+    } exts[] = {{".txt", FMT_TEXT},    {".text", FMT_TEXT},  {".md", FMT_TEXT},
+                {".jsonl", FMT_JSONL}, {".ndjson", FMT_JSONL}, {".html", FMT_HTML},
+                {".htm", FMT_HTML},    {".xhtml", FMT_HTML}};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(dot, exts[i].ext) == 0)
+            return exts[i].fmt;
+    return FMT_NONE;
+}
+
+static int cmp_rowid(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Runs the reader over data, which must already be text. */
+static int run_reader(nx_ingest_t *g, const char *data, size_t len)
+{
+    nx_record_sink sink = {on_record, on_reader_problem, g};
+    switch (g->fmt) {
+    case FMT_TEXT: return nx_read_text(data, len, &sink);
+    case FMT_JSONL: return nx_read_jsonl(data, len, &sink);
+    case FMT_HTML: return nx_read_html(data, len, &sink);
+    default: return -1;
+    }
+}
+
+/* Makes data safe to read: rejects empty and binary input, rescues text
+ * that is not UTF-8. Returns the text to read (data itself or a new buffer
+ * in *owned), or NULL when the file is unusable (already reported). */
+static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char **owned)
+{
+    *owned = NULL;
+    if (*len == 0) {
+        problem(g, g->path, 0, "empty file; skipped");
+        return NULL;
+    }
+    long bad_line;
+    int has_utf8;
+    nx_text_kind kind = nx_text_classify(data, *len, &bad_line, &has_utf8);
+    if (kind == NX_TEXT_BINARY) {
+        problem(g, g->path, 0, "binary data, not text; skipped");
+        return NULL;
+    }
+    if (kind == NX_TEXT_NOT_UTF8 && g->fmt != FMT_HTML) {
+        /* HTML declares its charset and libxml2 decodes it. */
+        if (has_utf8) {
+            problem(g, g->path, bad_line, "invalid UTF-8; bad bytes replaced with U+FFFD");
+            return data; /* the readers repair each string */
+        }
+        problem(g, g->path, bad_line, "not UTF-8; read as Windows-1252 (Latin-1)");
+        *owned = nx_cp1252_to_utf8(data, *len, len);
+        if (!*owned) {
+            g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        return *owned;
+    }
+    return data;
+}
+
+static nx_status_t maybe_commit(nx_ingest_t *g)
+{
+    if (g->pending < g->opt.batch_articles)
+        return NX_OK;
+    g->pending = 0;
+    return nx_store_commit(g->w);
+}
+
+static void index_file(nx_ingest_t *g, const char *path, const char *id_base, int explicit_arg)
+{
+    file_format fmt = format_of(path);
+    if (fmt == FMT_NONE) {
+        if (explicit_arg) {
+            problem(g, path, 0,
+                    "unknown file type (expected .txt, .md, .jsonl, .ndjson, .html, .htm, "
+                    "optionally .gz); skipped");
+            g->n.files_bad++;
+        }
+        return;
+    }
+    g->n.files_seen++;
+    g->path = path;
+    char key[PATH_MAX];
+    if (!realpath(path, key))
+        snprintf(key, sizeof key, "%s", path);
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    if (!f || fstat(fileno(f), &st) != 0) {
+        problem(g, path, 0, "cannot read: %s; skipped", strerror(errno));
+        g->n.files_bad++;
+        if (f)
+            fclose(f);
+        return;
+    }
+    nx_file_row row;
+    int found;
+    int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if ((g->fatal = nx_store_file_get(g->w, key, &row, &found)) != NX_OK) {
+        fclose(f);
+        return;
+    }
+    if (found && !g->opt.force && row.size == (int64_t)st.st_size && row.mtime_ns == mtime_ns) {
+        fclose(f);
+        g->n.files_unchanged++;
+        g->n.articles_unchanged += row.articles;
+        return;
+    }
+
+    char msg[256];
+    char *data;
+    size_t len;
+    int rc = nx_load_stream(f, &data, &len, msg, sizeof msg);
+    fclose(f);
+    if (rc) {
+        problem(g, path, 0, "%s", msg);
+        g->n.files_bad++;
+        return;
+    }
+    g->n.bytes_read += (int64_t)len;
+    char *owned;
+    size_t tlen = len;
+    const char *text = as_text(g, data, &tlen, &owned);
+    if (!text) {
+        if (!g->fatal)
+            g->n.files_bad++;
+        free(data);
+        return;
+    }
+
+    g->key = key;
+    g->id_base = id_base;
+    g->fmt = fmt;
+    g->origin = (nx_origin){key, (int64_t)st.st_size, mtime_ns};
+    g->nrowids = 0;
+    g->bad_records = 0;
+    if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
+        free(owned);
+        free(data);
+        return;
+    }
+    rc = run_reader(g, text, tlen);
+    free(owned);
+    if (g->fatal) {
+        free(data);
+        return;
+    }
+    if (rc == -1 && g->nrowids == 0) {
+        /* The reader found nothing usable; keep what the index had. */
+        g->n.files_bad++;
+        free(data);
+        return;
+    }
+    qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
+    int64_t removed = 0;
+    g->fatal = nx_store_remove_stale(g->w, key, g->rowids, g->nrowids, &removed);
+    g->n.articles_removed += removed;
+    row.size = (int64_t)st.st_size;
+    row.mtime_ns = mtime_ns;
+    row.articles = (int64_t)g->nrowids;
+    nx_hash_bytes(data, len, row.hash);
+    free(data);
+    if (!g->fatal)
+        g->fatal = nx_store_file_put(g->w, key, &row);
+    if (!g->fatal)
+        g->fatal = maybe_commit(g);
+    if (!g->fatal) {
+        g->n.files_indexed++;
+        if (g->opt.on_progress)
+            g->opt.on_progress(g->opt.ctx, &g->n);
+    }
+}
+
+/* ------------------------------------------------------------- folders */
+
+typedef struct dir_chain {
+    dev_t dev;
+    ino_t ino;
+    const struct dir_chain *up;
+} dir_chain;
+
+static int skip_entry(const struct dirent *e)
+{
+    return e->d_name[0] != '.'; /* hidden files, ".", ".." */
+}
+
+static void walk(nx_ingest_t *g, const char *dir, const char *id_base, const dir_chain *up,
+                 int depth)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        problem(g, dir, 0, "cannot open folder: %s; skipped", strerror(errno));
+        g->n.files_bad++;
+        return;
+    }
+    for (const dir_chain *c = up; c; c = c->up)
+        if (c->dev == st.st_dev && c->ino == st.st_ino) {
+            problem(g, dir, 0, "symbolic link loop; not followed");
+            return;
+        }
+    if (depth > MAX_DIR_DEPTH) {
+        problem(g, dir, 0, "folders nested deeper than %d; not followed", MAX_DIR_DEPTH);
+        return;
+    }
+    dir_chain here = {st.st_dev, st.st_ino, up};
+    struct dirent **list;
+    int n = scandir(dir, &list, skip_entry, alphasort);
+    if (n < 0) {
+        problem(g, dir, 0, "cannot list folder: %s; skipped", strerror(errno));
+        g->n.files_bad++;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX], id[PATH_MAX];
+        int long_path = snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name) >= (int)sizeof path ||
+                        snprintf(id, sizeof id, "%s/%s", id_base, list[i]->d_name) >= (int)sizeof id;
+        if (long_path) {
+            problem(g, dir, 0, "path too long under this folder; entry skipped");
+        } else if (!g->fatal) {
+            struct stat es;
+            if (stat(path, &es) != 0) {
+                if (format_of(path) != FMT_NONE || errno == ELOOP) {
+                    problem(g, path, 0, "cannot read: %s; skipped", strerror(errno));
+                    g->n.files_bad++;
+                }
+            } else if (S_ISDIR(es.st_mode)) {
+                walk(g, path, id, &here, depth + 1);
+            } else if (S_ISREG(es.st_mode)) {
+                index_file(g, path, id, 0);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+}
+
+/* The id prefix for a root argument: its last path component, so that
+ * "corpus", "./corpus/" and "/home/me/corpus" give the same ids. */
+static void root_name(const char *path, char *out, size_t len)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    size_t n = strlen(tmp);
+    while (n > 1 && tmp[n - 1] == '/')
+        tmp[--n] = '\0';
+    if (strcmp(tmp, ".") == 0 || strcmp(tmp, "..") == 0 || strcmp(tmp, "/") == 0) {
+        char real[PATH_MAX];
+        if (realpath(tmp, real) && strcmp(real, "/") != 0)
+            snprintf(tmp, sizeof tmp, "%s", real);
+    }
+    const char *base = strrchr(tmp, '/');
+    snprintf(out, len, "%s", base && base[1] ? base + 1 : tmp);
+}
+
+nx_status_t nx_ingest_path(nx_ingest_t *g, const char *path)
+{
+    if (!g || !path)
+        return NX_ERR_INVALID_ARG;
+    if (g->fatal)
+        return g->fatal;
+    struct stat st;
+    char id_base[PATH_MAX];
+    root_name(path, id_base, sizeof id_base);
+    if (stat(path, &st) != 0) {
+        problem(g, path, 0, "cannot read: %s", strerror(errno));
+        g->n.files_bad++;
+    } else if (S_ISDIR(st.st_mode)) {
+        walk(g, path, id_base, NULL, 0);
+    } else {
+        index_file(g, path, id_base, 1);
+    }
+    return g->fatal;
+}
+
+nx_status_t nx_ingest_stream(nx_ingest_t *g, FILE *stream, const char *name)
+{
+    if (!g || !stream || !name)
+        return NX_ERR_INVALID_ARG;
+    if (g->fatal)
+        return g->fatal;
+    char msg[256];
+    char *data;
+    size_t len;
+    g->n.files_seen++;
+    if (nx_load_stream(stream, &data, &len, msg, sizeof msg)) {
+        problem(g, name, 0, "%s", msg);
+        g->n.files_bad++;
+        return NX_OK;
+    }
+    g->n.bytes_read += (int64_t)len;
+    g->path = name;
+    g->key = NULL;
+    g->id_base = name[0] == '<' ? "stdin" : name;
+    g->fmt = FMT_JSONL;
+    g->origin = (nx_origin){NULL, 0, 0};
+    g->nrowids = 0;
+    char *owned;
+    size_t tlen = len;
+    const char *text = len ? as_text(g, data, &tlen, &owned) : (owned = NULL, data);
+    if (text && (g->fatal = nx_store_begin(g->w)) == NX_OK)
+        run_reader(g, text, tlen);
+    else if (!text && !g->fatal)
+        g->n.files_bad++;
+    free(owned);
+    free(data);
+    if (!g->fatal) {
+        g->fatal = maybe_commit(g);
+        if (!g->fatal)
+            g->n.files_indexed++;
+    }
+    return g->fatal;
+}

@@ -1,0 +1,323 @@
+/* search.c - searches and their result iterators: parse the query, hand
+ * the compiled form to the store, and build each hit's snippet on demand
+ * (most callers show only a page of results, and some none at all). */
+#include "internal.h"
+
+#include "../analyze/analyzer.h"
+#include "../query/query.h"
+#include "../query/snippet.h"
+#include "../store/store.h"
+#include "../query/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SNIPPET_FRAGMENTS 3
+#define SNIPPET_WORDS 30
+
+struct nx_search {
+    nx_index_t *ix;
+    nx_query_parts parts;
+    char *match;          /* FTS5 expression, NULL when the query has only filters */
+    int positive;
+    nx_hl_query hl;
+    nx_analyzer *an;      /* for snippets; the index language */
+    size_t limit, offset;
+    nx_sort_t sort;
+    char *explain;
+};
+
+struct nx_results {
+    nx_search_t *search;
+    sqlite3_stmt *st;
+    int valid;
+    nx_status_t status;
+    size_t rank;
+    nx_article_t cur;     /* fields borrowed from the statement's row */
+    double score;
+    nx_snippet snip;
+    int have_snip;
+};
+
+static int add_words(void *ctx, const char *const *words, const size_t *lens, const int *modes,
+                     size_t n)
+{
+    nx_search_t *s = ctx;
+    return nx_hl_add(&s->hl, s->an, words, lens, modes, n);
+}
+
+nx_status_t nx_search_new(nx_index_t *ix, const char *query, nx_search_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!ix || !query || !out)
+        return NX_ERR_INVALID_ARG;
+    nx_search_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    s->ix = ix;
+    s->limit = 10;
+    s->an = nx_analyzer_new(ix->lang);
+    if (!s->an) {
+        free(s);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    nx_qnode *tree;
+    nx_status_t st = NX_OK;
+    const char *q = query + strspn(query, " \t\r\n");
+    if (*q && (nx_query_parse(q, &tree, ix->err, sizeof ix->err) != 0 ||
+               nx_query_split(tree, &s->parts, ix->err, sizeof ix->err) != 0))
+        st = NX_ERR_QUERY;
+    for (size_t i = 0; st == NX_OK && i < s->parts.nfilters; i++) {
+        nx_filter *f = &s->parts.filters[i];
+        if (f->kind != NX_F_LANG)
+            continue;
+        const char *canon = nx_stemmer_canonical(f->value);
+        if (!canon) {
+            st = nx_fail(ix, NX_ERR_QUERY, "query: lang: unknown language '%s'", f->value);
+            break;
+        }
+        free(f->value);
+        if (!(f->value = strdup(canon)))
+            st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    if (st == NX_OK && s->parts.text) {
+        s->match = nx_query_to_fts5(s->parts.text, &s->positive, ix->err, sizeof ix->err);
+        if (!s->match)
+            st = NX_ERR_QUERY;
+        else if (nx_query_positive_words(s->parts.text, add_words, s) != 0)
+            st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    if (st != NX_OK) {
+        nx_search_destroy(s);
+        return st;
+    }
+    *out = s;
+    return NX_OK;
+}
+
+void nx_search_destroy(nx_search_t *s)
+{
+    if (!s)
+        return;
+    nx_query_parts_free(&s->parts);
+    free(s->match);
+    nx_hl_free(&s->hl);
+    nx_analyzer_free(s->an);
+    free(s->explain);
+    free(s);
+}
+
+nx_status_t nx_search_filter(nx_search_t *s, const char *field, const char *value)
+{
+    if (!s || !field || !value)
+        return NX_ERR_INVALID_ARG;
+    nx_filter f;
+    memset(&f, 0, sizeof f);
+    if (strcmp(field, "source") == 0 || strcmp(field, "url") == 0) {
+        f.kind = field[0] == 's' ? NX_F_SOURCE : NX_F_URL;
+        f.value = strdup(value);
+    } else if (strcmp(field, "lang") == 0) {
+        const char *canon = nx_stemmer_canonical(value);
+        if (!canon)
+            return nx_fail(s->ix, NX_ERR_QUERY, "--lang: unknown language '%s'", value);
+        f.kind = NX_F_LANG;
+        f.value = strdup(canon);
+    } else if (strcmp(field, "since") == 0 || strcmp(field, "until") == 0) {
+        char since[24], until[24];
+        if (nx_date_range(value, since, until) != 0)
+            return nx_fail(s->ix, NX_ERR_QUERY,
+                           "--%s: '%s' is not a date (try 2022, 2022-12 or 2022-12-04)", field,
+                           value);
+        f.kind = NX_F_DATE;
+        if (field[0] == 's')
+            memcpy(f.since, since, sizeof f.since);
+        else
+            memcpy(f.until, until, sizeof f.until);
+    } else {
+        return nx_fail(s->ix, NX_ERR_INVALID_ARG, "unknown filter field '%s'", field);
+    }
+    if (f.kind != NX_F_DATE && !f.value)
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    nx_filter *fs = realloc(s->parts.filters, (s->parts.nfilters + 1) * sizeof *fs);
+    if (!fs) {
+        free(f.value);
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    }
+    s->parts.filters = fs;
+    fs[s->parts.nfilters++] = f;
+    return NX_OK;
+}
+
+const char *nx_search_explain(nx_search_t *s)
+{
+    if (!s)
+        return NULL;
+    free(s->explain);
+    char *tree = nx_query_explain(&s->parts);
+    nx_sb b = {0};
+    nx_sb_printf(&b, "query: %s\n", tree ? tree : "");
+    if (s->match) {
+        nx_sb_puts(&b, s->positive ? "fts5:  " : "fts5 (excluded):  ");
+        nx_sb_puts(&b, s->match);
+        nx_sb_puts(&b, "\n");
+    }
+    free(tree);
+    s->explain = nx_sb_take(&b);
+    return s->explain ? s->explain : "";
+}
+
+nx_status_t nx_search_set_limit(nx_search_t *s, size_t limit)
+{
+    if (!s)
+        return NX_ERR_INVALID_ARG;
+    s->limit = limit;
+    return NX_OK;
+}
+
+nx_status_t nx_search_set_offset(nx_search_t *s, size_t offset)
+{
+    if (!s)
+        return NX_ERR_INVALID_ARG;
+    s->offset = offset;
+    return NX_OK;
+}
+
+nx_status_t nx_search_set_sort(nx_search_t *s, nx_sort_t sort)
+{
+    if (!s || (sort != NX_SORT_RELEVANCE && sort != NX_SORT_NEWEST && sort != NX_SORT_OLDEST))
+        return NX_ERR_INVALID_ARG;
+    s->sort = sort;
+    return NX_OK;
+}
+
+static nx_store_query store_query(const nx_search_t *s)
+{
+    nx_store_query q = {s->match, s->positive, s->parts.filters, s->parts.nfilters,
+                        s->sort, s->limit, s->offset};
+    return q;
+}
+
+nx_status_t nx_search_count(nx_search_t *s, int64_t *out)
+{
+    if (!s || !out)
+        return NX_ERR_INVALID_ARG;
+    *out = 0;
+    nx_store_query q = store_query(s);
+    sqlite3_stmt *st;
+    nx_status_t status = nx_store_search(s->ix, &q, 1, &st);
+    if (status != NX_OK)
+        return status;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        status = nx_store_search_error(s->ix, rc);
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* Loads the current row into r->cur, or ends the iteration. */
+static void load_row(nx_results_t *r)
+{
+    nx_snippet_free(&r->snip);
+    r->have_snip = 0;
+    int rc = sqlite3_step(r->st);
+    if (rc != SQLITE_ROW) {
+        r->valid = 0;
+        if (rc != SQLITE_DONE)
+            r->status = nx_store_search_error(r->search->ix, rc);
+        return;
+    }
+    for (int i = 0; i < NX_FIELD_COUNT_; i++)
+        r->cur.f[i] = (char *)sqlite3_column_text(r->st, i);
+    r->score = sqlite3_column_double(r->st, NX_FIELD_COUNT_);
+    r->rank++;
+}
+
+nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !out)
+        return NX_ERR_INVALID_ARG;
+    nx_results_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    r->search = s;
+    nx_store_query q = store_query(s);
+    nx_status_t st = nx_store_search(s->ix, &q, 0, &r->st);
+    if (st != NX_OK) {
+        free(r);
+        return st;
+    }
+    r->valid = 1;
+    r->rank = s->offset;
+    load_row(r);
+    /* A failure on the first row is the search failing, not a partial list. */
+    if (r->status != NX_OK) {
+        st = r->status;
+        nx_results_destroy(r);
+        return st;
+    }
+    *out = r;
+    return NX_OK;
+}
+
+int nx_results_valid(const nx_results_t *r)
+{
+    return r && r->valid;
+}
+
+const nx_article_t *nx_results_get(const nx_results_t *r)
+{
+    return r && r->valid ? &r->cur : NULL;
+}
+
+double nx_results_score(const nx_results_t *r)
+{
+    return r && r->valid ? r->score : 0.0;
+}
+
+size_t nx_results_rank(const nx_results_t *r)
+{
+    return r && r->valid ? r->rank : 0;
+}
+
+nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span_t **spans,
+                               size_t *nspans)
+{
+    if (!r || !r->valid || !text || !spans || !nspans)
+        return NX_ERR_INVALID_ARG;
+    if (!r->have_snip) {
+        const char *body = r->cur.f[NX_FIELD_BODY] ? r->cur.f[NX_FIELD_BODY] : "";
+        if (nx_snippet_make(r->search->an, &r->search->hl, body, strlen(body), SNIPPET_FRAGMENTS,
+                            SNIPPET_WORDS, &r->snip) != 0)
+            return nx_fail(r->search->ix, NX_ERR_NOMEM, "out of memory making a snippet");
+        r->have_snip = 1;
+    }
+    *text = r->snip.text;
+    *spans = r->snip.spans;
+    *nspans = r->snip.nspans;
+    return NX_OK;
+}
+
+void nx_results_move_to_next(nx_results_t *r)
+{
+    if (r && r->valid)
+        load_row(r);
+}
+
+nx_status_t nx_results_status(const nx_results_t *r)
+{
+    return r ? r->status : NX_ERR_INVALID_ARG;
+}
+
+void nx_results_destroy(nx_results_t *r)
+{
+    if (!r)
+        return;
+    nx_snippet_free(&r->snip);
+    sqlite3_finalize(r->st);
+    free(r);
+}

@@ -1,0 +1,209 @@
+/* compile_fts5.c - a query tree as an FTS5 MATCH expression.
+ *
+ * Every word is written inside double quotes (embedded quotes doubled), so
+ * nothing a user types can act as FTS5 syntax: operators, column filters,
+ * '^' and '*' inside words are just text for the tokenizer. Exact words get
+ * '=' before each of their words, which the newsidx tokenizer reads as
+ * "look up the written form, not the stem" (see analyze/analyzer.h). All
+ * grouping is written out with parentheses rather than left to FTS5's
+ * precedence rules. */
+#include "query.h"
+
+#include "../analyze/analyzer.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct compiler {
+    nx_sb b;
+    const char *text; /* the word being quoted */
+    size_t last;      /* bytes of it copied so far */
+    char *err;
+    size_t errlen;
+    int failed;
+} compiler;
+
+static void put_escaped(compiler *c, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            nx_sb_put(&c->b, "\"\"", 2);
+        else
+            nx_sb_put(&c->b, &s[i], 1);
+    }
+}
+
+static int mark_word(void *ctx, const nx_word *w)
+{
+    compiler *c = ctx;
+    put_escaped(c, c->text + c->last, w->start - c->last);
+    nx_sb_put(&c->b, "=", 1);
+    c->last = w->start;
+    return 0;
+}
+
+/* The inside of a quoted FTS5 string for one term. */
+static void put_term_text(compiler *c, const nx_qnode *t)
+{
+    size_t n = strlen(t->text);
+    if (t->exact) {
+        c->text = t->text;
+        c->last = 0;
+        nx_segment(t->text, n, mark_word, c);
+        put_escaped(c, t->text + c->last, n - c->last);
+    } else {
+        put_escaped(c, t->text, n);
+    }
+}
+
+static void put_column(compiler *c, const nx_qnode *n)
+{
+    if (n->column == NX_COL_TITLE)
+        nx_sb_puts(&c->b, "title : ");
+    else if (n->column == NX_COL_BODY)
+        nx_sb_puts(&c->b, "body : ");
+}
+
+/* A phrase (or one term) as an FTS5 phrase, without column filter. */
+static void put_phrase(compiler *c, const nx_qnode *n)
+{
+    nx_sb_put(&c->b, "\"", 1);
+    if (n->kind == NX_Q_TERM) {
+        put_term_text(c, n);
+        nx_sb_put(&c->b, "\"", 1);
+        if (n->prefix)
+            nx_sb_put(&c->b, " *", 2);
+        return;
+    }
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (i)
+            nx_sb_put(&c->b, " ", 1);
+        put_term_text(c, n->kids[i]);
+    }
+    nx_sb_put(&c->b, "\"", 1);
+}
+
+static void fail(compiler *c, int col, const char *msg)
+{
+    if (!c->failed)
+        snprintf(c->err, c->errlen, "query:1:%d: %s", col, msg);
+    c->failed = 1;
+}
+
+static void put_node(compiler *c, const nx_qnode *n);
+
+static void put_and(compiler *c, const nx_qnode *n)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        pos += n->kids[i]->kind != NX_Q_NOT;
+    if (pos == 0) {
+        fail(c, n->col, "a group cannot consist only of excluded words; add a word to search for");
+        return;
+    }
+    /* Opening parentheses for each NOT to come, so that the exclusions
+     * apply to the whole conjunction. */
+    for (size_t i = 0; i < n->nkids - pos; i++)
+        nx_sb_put(&c->b, "(", 1);
+    nx_sb_put(&c->b, "(", 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind == NX_Q_NOT)
+            continue;
+        if (k++)
+            nx_sb_puts(&c->b, " AND ");
+        put_node(c, n->kids[i]);
+    }
+    nx_sb_put(&c->b, ")", 1);
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind != NX_Q_NOT)
+            continue;
+        nx_sb_puts(&c->b, " NOT (");
+        put_node(c, n->kids[i]->kids[0]);
+        nx_sb_puts(&c->b, "))");
+    }
+}
+
+static void put_node(compiler *c, const nx_qnode *n)
+{
+    switch (n->kind) {
+    case NX_Q_TERM:
+    case NX_Q_PHRASE:
+        put_column(c, n);
+        put_phrase(c, n);
+        break;
+    case NX_Q_NEAR:
+        put_column(c, n);
+        nx_sb_puts(&c->b, "NEAR(");
+        for (size_t i = 0; i < n->nkids; i++) {
+            if (i)
+                nx_sb_put(&c->b, " ", 1);
+            put_phrase(c, n->kids[i]);
+        }
+        nx_sb_printf(&c->b, ", %d)", n->distance);
+        break;
+    case NX_Q_AND:
+        put_and(c, n);
+        break;
+    case NX_Q_OR:
+        nx_sb_put(&c->b, "(", 1);
+        for (size_t i = 0; i < n->nkids; i++) {
+            if (i)
+                nx_sb_puts(&c->b, " OR ");
+            if (n->kids[i]->kind == NX_Q_NOT) {
+                fail(c, n->kids[i]->col,
+                     "an excluded word cannot be an alternative of OR; write 'a -b' or "
+                     "'(a OR b) -c'");
+                return;
+            }
+            put_node(c, n->kids[i]);
+        }
+        nx_sb_put(&c->b, ")", 1);
+        break;
+    case NX_Q_NOT:
+        fail(c, n->col, "an excluded word needs a word to search for beside it");
+        break;
+    case NX_Q_FILTER:
+        fail(c, n->col, "a field filter cannot be used here");
+        break;
+    }
+}
+
+char *nx_query_to_fts5(const nx_qnode *text, int *positive, char *err, size_t errlen)
+{
+    compiler c = {{0}, NULL, 0, err, errlen, 0};
+    *positive = 1;
+    const nx_qnode *root = text;
+    if (text->kind == NX_Q_NOT) {
+        /* Only exclusions: the caller lists what does not match this. */
+        *positive = 0;
+        root = text->kids[0];
+    } else if (text->kind == NX_Q_AND) {
+        size_t pos = 0;
+        for (size_t i = 0; i < text->nkids; i++)
+            pos += text->kids[i]->kind != NX_Q_NOT;
+        if (pos == 0) {
+            *positive = 0;
+            nx_sb_put(&c.b, "(", 1);
+            for (size_t i = 0; i < text->nkids; i++) {
+                if (i)
+                    nx_sb_puts(&c.b, " OR ");
+                put_node(&c, text->kids[i]->kids[0]);
+            }
+            nx_sb_put(&c.b, ")", 1);
+            goto done;
+        }
+    }
+    put_node(&c, root);
+done:
+    if (c.failed) {
+        free(c.b.s);
+        return NULL;
+    }
+    char *s = nx_sb_take(&c.b);
+    if (!s)
+        snprintf(err, errlen, "query:1:1: out of memory");
+    return s;
+}

@@ -1,0 +1,495 @@
+/* snippet.c - choose the fragments of an article that show why it matched,
+ * and where to highlight them. Engine-neutral: it re-reads the text with the
+ * same analyzer the index used, so "negotiating" in a query highlights
+ * "negotiations" in the text, and a name asked for exactly highlights only
+ * that name.
+ *
+ * Fragments are windows of about fragment_words words. The best window is
+ * the one showing the most distinct query items (a phrase counts double),
+ * then the most hits; windows start at a sentence start when one is close
+ * before the first hit. Later fragments must show an item the earlier ones
+ * did not. Fragments are shown in text order, with "…" where text was cut. */
+#include "snippet.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Looking at more than this much of a body per hit costs more than it is
+ * worth; a match further in is still found, just not shown. */
+#define SCAN_LIMIT (1u << 20)
+#define MAX_ITEMS 64
+
+typedef struct wpos {
+    size_t start, end;     /* bytes in text */
+    uint64_t items;        /* query items this word is part of a match of */
+    uint32_t hl_end;       /* >0: this word starts a highlight ending at word hl_end-1 */
+    unsigned sentence : 1; /* the word starts a sentence or paragraph */
+} wpos;
+
+typedef struct scan {
+    nx_analyzer *an;
+    const nx_hl_query *q;
+    const char *text;
+    wpos *w;
+    size_t n, cap;
+    char **exact;  /* per word: folded forms, kept for phrase matching */
+    char **stem;
+    int oom;
+} scan;
+
+static void free_word(nx_hl_word *w)
+{
+    free(w->exact);
+    free(w->stem);
+}
+
+void nx_hl_free(nx_hl_query *q)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < q->nitems; i++) {
+        for (size_t k = 0; k < q->items[i].nwords; k++)
+            free_word(&q->items[i].words[k]);
+        free(q->items[i].words);
+    }
+    free(q->items);
+    q->items = NULL;
+    q->nitems = 0;
+}
+
+typedef struct hl_build {
+    nx_analyzer *an;
+    nx_hl_word *words;
+    size_t n, cap;
+    int mode;
+    int oom;
+} hl_build;
+
+static int hl_word(void *ctx, const nx_word *w)
+{
+    hl_build *hb = ctx;
+    if (hb->n == hb->cap) {
+        size_t cap = hb->cap ? hb->cap * 2 : 4;
+        nx_hl_word *p = realloc(hb->words, cap * sizeof *p);
+        if (!p) {
+            hb->oom = 1;
+            return 1;
+        }
+        hb->words = p;
+        hb->cap = cap;
+    }
+    const char *e, *s;
+    size_t el, sl;
+    if (nx_analyzer_forms(hb->an, w->raw, w->raw_len, &e, &el, &s, &sl) != 0) {
+        hb->oom = 1;
+        return 1;
+    }
+    nx_hl_word *hw = &hb->words[hb->n];
+    hw->exact = strndup(e, el);
+    hw->stem = strndup(s, sl);
+    hw->mode = hb->mode;
+    if (!hw->exact || !hw->stem) {
+        free_word(hw);
+        hb->oom = 1;
+        return 1;
+    }
+    hb->n++;
+    return 0;
+}
+
+int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const size_t *lens,
+              const int *modes, size_t n)
+{
+    if (n == 0 || q->nitems >= MAX_ITEMS)
+        return 0;
+    /* A query word may hold several words for the analyzer (Kyiv-based):
+     * it is then matched as a phrase of them. */
+    hl_build hb = {an, NULL, 0, 0, 0, 0};
+    for (size_t k = 0; k < n && !hb.oom; k++) {
+        hb.mode = modes[k];
+        nx_segment(raw[k], lens[k], hl_word, &hb);
+    }
+    if (!hb.oom && hb.n) {
+        /* Only the last word of a prefix term is a prefix. */
+        for (size_t k = 0; k + 1 < hb.n; k++)
+            if (hb.words[k].mode == NX_HL_PREFIX)
+                hb.words[k].mode = NX_HL_EXACT;
+        nx_hl_item *items = realloc(q->items, (q->nitems + 1) * sizeof *items);
+        if (items) {
+            q->items = items;
+            q->items[q->nitems++] = (nx_hl_item){hb.words, hb.n};
+            return 0;
+        }
+        hb.oom = 1;
+    }
+    for (size_t k = 0; k < hb.n; k++)
+        free_word(&hb.words[k]);
+    free(hb.words);
+    return hb.oom ? -1 : 0;
+}
+
+static int word_matches(const nx_hl_word *qw, const char *exact, const char *stem)
+{
+    switch (qw->mode) {
+    case NX_HL_EXACT: return strcmp(qw->exact, exact) == 0;
+    case NX_HL_PREFIX: return strncmp(qw->exact, exact, strlen(qw->exact)) == 0;
+    default: return strcmp(qw->stem, stem) == 0;
+    }
+}
+
+/* A sentence starts after . ! ? or a blank line (skipping quotes and
+ * brackets), or at the start of the text. */
+static int starts_sentence(const char *text, size_t at)
+{
+    size_t i = at;
+    int newline = 0;
+    while (i > 0) {
+        unsigned char c = (unsigned char)text[i - 1];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '"' || c == '\'' || c == '(' ||
+            c >= 0x80) {
+            /* Closing quotes and other non-ASCII punctuation are skipped;
+             * a non-ASCII letter would have been part of a word. */
+            i--;
+            continue;
+        }
+        if (c == '\n') {
+            if (newline)
+                return 1;
+            newline = 1;
+            i--;
+            continue;
+        }
+        return c == '.' || c == '!' || c == '?' || c == ':';
+    }
+    return 1;
+}
+
+static int on_word(void *ctx, const nx_word *word)
+{
+    scan *sc = ctx;
+    if (sc->n == sc->cap) {
+        size_t cap = sc->cap ? sc->cap * 2 : 256;
+        wpos *w = realloc(sc->w, cap * sizeof *w);
+        char **e = w ? realloc(sc->exact, cap * sizeof *e) : NULL;
+        if (w)
+            sc->w = w;
+        if (e)
+            sc->exact = e;
+        char **s = e ? realloc(sc->stem, cap * sizeof *s) : NULL;
+        if (s)
+            sc->stem = s;
+        if (!w || !e || !s) {
+            sc->oom = 1;
+            return 1;
+        }
+        sc->cap = cap;
+    }
+    const char *e, *s;
+    size_t el, sl;
+    if (nx_analyzer_forms(sc->an, word->raw, word->raw_len, &e, &el, &s, &sl) != 0) {
+        sc->oom = 1;
+        return 1;
+    }
+    size_t i = sc->n;
+    sc->exact[i] = strndup(e, el);
+    sc->stem[i] = strndup(s, sl);
+    if (!sc->exact[i] || !sc->stem[i]) {
+        free(sc->exact[i]);
+        free(sc->stem[i]);
+        sc->oom = 1;
+        return 1;
+    }
+    sc->w[i] = (wpos){word->start, word->end, 0, 0, (unsigned)starts_sentence(sc->text, word->start)};
+    sc->n++;
+    return 0;
+}
+
+/* Marks every match of every item. */
+static void mark_matches(scan *sc)
+{
+    for (size_t it = 0; it < sc->q->nitems; it++) {
+        const nx_hl_item *item = &sc->q->items[it];
+        for (size_t i = 0; i + item->nwords <= sc->n; i++) {
+            size_t k = 0;
+            while (k < item->nwords &&
+                   word_matches(&item->words[k], sc->exact[i + k], sc->stem[i + k]))
+                k++;
+            if (k < item->nwords)
+                continue;
+            for (k = 0; k < item->nwords; k++)
+                sc->w[i + k].items |= (uint64_t)1 << it;
+            uint32_t end = (uint32_t)(i + item->nwords);
+            if (sc->w[i].hl_end < end)
+                sc->w[i].hl_end = end;
+        }
+    }
+}
+
+static unsigned popcount64(uint64_t x)
+{
+    unsigned c = 0;
+    for (; x; x &= x - 1)
+        c++;
+    return c;
+}
+
+/* Score of words [a, b): distinct items not yet shown (phrases double),
+ * then hits. */
+static long window_score(const scan *sc, size_t a, size_t b, uint64_t shown, uint64_t phrases)
+{
+    uint64_t seen = 0;
+    long hits = 0;
+    for (size_t i = a; i < b; i++) {
+        seen |= sc->w[i].items;
+        hits += sc->w[i].hl_end > 0;
+    }
+    uint64_t fresh = seen & ~shown;
+    return 1000L * (popcount64(fresh) + popcount64(fresh & phrases)) + 10L * popcount64(seen) +
+           hits;
+}
+
+typedef struct frag {
+    size_t a, b; /* words [a, b) */
+} frag;
+
+/* Where a window showing the hit at h should start: a sentence start up to
+ * 12 words back, else a few words of lead-in. */
+static size_t window_start(const scan *sc, size_t h)
+{
+    for (size_t back = 0; back <= 12 && back <= h; back++)
+        if (sc->w[h - back].sentence)
+            return h - back;
+    return h >= 4 ? h - 4 : 0;
+}
+
+static int overlaps(const frag *f, size_t nf, size_t a, size_t b)
+{
+    for (size_t i = 0; i < nf; i++)
+        if (a < f[i].b && f[i].a < b)
+            return 1;
+    return 0;
+}
+
+static size_t pick(const scan *sc, size_t max_frags, size_t width, frag *out)
+{
+    uint64_t phrases = 0, shown = 0;
+    for (size_t it = 0; it < sc->q->nitems; it++)
+        if (sc->q->items[it].nwords > 1)
+            phrases |= (uint64_t)1 << it;
+    size_t nf = 0;
+    while (nf < max_frags) {
+        long best = -1;
+        frag bf = {0, 0};
+        for (size_t h = 0; h < sc->n; h++) {
+            if (!sc->w[h].hl_end || (sc->w[h].items & ~shown) == 0)
+                continue;
+            size_t a = window_start(sc, h);
+            size_t b = a + width < sc->n ? a + width : sc->n;
+            if (b < sc->w[h].hl_end) /* keep a whole phrase in view */
+                b = sc->w[h].hl_end;
+            if (overlaps(out, nf, a, b))
+                continue;
+            long s = window_score(sc, a, b, shown, phrases);
+            if (s > best) {
+                best = s;
+                bf = (frag){a, b};
+            }
+        }
+        if (best < 1000) /* nothing new to show */
+            break;
+        for (size_t i = bf.a; i < bf.b; i++)
+            shown |= sc->w[i].items;
+        out[nf++] = bf;
+    }
+    if (nf == 0 && sc->n) {
+        out[0] = (frag){0, width < sc->n ? width : sc->n};
+        nf = 1;
+    }
+    /* Text order. */
+    for (size_t i = 1; i < nf; i++)
+        for (size_t k = i; k > 0 && out[k].a < out[k - 1].a; k--) {
+            frag t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
+    return nf;
+}
+
+typedef struct outbuf {
+    char *s;
+    size_t n, cap;
+    nx_span_t *spans;
+    size_t nspans, capspans;
+    int oom;
+} outbuf;
+
+static void put(outbuf *o, const char *s, size_t n)
+{
+    if (o->oom)
+        return;
+    if (o->n + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 256;
+        while (cap < o->n + n + 1)
+            cap *= 2;
+        char *p = realloc(o->s, cap);
+        if (!p) {
+            o->oom = 1;
+            return;
+        }
+        o->s = p;
+        o->cap = cap;
+    }
+    memcpy(o->s + o->n, s, n);
+    o->n += n;
+    o->s[o->n] = '\0';
+}
+
+static void add_span(outbuf *o, size_t a, size_t b)
+{
+    if (o->oom)
+        return;
+    if (o->nspans == o->capspans) {
+        size_t cap = o->capspans ? o->capspans * 2 : 8;
+        nx_span_t *p = realloc(o->spans, cap * sizeof *p);
+        if (!p) {
+            o->oom = 1;
+            return;
+        }
+        o->spans = p;
+        o->capspans = cap;
+    }
+    o->spans[o->nspans++] = (nx_span_t){a, b};
+}
+
+/* Copies text[a, b) with white space runs folded to one space, so that
+ * line and paragraph breaks do not leak into one-line output. */
+static void put_folded(outbuf *o, const char *text, size_t a, size_t b)
+{
+    int space = 0;
+    for (size_t i = a; i < b; i++) {
+        char c = text[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+            space = 1;
+            continue;
+        }
+        if (space && o->n && o->s[o->n - 1] != ' ')
+            put(o, " ", 1);
+        space = 0;
+        put(o, &c, 1);
+    }
+    if (space)
+        put(o, " ", 1);
+}
+
+static const char ELLIPSIS[] = "\xE2\x80\xA6";
+
+/* A fragment ends cleanly when its last word is followed by sentence-ending
+ * punctuation (possibly behind a closing quote). */
+static size_t clean_end(const char *text, size_t len, size_t end, int *sentence)
+{
+    size_t i = end;
+    *sentence = 0;
+    while (i < len && (text[i] == '"' || text[i] == ')' || (unsigned char)text[i] >= 0x80) &&
+           i - end < 4)
+        i++;
+    if (i < len && (text[i] == '.' || text[i] == '!' || text[i] == '?')) {
+        *sentence = 1;
+        i++;
+        while (i < len && (text[i] == '"' || text[i] == ')' ||
+                           (unsigned char)text[i] >= 0x80) && i - end < 8)
+            i++;
+        /* Do not swallow a word that started right after the punctuation. */
+        return i;
+    }
+    return end;
+}
+
+static void emit(const scan *sc, const char *text, size_t len, const frag *f, size_t nf,
+                 outbuf *o)
+{
+    for (size_t fi = 0; fi < nf; fi++) {
+        size_t a = f[fi].a, b = f[fi].b;
+        if (fi > 0)
+            put(o, " ", 1);
+        if (!sc->w[a].sentence)
+            put(o, ELLIPSIS, 3);
+        size_t pos = sc->w[a].start;
+        for (size_t i = a; i < b; i++) {
+            if (sc->w[i].hl_end) {
+                size_t last = sc->w[i].hl_end - 1;
+                if (last >= b)
+                    last = b - 1;
+                put_folded(o, text, pos, sc->w[i].start);
+                size_t s0 = o->n;
+                put_folded(o, text, sc->w[i].start, sc->w[last].end);
+                add_span(o, s0, o->n);
+                pos = sc->w[last].end;
+                i = last;
+            }
+        }
+        int sentence;
+        size_t end = clean_end(text, len, sc->w[b - 1].end, &sentence);
+        put_folded(o, text, pos, end);
+        while (o->n && o->s[o->n - 1] == ' ')
+            o->s[--o->n] = '\0';
+        int at_end = b == sc->n;
+        if (!sentence && !at_end)
+            put(o, ELLIPSIS, 3);
+    }
+}
+
+int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
+                    size_t max_fragments, size_t fragment_words, nx_snippet *out)
+{
+    memset(out, 0, sizeof *out);
+    if (max_fragments == 0)
+        max_fragments = 1;
+    if (fragment_words == 0)
+        fragment_words = 30;
+    scan sc = {an, q, text, NULL, 0, 0, NULL, NULL, 0};
+    nx_segment(text, len < SCAN_LIMIT ? len : SCAN_LIMIT, on_word, &sc);
+    int rc = 0;
+    outbuf o = {0};
+    if (!sc.oom) {
+        mark_matches(&sc);
+        frag *f = calloc(max_fragments, sizeof *f);
+        if (f) {
+            size_t nf = sc.n ? pick(&sc, max_fragments, fragment_words, f) : 0;
+            emit(&sc, text, len, f, nf, &o);
+            free(f);
+        } else {
+            sc.oom = 1;
+        }
+        if (!o.s && !o.oom)
+            put(&o, "", 0);
+    }
+    for (size_t i = 0; i < sc.n; i++) {
+        free(sc.exact[i]);
+        free(sc.stem[i]);
+    }
+    free(sc.exact);
+    free(sc.stem);
+    free(sc.w);
+    if (sc.oom || o.oom) {
+        free(o.s);
+        free(o.spans);
+        rc = -1;
+    } else {
+        out->text = o.s;
+        out->spans = o.spans;
+        out->nspans = o.nspans;
+    }
+    return rc;
+}
+
+void nx_snippet_free(nx_snippet *s)
+{
+    if (!s)
+        return;
+    free(s->text);
+    free(s->spans);
+    s->text = NULL;
+    s->spans = NULL;
+    s->nspans = 0;
+}

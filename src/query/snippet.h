@@ -1,0 +1,53 @@
+/* snippet.h - interface to code in snippet.c: the engine-neutral snippet
+ * generator. Given an article's text and what the query asked for, it picks
+ * the fragments that best show why the article matched and the byte spans
+ * to highlight in them. */
+#ifndef NX_QUERY_SNIPPET_H
+#define NX_QUERY_SNIPPET_H
+
+#include "../analyze/analyzer.h"
+#include "newsidx.h"
+
+#include <stddef.h>
+
+/* One thing the query looks for: a single word (nwords == 1) or a phrase.
+ * Each word is matched by its exact folded form, or (when not exact) by its
+ * stem, or (prefix) by the start of its exact form. */
+typedef struct nx_hl_word {
+    char *exact; /* folded form */
+    char *stem;  /* folded stem */
+    int mode;    /* NX_HL_STEM, NX_HL_EXACT or NX_HL_PREFIX */
+} nx_hl_word;
+
+enum { NX_HL_STEM = 0, NX_HL_EXACT = 1, NX_HL_PREFIX = 2 };
+
+typedef struct nx_hl_item {
+    nx_hl_word *words;
+    size_t nwords;
+} nx_hl_item;
+
+typedef struct nx_hl_query {
+    nx_hl_item *items;
+    size_t nitems;
+} nx_hl_query;
+
+/* Adds an item from raw query words (folded and stemmed with an). Returns 0
+ * or -1 when out of memory. */
+int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const size_t *lens,
+              const int *modes, size_t n);
+void nx_hl_free(nx_hl_query *q);
+
+typedef struct nx_snippet {
+    char *text;        /* fragments joined with " … ", "…" where text was cut */
+    nx_span_t *spans;  /* spans into text, in order */
+    size_t nspans;
+} nx_snippet;
+
+/* Builds a snippet of at most max_fragments fragments of about
+ * fragment_words words from text. When nothing matches, the snippet is the
+ * start of the text. Returns 0, or -1 when out of memory. */
+int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
+                    size_t max_fragments, size_t fragment_words, nx_snippet *out);
+void nx_snippet_free(nx_snippet *s);
+
+#endif

@@ -1,0 +1,505 @@
+/* fts5_store.c - the SQLite FTS5 engine: opening and creating an index file,
+ * and writing articles and file records into it.
+ *
+ * The schema lives in index-schema/fts5-v1.sql and is compiled in. An index
+ * is recognised by its application_id and trusted only when its schema and
+ * analyzer versions are the ones this build writes: terms from another
+ * analyzer would silently stop matching, which is worse than an error. */
+#include "store.h"
+
+#include "../analyze/analyzer.h"
+#include "../analyze/fts5_tokenizer.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define NX_APPLICATION_ID 1853321336 /* 'nxid' */
+#define BUSY_TIMEOUT_MS 30000
+
+struct nx_store_writer {
+    nx_index_t *ix;
+    int in_tx;
+    sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
+    sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
+};
+
+static int64_t one_int(sqlite3 *db, const char *sql, int *rc)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(st);
+        if (*rc == SQLITE_ROW) {
+            v = sqlite3_column_int64(st, 0);
+            *rc = SQLITE_OK;
+        } else if (*rc == SQLITE_DONE) {
+            *rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Reads meta[key] into buf; "" when absent. */
+static int meta_get(sqlite3 *db, const char *key, char *buf, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    buf[0] = '\0';
+    int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(st, 0);
+            snprintf(buf, len, "%s", v ? v : "");
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int meta_put(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The schema with @LANGUAGE@ replaced; lang is a canonical Snowball name
+ * (letters only), so the substitution cannot inject SQL. */
+static char *schema_for(const char *lang)
+{
+    const char *mark = "@LANGUAGE@";
+    const char *at = strstr(nx_schema_fts5_v1, mark);
+    size_t n = strlen(nx_schema_fts5_v1) + strlen(lang);
+    char *sql = malloc(n + 1);
+    if (!sql || !at) {
+        free(sql);
+        return NULL;
+    }
+    size_t head = (size_t)(at - nx_schema_fts5_v1);
+    memcpy(sql, nx_schema_fts5_v1, head);
+    strcpy(sql + head, lang);
+    strcat(sql, at + strlen(mark));
+    return sql;
+}
+
+static nx_status_t create_schema(nx_index_t *ix, const char *lang)
+{
+    const char *canon = nx_stemmer_canonical(lang ? lang : "english");
+    if (!canon)
+        return nx_fail(ix, NX_ERR_LANGUAGE,
+                       "no Snowball stemmer for language '%s' (try a name such as english, "
+                       "french, russian, or a code such as en, fr, ru)",
+                       lang);
+    /* WAL cannot be switched on inside a transaction. */
+    int rc = sqlite3_exec(ix->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(ix, rc, "creating the index");
+    /* Another process may have created it while we waited for the lock. */
+    int64_t tables = one_int(ix->db, "SELECT count(*) FROM sqlite_master", &rc);
+    if (rc == SQLITE_OK && tables > 0) {
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        return NX_OK;
+    }
+    char *sql = schema_for(canon);
+    if (!sql) {
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory creating the index");
+    }
+    rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+    free(sql);
+    char v[16], created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    snprintf(v, sizeof v, "%d", NX_SCHEMA_VERSION);
+    if (rc == SQLITE_OK)
+        rc = meta_put(ix->db, "schema_version", v);
+    snprintf(v, sizeof v, "%d", NX_ANALYZER_VERSION);
+    if (rc == SQLITE_OK)
+        rc = meta_put(ix->db, "analyzer_version", v);
+    if (rc == SQLITE_OK)
+        rc = meta_put(ix->db, "language", canon);
+    if (rc == SQLITE_OK)
+        rc = meta_put(ix->db, "engine", "fts5");
+    if (rc == SQLITE_OK)
+        rc = meta_put(ix->db, "created", created);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        nx_status_t s = nx_fail_sqlite(ix, rc, "creating the index schema");
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        return s;
+    }
+    return NX_OK;
+}
+
+static nx_status_t check_versions(nx_index_t *ix)
+{
+    char schema[32], analyzer[32], lang[64];
+    int rc = meta_get(ix->db, "schema_version", schema, sizeof schema);
+    if (rc == SQLITE_OK)
+        rc = meta_get(ix->db, "analyzer_version", analyzer, sizeof analyzer);
+    if (rc == SQLITE_OK)
+        rc = meta_get(ix->db, "language", lang, sizeof lang);
+    if (rc != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s: not a newsidx index (no readable meta table)",
+                       ix->path);
+    if (atoi(schema) != NX_SCHEMA_VERSION)
+        return nx_fail(ix, NX_ERR_VERSION,
+                       "%s: index schema version %s, but this newsidx reads version %d; "
+                       "index the archive again into a new index",
+                       ix->path, schema[0] ? schema : "(none)", NX_SCHEMA_VERSION);
+    if (atoi(analyzer) != NX_ANALYZER_VERSION)
+        return nx_fail(ix, NX_ERR_VERSION,
+                       "%s: index made with analyzer version %s, but this newsidx uses version "
+                       "%d and would not match its terms; index the archive again into a new index",
+                       ix->path, analyzer[0] ? analyzer : "(none)", NX_ANALYZER_VERSION);
+    const char *canon = nx_stemmer_canonical(lang);
+    if (!canon)
+        return nx_fail(ix, NX_ERR_CORRUPT, "%s: index names an unknown language '%s'", ix->path,
+                       lang);
+    snprintf(ix->lang, sizeof ix->lang, "%s", canon);
+    return NX_OK;
+}
+
+nx_status_t nx_store_open(nx_index_t *ix, const char *path, nx_open_mode_t mode, const char *lang)
+{
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (!exists && errno != ENOENT)
+        return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", path, strerror(errno));
+    if (!exists && mode != NX_OPEN_CREATE)
+        return nx_fail(ix, NX_ERR_NO_INDEX,
+                       "no index at %s (make one with: newsidx index -d %s FILES...)", path, path);
+    if (exists && S_ISDIR(st.st_mode))
+        return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a directory, not a newsidx index file",
+                       path);
+
+    int flags = mode == NX_OPEN_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (mode == NX_OPEN_CREATE)
+        flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &ix->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", path,
+                       ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
+    sqlite3_extended_result_codes(ix->db, 1);
+    sqlite3_busy_timeout(ix->db, BUSY_TIMEOUT_MS);
+    if (nx_fts5_register_tokenizer(ix->db) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    ix->read_only = mode == NX_OPEN_READ_ONLY;
+
+    int64_t app = one_int(ix->db, "PRAGMA application_id", &rc);
+    if ((rc & 0xff) == SQLITE_NOTADB)
+        return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is not a newsidx index (not an SQLite file)",
+                       path);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(ix, rc, "opening the index");
+    if (app == 0) {
+        int64_t tables = one_int(ix->db, "SELECT count(*) FROM sqlite_master", &rc);
+        if (rc != SQLITE_OK)
+            return nx_fail_sqlite(ix, rc, "opening the index");
+        if (tables > 0)
+            return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
+                           "%s is an SQLite database but not a newsidx index", path);
+        if (mode == NX_OPEN_READ_ONLY)
+            return nx_fail(ix, NX_ERR_NO_INDEX, "%s is an empty file, not an index yet", path);
+        nx_status_t s = create_schema(ix, lang);
+        if (s != NX_OK)
+            return s;
+    } else if (app != NX_APPLICATION_ID) {
+        return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
+                       "%s is an SQLite database of another application, not a newsidx index", path);
+    }
+    nx_status_t s = check_versions(ix);
+    if (s != NX_OK)
+        return s;
+    if (!ix->read_only) {
+        rc = sqlite3_exec(ix->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL,
+                          NULL);
+        if (rc != SQLITE_OK)
+            return nx_fail_sqlite(ix, rc, "opening the index for writing");
+    }
+    return NX_OK;
+}
+
+void nx_store_close(nx_index_t *ix)
+{
+    if (ix->db) {
+        sqlite3_close_v2(ix->db);
+        ix->db = NULL;
+    }
+}
+
+/* ------------------------------------------------------------- writing */
+
+static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, int rc)
+{
+    return rc == SQLITE_OK ? sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL)
+                           : rc;
+}
+
+nx_status_t nx_store_writer_new(nx_index_t *ix, nx_store_writer **out)
+{
+    *out = NULL;
+    if (ix->read_only)
+        return nx_fail(ix, NX_ERR_READ_ONLY, "%s is open read-only", ix->path);
+    nx_store_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    w->ix = ix;
+    sqlite3 *db = ix->db;
+    int rc = SQLITE_OK;
+    rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
+    rc = prep(db, &w->ins_article,
+              "INSERT INTO articles(id, title, body, date, source, url, lang, origin, size, "
+              "mtime_ns, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+              rc);
+    rc = prep(db, &w->upd_article,
+              "UPDATE articles SET id = ?1, title = ?2, body = ?3, date = ?4, source = ?5, "
+              "url = ?6, lang = ?7, origin = ?8, size = ?9, mtime_ns = ?10, hash = ?11 "
+              "WHERE rowid = ?12",
+              rc);
+    rc = prep(db, &w->upd_origin,
+              "UPDATE articles SET origin = ?2, size = ?3, mtime_ns = ?4 WHERE rowid = ?1", rc);
+    rc = prep(db, &w->file_get,
+              "SELECT size, mtime_ns, hash, articles FROM files WHERE path = ?1", rc);
+    rc = prep(db, &w->file_put,
+              "INSERT OR REPLACE INTO files(path, size, mtime_ns, hash, articles) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)",
+              rc);
+    rc = prep(db, &w->sel_origin, "SELECT rowid FROM articles WHERE origin = ?1", rc);
+    rc = prep(db, &w->del_article, "DELETE FROM articles WHERE rowid = ?1", rc);
+    if (rc != SQLITE_OK) {
+        nx_store_writer_free(w);
+        return nx_fail_sqlite(ix, rc, "preparing to write");
+    }
+    *out = w;
+    return NX_OK;
+}
+
+void nx_store_writer_free(nx_store_writer *w)
+{
+    if (!w)
+        return;
+    if (w->in_tx)
+        nx_store_rollback(w);
+    sqlite3_finalize(w->sel_article);
+    sqlite3_finalize(w->ins_article);
+    sqlite3_finalize(w->upd_article);
+    sqlite3_finalize(w->upd_origin);
+    sqlite3_finalize(w->file_get);
+    sqlite3_finalize(w->file_put);
+    sqlite3_finalize(w->sel_origin);
+    sqlite3_finalize(w->del_article);
+    free(w);
+}
+
+nx_status_t nx_store_begin(nx_store_writer *w)
+{
+    if (w->in_tx)
+        return NX_OK;
+    /* IMMEDIATE takes the write lock now, so a second indexer waits here
+     * (busy timeout) instead of failing half-way through a batch. */
+    int rc = sqlite3_exec(w->ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(w->ix, rc, "starting a write transaction");
+    w->in_tx = 1;
+    return NX_OK;
+}
+
+nx_status_t nx_store_commit(nx_store_writer *w)
+{
+    if (!w->in_tx)
+        return NX_OK;
+    int rc = sqlite3_exec(w->ix->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        nx_status_t s = nx_fail_sqlite(w->ix, rc, "committing");
+        nx_store_rollback(w);
+        return s;
+    }
+    w->in_tx = 0;
+    return NX_OK;
+}
+
+void nx_store_rollback(nx_store_writer *w)
+{
+    if (w->in_tx)
+        sqlite3_exec(w->ix->db, "ROLLBACK", NULL, NULL, NULL);
+    w->in_tx = 0;
+}
+
+int nx_store_in_transaction(const nx_store_writer *w)
+{
+    return w->in_tx;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
+                                 int *outcome, int64_t *rowid)
+{
+    const char *const parts[] = {a->f[NX_FIELD_TITLE], a->f[NX_FIELD_BODY], a->f[NX_FIELD_DATE],
+                                 a->f[NX_FIELD_SOURCE], a->f[NX_FIELD_URL], a->f[NX_FIELD_LANG]};
+    char hash[17];
+    nx_hash_strings(parts, sizeof parts / sizeof parts[0], hash);
+
+    sqlite3_stmt *st = w->sel_article;
+    sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int64_t existing = 0;
+    int same = 0;
+    if (rc == SQLITE_ROW) {
+        existing = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        same = h && strcmp(h, hash) == 0;
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(w->ix, rc, "looking up an article");
+
+    if (existing && same) {
+        st = w->upd_origin;
+        sqlite3_bind_int64(st, 1, existing);
+        bind_opt_text(st, 2, o->path);
+        sqlite3_bind_int64(st, 3, o->size);
+        sqlite3_bind_int64(st, 4, o->mtime_ns);
+        rc = step_done(st);
+        *outcome = NX_PUT_UNCHANGED;
+        *rowid = existing;
+    } else {
+        st = existing ? w->upd_article : w->ins_article;
+        sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "", -1,
+                          SQLITE_STATIC);
+        bind_opt_text(st, 4, a->f[NX_FIELD_DATE]);
+        bind_opt_text(st, 5, a->f[NX_FIELD_SOURCE]);
+        bind_opt_text(st, 6, a->f[NX_FIELD_URL]);
+        bind_opt_text(st, 7, a->f[NX_FIELD_LANG]);
+        bind_opt_text(st, 8, o->path);
+        sqlite3_bind_int64(st, 9, o->size);
+        sqlite3_bind_int64(st, 10, o->mtime_ns);
+        sqlite3_bind_text(st, 11, hash, -1, SQLITE_TRANSIENT);
+        if (existing)
+            sqlite3_bind_int64(st, 12, existing);
+        rc = step_done(st);
+        *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
+        *rowid = existing ? existing : sqlite3_last_insert_rowid(w->ix->db);
+    }
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(w->ix, rc, "storing an article");
+    return NX_OK;
+}
+
+nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)
+{
+    sqlite3_stmt *st = w->file_get;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *found = 0;
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        row->size = sqlite3_column_int64(st, 0);
+        row->mtime_ns = sqlite3_column_int64(st, 1);
+        const char *h = (const char *)sqlite3_column_text(st, 2);
+        snprintf(row->hash, sizeof row->hash, "%s", h ? h : "");
+        row->articles = sqlite3_column_int64(st, 3);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_OK ? NX_OK : nx_fail_sqlite(w->ix, rc, "looking up a file");
+}
+
+nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row)
+{
+    sqlite3_stmt *st = w->file_put;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, row->size);
+    sqlite3_bind_int64(st, 3, row->mtime_ns);
+    sqlite3_bind_text(st, 4, row->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, row->articles);
+    int rc = step_done(st);
+    return rc == SQLITE_OK ? NX_OK : nx_fail_sqlite(w->ix, rc, "recording a file");
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+nx_status_t nx_store_remove_stale(nx_store_writer *w, const char *path, const int64_t *keep,
+                                  size_t nkeep, int64_t *removed)
+{
+    *removed = 0;
+    int64_t *gone = NULL;
+    size_t ngone = 0, cap = 0;
+    sqlite3_stmt *st = w->sel_origin;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t r = sqlite3_column_int64(st, 0);
+        if (nkeep && bsearch(&r, keep, nkeep, sizeof r, cmp_i64))
+            continue;
+        if (ngone == cap) {
+            cap = cap ? cap * 2 : 16;
+            int64_t *p = realloc(gone, cap * sizeof *p);
+            if (!p) {
+                sqlite3_reset(st);
+                free(gone);
+                return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+            }
+            gone = p;
+        }
+        gone[ngone++] = r;
+    }
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    for (size_t i = 0; rc == SQLITE_OK && i < ngone; i++) {
+        sqlite3_bind_int64(w->del_article, 1, gone[i]);
+        rc = step_done(w->del_article);
+    }
+    free(gone);
+    if (rc != SQLITE_OK)
+        return nx_fail_sqlite(w->ix, rc, "removing articles gone from a file");
+    *removed = (int64_t)ngone;
+    return NX_OK;
+}

@@ -1,0 +1,92 @@
+# test_bad_input.sh - a folder of good and bad inputs: every good record is
+# indexed, every bad input is named with its file (and line), the exit code
+# says some input was bad, and nothing crashes.
+. "$(dirname "$0")/lib.sh"
+D=$T/archive
+mkdir -p "$D/sub"
+printf 'Title: Good one\nDate: 2022-12-04\nSource: Test Wire\n\nThe quick brown ferret negotiates.\n' >"$D/good.txt"
+head -c 4096 /dev/urandom >"$D/binary.txt"
+printf '\0\0\0\1\2binary' >>"$D/binary.txt"
+: >"$D/empty.txt"
+printf 'Title: Latin one\n\nCaf\xe9 au lait in Montr\xe9al.\n' >"$D/latin1.txt"
+printf 'Title: Mixed one\n\nValid \xc3\xa9 then broken \xc3\x28 bytes.\n' >"$D/mixed.txt"
+{
+    echo '{"id":"j1","title":"First wire","body":"Alpha story about wombats."}'
+    echo '{"id":"j2","title":"Broken wire","body":"no closing brace"'
+    echo '{"id":"j3","title":"Third wire","body":"Gamma story about wombats."}'
+    echo '[1,2,3]'
+    echo '{"id":"j5","headline":"","text":""}'
+} >"$D/sub/feed.jsonl"
+printf 'not gzip at all' | gzip | head -c 10 >"$D/truncated.jsonl.gz"
+printf 'ignored' >"$D/notes.pdf"
+
+run index -d "$T/db" "$D"
+expect_rc "exit 1: some input was bad, the rest indexed" 1
+expect "binary file named" has "binary.txt: binary data" "$err"
+expect "empty file named" has "empty.txt: empty file" "$err"
+expect "broken JSON line named with its line" has "feed.jsonl:2: invalid JSON" "$err"
+expect "non-object line named" has "feed.jsonl:4: not a JSON object" "$err"
+expect "record without text named" has "feed.jsonl:5: no title or text" "$err"
+expect "truncated gzip named" has "truncated.jsonl.gz: gzip data is truncated" "$err"
+expect "Latin-1 file: warned with its line" has "latin1.txt:3: not UTF-8" "$err"
+expect "bad bytes in UTF-8 file: warned with its line" has "mixed.txt:3: invalid UTF-8" "$err"
+expect "unknown extensions ignored silently" lacks "notes.pdf" "$err"
+expect "summary counts bad files" has "3 bad;" "$out"
+expect "summary counts bad records" has "3 bad records" "$out"
+
+run stats -d "$T/db" --format json
+# good.txt, latin1.txt, mixed.txt, j1, j3
+expect "stats counts exactly the good articles" test "$(jq .articles <<<"$out")" = 5
+run search -d "$T/db" -f ids wombat
+expect "records around the broken line indexed" test "$(sort <<<"$out" | tr '\n' ' ')" = "j1 j3 "
+run search -d "$T/db" -f ids 'Montréal'
+expect "Latin-1 text decoded (é searchable)" test -n "$out"
+run show -d "$T/db" -f json "$(basename "$D")/mixed.txt"
+expect "invalid bytes replaced by U+FFFD" has "broken �( bytes" "$(jq -r .body <<<"$out")"
+
+# Nothing already indexed is lost when a later run meets bad input.
+printf '{"id":"k1","title":"Later","body":"Later story."}\n{oops\n' >"$T/later.jsonl"
+run index -d "$T/db" "$T/later.jsonl"
+expect_rc "later bad run exits 1" 1
+run stats -d "$T/db" --format json
+expect "earlier articles kept, good later record added" test "$(jq .articles <<<"$out")" = 6
+
+# Unreadable file and a missing path.
+printf 'Title: Secret\n\nHidden.\n' >"$T/secret.txt"
+chmod 000 "$T/secret.txt"
+if [ "$(id -u)" != 0 ]; then
+    run index -d "$T/db" "$T/secret.txt"
+    expect "unreadable file named" has "secret.txt: cannot read" "$err"
+fi
+run index -d "$T/db" "$T/does-not-exist"
+expect_rc "missing path: exit 1" 1
+expect "missing path named" has "does-not-exist: cannot read" "$err"
+
+# Symlink loop.
+mkdir -p "$T/loop/a"
+ln -s .. "$T/loop/a/up"
+printf 'Title: In loop\n\nLoop text.\n' >"$T/loop/a/x.txt"
+run index -d "$T/loop.db" "$T/loop"
+expect "symlink loop reported, not followed" has "symbolic link loop" "$err"
+run stats -d "$T/loop.db" --format json
+expect "file beside the loop indexed once" test "$(jq .articles <<<"$out")" = 1
+
+# Not an index, a directory, a missing index.
+printf 'hello' >"$T/notdb"
+run search -d "$T/notdb" anything
+expect_rc "not an index: exit 2" 2
+expect "not an index: clear message" has "is not a newsidx index" "$err"
+run search -d "$T" anything
+expect_rc "directory as index: exit 2" 2
+run search -d "$T/missing.db" anything
+expect_rc "missing index: exit 2" 2
+expect "missing index: says how to make one" has "newsidx index" "$err"
+sqlite3 "$T/other.db" 'create table t(x)'
+run stats -d "$T/other.db"
+expect "foreign SQLite file refused" has "not a newsidx index" "$err"
+sqlite3 "$T/db" "update meta set value='99' where key='schema_version'"
+run search -d "$T/db" wombat
+expect_rc "other schema version: exit 2" 2
+expect "other schema version: clear message" has "schema version 99" "$err"
+expect "no raw SQLite message leaks" lacks "SQLITE" "$err"
+finish

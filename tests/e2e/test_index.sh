@@ -1,0 +1,92 @@
+# test_index.sh - `newsidx index` and `newsidx stats` on the shipped corpus:
+# counts, skipping unchanged files, re-indexing changed ones without
+# duplicates, and the index file's own checks.
+. "$(dirname "$0")/lib.sh"
+DB=$T/corpus.db
+cp -r "$CORPUS" "$T/corpus"
+
+run index -d "$DB" "$T/corpus"
+expect_rc "index corpus exits 0" 0
+expect "summary names files and articles" has "articles: 51 added" "$out"
+
+run stats -d "$DB" --format json
+expect_rc "stats exits 0" 0
+expect "stats counts 51 articles" test "$(jq .articles <<<"$out")" = 51
+expect "stats counts the files (18 txt/md + 3 jsonl + 15 html)" test "$(jq .files <<<"$out")" = 36
+expect "stats lists languages" test "$(jq '[.by_language[].value] | index("french") != null' <<<"$out")" = true
+expect "stats date range starts in 2022" has '"first_date":"2022-' "$out"
+
+run index -d "$DB" "$T/corpus"
+expect_rc "second run exits 0" 0
+expect "second run: every file unchanged" has "0 indexed, 36 unchanged" "$out"
+expect "second run: no article added" has "0 added, 0 updated" "$out"
+
+touch "$T/corpus/diplomacy/2022-12-05-baklanov-conditions-for-talks.txt"
+run index -d "$DB" "$T/corpus"
+expect "touched file is read again, and only it" has "1 indexed, 35 unchanged" "$out"
+expect "touched file: its article unchanged" has "0 added, 0 updated" "$out"
+
+f="$T/corpus/diplomacy/2022-12-05-baklanov-conditions-for-talks.txt"
+printf '\nA late paragraph about zanzibarite minerals.\n' >>"$f"
+run index -d "$DB" "$T/corpus"
+expect "edited file: one article updated" has "0 added, 1 updated" "$out"
+run search -d "$DB" -f ids zanzibarite
+expect "edited text is searchable" test "$out" = "mh-2022-1205-03"
+run stats -d "$DB" --format json
+expect "no duplicates after re-indexing" test "$(jq .articles <<<"$out")" = 51
+
+# A JSON Lines file that loses a record: the record is removed.
+jf="$T/corpus/wires/atlantic-wire-service-2022.jsonl"
+before=$(wc -l <"$jf")
+grep -v '"awr-2022-1206-01"' "$jf" >"$T/x.jsonl" && cat "$T/x.jsonl" >"$jf"
+run index -d "$DB" "$T/corpus"
+expect "record gone from a changed file is removed" has "1 removed" "$out"
+run search -d "$DB" -f ids 'awr'
+run show -d "$DB" awr-2022-1206-01
+expect_rc "removed record no longer shown" 1
+run stats -d "$DB" --format json
+expect "count drops by one" test "$(jq .articles <<<"$out")" = 50
+expect "fixture had several records" test "$before" -gt 1
+
+# The index is a plain SQLite file: its own integrity checks pass.
+expect "sqlite integrity_check" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
+expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 1
+
+# Relative and absolute paths give the same ids.
+run index -d "$T/rel.db" -q "$T/corpus/diplomacy"
+(cd "$T" && "$NEWSIDX" index -q -d "$T/rel2.db" corpus/diplomacy/)
+a=$(sqlite3 "$T/rel.db" 'select id from articles order by id')
+b=$(sqlite3 "$T/rel2.db" 'select id from articles order by id')
+expect "ids do not depend on how the folder was named" test "$a" = "$b"
+expect "ids start with the folder name" has "diplomacy/2022-07-22-grain-deal-signed-in-istanbul.txt" "$a"
+
+# $NEWSIDX_DB and the default path.
+(cd "$T" && NEWSIDX_DB="$T/env.db" "$NEWSIDX" index -q corpus/sport)
+expect "NEWSIDX_DB names the index" test -s "$T/env.db"
+(cd "$T" && "$NEWSIDX" index -q corpus/sport)
+expect "default index is ./newsidx.db" test -s "$T/newsidx.db"
+
+# JSON Lines on stdin, plain and gzipped.
+printf '{"id":"s1","title":"Stdin story","body":"Quokkas negotiate."}\n' | gzip >"$T/in.gz"
+"$NEWSIDX" index -q -d "$T/stdin.db" - <"$T/in.gz"
+rc=$?
+expect "gzip JSON Lines on stdin" test $rc = 0
+run search -d "$T/stdin.db" -f ids quokka
+expect "stdin article searchable" test "$out" = s1
+gzip -c "$T/corpus/wires/baltic-monitor-2023.jsonl" >"$T/bm.jsonl.gz"
+run index -d "$T/gz.db" "$T/bm.jsonl.gz"
+expect ".jsonl.gz file indexed" has "5 added" "$out"
+
+# A new index in another language, and a bad language.
+run index -d "$T/fr.db" --lang fr "$T/corpus/diplomacy/2022-12-04-macron-pari-risque-garanties.fr.txt"
+expect_rc "--lang fr accepted" 0
+run stats -d "$T/fr.db"
+expect "stats shows the index language" has "french stemming" "$out"
+run index -d "$T/xx.db" --lang klingon "$T/corpus/sport"
+expect_rc "unknown language is an error" 2
+expect "unknown language named" has "klingon" "$err"
+
+run index --help
+expect_rc "index --help exits 0" 0
+expect "index --help shows usage" has "usage: newsidx index" "$out"
+finish

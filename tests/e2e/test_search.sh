@@ -1,0 +1,115 @@
+# test_search.sh - `newsidx search` on the shipped corpus: ranking, stemming,
+# exact names, phrases, exclusions, filters, highlighting, output formats,
+# exit codes and hostile queries.
+. "$(dirname "$0")/lib.sh"
+DB=$T/corpus.db
+"$NEWSIDX" index -q -d "$DB" "$CORPUS" || { echo "FAIL indexing corpus"; finish; }
+S() { run search -d "$DB" "$@"; }
+
+S Baklanov conditions
+expect_rc "Baklanov conditions: found" 0
+expect "Baklanov conditions: the conditions article first" \
+    test "$(sed -n 2p <<<"$out")" = "   id: mh-2022-1205-03"
+expect "Baklanov highlighted" has "[[Baklanov]]" "$out"
+expect "conditions highlighted" has "[[conditions]]" "$out"
+
+S -f ids Baklanov
+expect "Baklanov: every English article naming him" \
+    test "$(sort <<<"$out" | tr '\n' ' ')" = "awr-2022-1206-01 bm-2023-0221-01 cpa-2023-1120-01 mh-2022-1205-03 mh-2023-0322-01 "
+
+S -n 0 negotiating
+expect_rc "negotiating: found" 0
+expect "negotiating finds an article that only says negotiations" has "corpus/diplomacy/2022-07-22-grain-deal-signed-in-istanbul.txt" "$out"
+expect "negotiating highlights negotiations" has "[[negotiations]]" "$out"
+
+S -f ids '"security guarantees"'
+expect "phrase: exactly the three articles with the phrase" \
+    test "$(sort <<<"$out" | tr '\n' ' ')" = "awr-2022-0329-01 bm-2023-0712-01 cpa-2022-1203-02 "
+S -f ids security guarantees
+expect "same words without quotes also match the non-adjacent article" has "kl-2022-1208-01" "$out"
+
+S -f ids -n 0 Paris
+expect "Paris does not match pari" lacks "tw-2023-0612-01" "$out"
+expect "Paris matches Paris" has "courrier-2022-12-13-paris-conference-winter-aid.html" "$out"
+S -f ids =pari
+expect "=pari matches the word pari only" test "$(sort <<<"$out" | tr '\n' ' ')" = "cds-2022-1204-fr tw-2023-0612-01 "
+S -f ids -n 0 =haines
+expect "=haines finds Haines’s (possessive, curly)" has "awr-2022-1204-01" "$out"
+
+S -f ids -n 0 macron
+all=$out
+S -f ids -n 0 macron -putin
+expect "macron -putin excludes the Putin articles" lacks "awr-2022-1201-01" "$out"
+expect "macron -putin keeps the others" has "mh-2022-1205-03" "$out"
+expect "macron -putin is a subset" test "$(wc -l <<<"$out")" -lt "$(wc -l <<<"$all")"
+
+S -f tsv -n 0 date:2022-12
+expect_rc "date:2022-12 found" 0
+expect "date:2022-12: only December 2022" test -z "$(cut -f3 <<<"$out" | grep -v '^2022-12-')"
+expect "date:2022-12: the 13 December articles" test "$(wc -l <<<"$out")" = 13
+S -f tsv -n 0 macron --since 2023-01-01
+expect "--since filters" test -z "$(cut -f3 <<<"$out" | grep -v '^2023-')"
+S -f tsv -n 0 kyiv date:2022-12-01..2022-12-05
+expect "date range a..b includes both ends" test -z "$(cut -f3 <<<"$out" | grep -vE '^2022-12-0[1-5]')"
+S -f tsv --sort newest -n 0 lang:fr
+expect "lang:fr lists the French articles newest first" \
+    test "$(cut -f2 <<<"$out" | tr '\n' ' ')" = "corpus/web/courrier-2023-01-19-boulangers-factures-energie.html cds-2022-1204-fr "
+S -f ids -n 0 'source:"baltic monitor"'
+expect "source: filter" test "$(wc -l <<<"$out")" = 5
+
+S -f ids negot*
+expect_rc "prefix query found" 0
+S -f ids 'NEAR(Haines winter, 30)'
+expect "NEAR() finds the two close mentions" test "$(sort <<<"$out" | tr '\n' ' ')" = "awr-2022-1204-01 mh-2022-1205-03 "
+S -f ids 'haines NEAR/30 winter'
+expect "a NEAR/N b is the same" test "$(sort <<<"$out" | tr '\n' ' ')" = "awr-2022-1204-01 mh-2022-1205-03 "
+S -f ids 'NEAR(haines winter, 2)'
+expect_rc "NEAR() distance is respected" 1
+S -f ids 'title:kherson'
+expect_rc "title: found" 0
+
+S -f json Baklanov conditions
+expect_rc "json: exit 0" 0
+expect "json parses" json_ok "$out"
+expect "json total" test "$(jq .total <<<"$out")" -ge 1
+expect "json spans point at the highlighted words" \
+    test "$(jq -r '.results[0].snippets[0] as $s | [$s.highlights[] | $s.text[.start:.end]] | unique | join(",")' <<<"$out")" = "Baklanov,conditions"
+S -f jsonl -n 3 kyiv
+expect "jsonl: one object per line" test "$(jq -c .id <<<"$out" | wc -l)" = 3
+S --count kyiv
+expect "--count prints a number" grep -qE '^[0-9]+$' <<<"$out"
+
+S xylophonequark
+expect_rc "no hits: exit 1" 1
+S '"security guarantees'
+expect_rc "unbalanced quote: exit 2" 2
+expect "unbalanced quote: position" has "query:1:1: unbalanced quote" "$err"
+S 'kyiv (macron'
+expect_rc "unbalanced parenthesis: exit 2" 2
+expect "unbalanced parenthesis: position" has "query:1:6: unbalanced parenthesis" "$err"
+S 'kyiv OR'
+expect "lone operator: position" has "query:1:6: OR needs a word" "$err"
+S 'title:'
+expect "empty field: position" has "query:1:1: title: needs" "$err"
+
+for q in 'title:*' 'NEAR(' '"' '^x' "'; DROP TABLE articles; --" 'a AND AND b' '*' 'col:val' \
+         '{title body}: kyiv' 'kyiv NOT' '((((((((((kyiv))))))))))' 'NEAR(a b, x)' '- -' 'a:b:c' \
+         'kyiv OR -macron'; do
+    S -f ids -- "$q"
+    if [ "$rc" -le 2 ] && ! grep -qiE 'sqlite|fts5: syntax|internal error' <<<"$err"; then
+        ok "hostile query handled: $q (exit $rc)"
+    else
+        not_ok "hostile query: $q" "exit $rc" "stderr: $err"
+    fi
+done
+S -f ids "'; DROP TABLE articles; --"
+run stats -d "$DB" --format json
+expect "articles table still there" test "$(jq .articles <<<"$out")" = 51
+
+S --color=always -n 1 Baklanov conditions
+expect "--color=always uses ANSI" has $'\033[1;31m' "$out"
+S --mark '<b>,</b>' -n 1 Baklanov conditions
+expect "--mark sets markers" has "<b>Baklanov</b>" "$out"
+S --help
+expect_rc "search --help exits 0" 0
+finish
