@@ -13,7 +13,7 @@ PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libstemmer ships no pkg-config file.
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
@@ -101,9 +101,15 @@ check: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
 	@BUILD=build-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
 
+# Index the shipped corpus into ./newsidx.db and show a few searches.
+DEMO_QUERIES := 'Baklanov conditions' 'negotiating' '"security guarantees" -putin'
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@tests/demo.sh $(BUILD)/newsidx
+	$(BUILD)/newsidx index -d newsidx.db corpus/ || [ $$? = 1 ]
+	$(BUILD)/newsidx stats -d newsidx.db
+	@for q in $(DEMO_QUERIES); do \
+	  echo; echo "\$$ newsidx search -n 3 '$$q'"; \
+	  $(BUILD)/newsidx search -d newsidx.db -n 3 "$$q" || exit 2; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1064,9 +1065,10 @@ int nx_read_html(const char *data, size_t len, const nx_record_sink *sink)
         return fail(sink, ulen ? "HTML page too large to parse" : MSG_NO_TEXT);
     }
 
-    /* Thread-safe and idempotent; xmlCleanupParser would break other
-     * threads, so it is never called. */
-    xmlInitParser();
+    /* libxml2 2.9's first xmlInitParser is not safe to race, so it runs
+     * once; xmlCleanupParser would break other threads and is never called. */
+    static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+    pthread_once(&xml_once, xmlInitParser);
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt) {
         free(utf8);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* Looking at more than this much of a body per hit costs more than it is
  * worth; a match further in is still found, just not shown. */
@@ -405,6 +406,26 @@ static size_t clean_end(const char *text, size_t len, size_t end, int *sentence)
     return end;
 }
 
+/* Moves a fragment's start back over opening quotes and brackets written
+ * against its first word (“These, (Kyiv), so they are not cut in half. */
+static size_t with_opening_punct(const char *text, size_t pos)
+{
+    while (pos > 0) {
+        size_t prev = pos - 1;
+        while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80)
+            prev--;
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)text + prev, (utf8proc_ssize_t)(pos - prev),
+                             &cp) <= 0)
+            break;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat != UTF8PROC_CATEGORY_PS && cat != UTF8PROC_CATEGORY_PI && cp != '"' && cp != '\'')
+            break;
+        pos = prev;
+    }
+    return pos;
+}
+
 static void emit(const scan *sc, const char *text, size_t len, const frag *f, size_t nf,
                  outbuf *o)
 {
@@ -414,7 +435,7 @@ static void emit(const scan *sc, const char *text, size_t len, const frag *f, si
             put(o, " ", 1);
         if (!sc->w[a].sentence)
             put(o, ELLIPSIS, 3);
-        size_t pos = sc->w[a].start;
+        size_t pos = with_opening_punct(text, sc->w[a].start);
         for (size_t i = a; i < b; i++) {
             if (sc->w[i].hl_end) {
                 size_t last = sc->w[i].hl_end - 1;

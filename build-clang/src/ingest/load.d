@@ -1,0 +1,3 @@
+build-clang/src/ingest/load.o: src/ingest/load.c src/ingest/input.h
+
+src/ingest/input.h:
