@@ -248,6 +248,12 @@ typedef struct nx_span {
 nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const nx_span_t **spans,
                                size_t *nspans);
 
+/* Every place in text (any UTF-8 string, e.g. a whole article body) that
+ * the search's words match, as the snippets would highlight them. *spans is
+ * malloc'd, in text order (NULL when none); the caller frees it with free(). */
+nx_status_t nx_search_highlight(nx_search_t *search, const char *text, nx_span_t **spans,
+                                size_t *nspans);
+
 void nx_results_move_to_next(nx_results_t *results);
 nx_status_t nx_results_status(const nx_results_t *results);
 void nx_results_destroy(nx_results_t *results);

@@ -302,6 +302,20 @@ nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span
     return NX_OK;
 }
 
+nx_status_t nx_search_highlight(nx_search_t *s, const char *text, nx_span_t **spans,
+                                size_t *nspans)
+{
+    if (spans)
+        *spans = NULL;
+    if (nspans)
+        *nspans = 0;
+    if (!s || !text || !spans || !nspans)
+        return NX_ERR_INVALID_ARG;
+    if (nx_highlight_all(s->an, &s->hl, text, strlen(text), spans, nspans) != 0)
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory highlighting");
+    return NX_OK;
+}
+
 void nx_results_move_to_next(nx_results_t *r)
 {
     if (r && r->valid)

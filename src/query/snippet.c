@@ -514,3 +514,37 @@ void nx_snippet_free(nx_snippet *s)
     s->spans = NULL;
     s->nspans = 0;
 }
+
+int nx_highlight_all(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
+                     nx_span_t **spans, size_t *nspans)
+{
+    *spans = NULL;
+    *nspans = 0;
+    scan sc = {an, q, text, NULL, 0, 0, NULL, NULL, 0};
+    nx_segment(text, len, on_word, &sc);
+    outbuf o = {0};
+    if (!sc.oom) {
+        mark_matches(&sc);
+        for (size_t i = 0; i < sc.n; i++) {
+            if (!sc.w[i].hl_end)
+                continue;
+            size_t last = sc.w[i].hl_end - 1;
+            add_span(&o, sc.w[i].start, sc.w[last].end);
+            i = last;
+        }
+    }
+    for (size_t i = 0; i < sc.n; i++) {
+        free(sc.exact[i]);
+        free(sc.stem[i]);
+    }
+    free(sc.exact);
+    free(sc.stem);
+    free(sc.w);
+    if (sc.oom || o.oom) {
+        free(o.spans);
+        return -1;
+    }
+    *spans = o.spans;
+    *nspans = o.nspans;
+    return 0;
+}

@@ -50,4 +50,10 @@ int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const char *text, siz
                     size_t max_fragments, size_t fragment_words, nx_snippet *out);
 void nx_snippet_free(nx_snippet *s);
 
+/* Every match in the whole of text[0..len), as spans into text (for showing
+ * a full article highlighted). *spans is malloc'd (NULL when none). Returns
+ * 0, or -1 when out of memory. */
+int nx_highlight_all(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
+                     nx_span_t **spans, size_t *nspans);
+
 #endif

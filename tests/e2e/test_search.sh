@@ -112,4 +112,29 @@ S --mark '<b>,</b>' -n 1 Baklanov conditions
 expect "--mark sets markers" has "<b>Baklanov</b>" "$out"
 S --help
 expect_rc "search --help exits 0" 0
+
+S -f ids -n 2 --offset 1 kyiv
+second=$out
+S -f ids -n 3 kyiv
+expect "--offset skips hits" test "$second" = "$(sed -n 2,3p <<<"$out")"
+S -f ids -n 0 kyiv
+first_run=$out
+S -f ids -n 0 kyiv
+expect "results are deterministic" test "$out" = "$first_run"
+S -f ids -n 0 --sort oldest date:2022-12
+expect "--sort oldest" test "$(head -n 1 <<<"$out")" = "awr-2022-1201-01"
+S --explain -n 1 'macron -putin'
+expect "--explain prints the tree" has "(AND macron (NOT putin))" "$err"
+expect "--explain prints each hit's score" has "score:" "$out"
+S -f ids -n 1 -- -putin
+expect_rc "a query of only exclusions lists the rest" 0
+
+run show -d "$DB" --highlight negotiating mh-2022-1205-03
+expect_rc "show --highlight exits 0" 0
+expect "show highlights the inflected word" has "[[negotiations]]" "$out"
+run show -d "$DB" -f json --highlight 'Baklanov' mh-2022-1205-03
+expect "show json spans point at the word" \
+    test "$(jq -r '.body as $b | [.body_highlights[] | $b[.start:.end]] | unique | join(",")' <<<"$out")" = "Baklanov"
+run show -d "$DB" no-such-id
+expect_rc "show unknown id: exit 1" 1
 finish
