@@ -133,3 +133,7 @@ clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Larger tool sets keep their rules beside their files.
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk
