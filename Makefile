@@ -7,18 +7,21 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 
 # Debian packages the build and tests need (installed by `make deps`).
-DEB_PKGS := gcc make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
-            zlib1g-dev libxml2-dev check jq
-PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0
+DEB_PKGS := gcc g++ make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
+            zlib1g-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3
+PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0 xapian-core
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libstemmer ships no pkg-config file.
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -pthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -lstdc++ -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) -Iinclude $(PKG_CFLAGS) -fPIC $(CFLAGS) $(SAN)
+# The Xapian wrapper (src/xapian/) is the only C++; the library links with it.
+CXX ?= c++
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(PKG_CFLAGS) -fPIC $(CFLAGS) $(SAN)
 LDFLAGS_ALL = $(LDFLAGS) $(SAN)
 
 LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
@@ -26,7 +29,8 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 SCHEMA := index-schema/fts5-v1.sql
 
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5_v1.o
+LIB_CXX := $(sort $(wildcard src/xapian/*.cc))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5_v1.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -59,6 +63,10 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 # The schema is compiled in as a C string, so the binary needs no data files.
 $(BUILD)/gen/schema_fts5_v1.c: $(SCHEMA)

@@ -79,6 +79,30 @@ typedef enum nx_open_mode {
 nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *language,
                           nx_index_t **out, char *errbuf, size_t errlen);
 
+/* How to open or create an index, for nx_index_open_ex. Zero it first. */
+typedef struct nx_open_options {
+    const char *language; /* stemming language of a new index; NULL: english */
+    const char *engine;   /* engine of a new index: "fts5" (default, one file) or
+                             "xapian" (a folder); an existing index's is detected */
+    unsigned shards;      /* Xapian, new index: split across this many shard folders */
+    int allow_partial;    /* searching several databases: go on without those that
+                             cannot be opened (see nx_index_notice) instead of failing */
+} nx_open_options_t;
+
+/* Opens one index (npaths == 1) or, read-only, several Xapian databases
+ * searched as one: local folders and "tcp://HOST:PORT" databases served by
+ * xapian-tcpsrv. Otherwise as nx_index_open; opts may be NULL. */
+nx_status_t nx_index_open_ex(const char *const *paths, size_t npaths, nx_open_mode_t mode,
+                             const nx_open_options_t *opts, nx_index_t **out, char *errbuf,
+                             size_t errlen);
+
+/* A note about the opened index that is not an error, such as databases
+ * skipped with allow_partial; "" when none. Borrowed. */
+const char *nx_index_notice(const nx_index_t *index);
+
+/* The engine holding the index: "fts5" or "xapian". Static string. */
+const char *nx_index_engine(const nx_index_t *index);
+
 /* Closes the index, committing nothing that was not committed. NULL is fine. */
 void nx_index_close(nx_index_t *index);
 

@@ -13,6 +13,7 @@
 #include "analyzer.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct tok_ctx {
     void *fts_ctx;
@@ -58,6 +59,60 @@ static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *
     return rc;
 }
 
+typedef struct words_ctx {
+    char *out, *fold;
+    size_t n, cap, fold_cap;
+    int oom;
+} words_ctx;
+
+static int on_word_join(void *ctx, const nx_word *w)
+{
+    words_ctx *c = ctx;
+    long k = nx_fold(w->raw, w->raw_len, 1, &c->fold, &c->fold_cap);
+    if (k < 0 || c->n + (size_t)k + 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        while (k >= 0 && cap < c->n + (size_t)k + 2)
+            cap *= 2;
+        char *p = k < 0 ? NULL : realloc(c->out, cap);
+        if (!p) {
+            c->oom = 1;
+            return 1;
+        }
+        c->out = p;
+        c->cap = cap;
+    }
+    if (c->n)
+        c->out[c->n++] = ' ';
+    memcpy(c->out + c->n, c->fold, (size_t)k);
+    c->n += (size_t)k;
+    return 0;
+}
+
+/* nx_words(text): the folded words of text joined by single spaces, so
+ * that SQL can match metadata (source:, url:) word by word exactly as the
+ * Xapian engine does with its terms. */
+static void words_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    if (!text) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    words_ctx c = {0};
+    nx_segment(text, (size_t)sqlite3_value_bytes(argv[0]), on_word_join, &c);
+    free(c.fold);
+    if (c.oom) {
+        free(c.out);
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (c.out)
+        sqlite3_result_text(ctx, c.out, (int)c.n, free);
+    else
+        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+}
+
 static fts5_api *get_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
@@ -76,5 +131,10 @@ int nx_fts5_register_tokenizer(sqlite3 *db)
     if (!api)
         return SQLITE_ERROR;
     fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-    return api->xCreateTokenizer(api, "newsidx", NULL, &tok, NULL);
+    int rc = api->xCreateTokenizer(api, "newsidx", NULL, &tok, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "nx_words", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     words_fn, NULL, NULL);
+    return rc;
 }

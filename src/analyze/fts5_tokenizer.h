@@ -4,7 +4,8 @@
 
 #include <sqlite3.h>
 
-/* Registers the tokenizer "newsidx" (argument: a language) on db. Must be
+/* Registers the tokenizer "newsidx" (argument: a language) and the SQL
+ * function nx_words(text) (folded words joined by spaces) on db. Must be
  * called on every connection before the FTS5 table is touched. Returns an
  * SQLite result code. */
 int nx_fts5_register_tokenizer(sqlite3 *db);

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: newsidx index [-d DB] [--lang LANG] [-q] [--force] [--batch N] PATH... | -\n"
+    "usage: newsidx index [-d DB] [--lang LANG] [--engine fts5|xapian] [--shards N] [-q]\n"
+    "                     [--force] [--batch N] PATH... | -\n"
     "\n"
     "Indexes files (.txt .md .jsonl .ndjson .html .htm, each optionally .gz) and\n"
     "folders (recursively; hidden entries skipped). '-' reads JSON Lines from stdin.\n"
@@ -19,6 +20,10 @@ static const char usage_text[] =
     "  -d, --db PATH     the index (default $NEWSIDX_DB or ./newsidx.db); created if missing\n"
     "      --lang LANG   stemming language of a new index (default english; any Snowball\n"
     "                    language by name or code: french, fr, russian, ru, ...)\n"
+    "      --engine E    engine of a new index: fts5 (default; one file) or xapian (a\n"
+    "                    folder); an existing index keeps its engine\n"
+    "      --shards N    Xapian only: split a new index into N shard folders by a stable\n"
+    "                    hash of the article id (DB/shard0 ... DB/shardN-1)\n"
     "  -q, --quiet       no progress and no summary; problems are still reported\n"
     "      --force       read every file again even if it looks unchanged\n"
     "      --batch N     articles per transaction (default 2000)\n"
@@ -85,9 +90,11 @@ int cmd_index(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},     {"lang", required_argument, NULL, 'l'},
         {"quiet", no_argument, NULL, 'q'},        {"force", no_argument, NULL, 'f'},
         {"batch", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
+        {"engine", required_argument, NULL, 'e'}, {"shards", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *lang = NULL;
+    const char *db = NULL;
+    nx_open_options_t oo = {0};
     nx_ingest_options_t io = {0};
     run r = {0};
     int c;
@@ -95,7 +102,9 @@ int cmd_index(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "d:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
-        case 'l': lang = optarg; break;
+        case 'l': oo.language = optarg; break;
+        case 'e': oo.engine = optarg; break;
+        case 's': oo.shards = (unsigned)cli_number("--shards", optarg); break;
         case 'q': r.quiet = 1; break;
         case 'f': io.force = 1; break;
         case 'b': io.batch_articles = cli_number("--batch", optarg); break;
@@ -108,9 +117,22 @@ int cmd_index(int argc, char **argv)
         fputs(usage_text, stderr);
         return EXIT_ERROR;
     }
-    nx_index_t *ix = cli_open(cli_db_path(db), NX_OPEN_CREATE, lang);
-    if (!ix)
+    if (oo.shards > 1 && (!oo.engine || strcmp(oo.engine, "xapian") != 0)) {
+        cli_error("--shards needs --engine xapian");
         return EXIT_ERROR;
+    }
+    if (oo.shards > 1024) {
+        cli_error("--shards takes at most 1024");
+        return EXIT_ERROR;
+    }
+    const char *path = cli_db_path(db);
+    nx_index_t *ix;
+    char err[1024];
+    nx_status_t os = nx_index_open_ex(&path, 1, NX_OPEN_CREATE, &oo, &ix, err, sizeof err);
+    if (os != NX_OK) {
+        cli_error("%s", err[0] ? err : nx_status_to_string(os));
+        return EXIT_ERROR;
+    }
     r.tty = isatty(fileno(stderr));
     clock_gettime(CLOCK_MONOTONIC, &r.start);
     r.last = r.start;

@@ -23,7 +23,11 @@ static const char usage_text[] =
     "                           url:example  date:2022-12  date:2022-12-01..2022-12-31\n"
     "                           after:2023-01-01  before:2023-06-01\n"
     "\n"
-    "  -d, --db PATH           the index (default $NEWSIDX_DB or ./newsidx.db)\n"
+    "  -d, --db PATH           the index (default $NEWSIDX_DB or ./newsidx.db); repeat it to\n"
+    "                          search several Xapian databases as one: folders, shards,\n"
+    "                          or tcp://HOST:PORT served by xapian-tcpsrv\n"
+    "      --allow-partial     with several databases, search those that can be reached,\n"
+    "                          say which could not, and exit as usual (default: fail)\n"
     "  -n, --limit N           show N hits (default 10; 0 = all)\n"
     "      --offset N          skip the first N hits\n"
     "  -c, --count             print only the number of matching articles\n"
@@ -117,9 +121,13 @@ int cmd_search(int argc, char **argv)
         {"mark", required_argument, NULL, 'm'},  {"since", required_argument, NULL, 'S'},
         {"until", required_argument, NULL, 'U'}, {"source", required_argument, NULL, 'R'},
         {"lang", required_argument, NULL, 'L'},  {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},        {"allow-partial", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *color = NULL, *mark = NULL;
+    const char *dbs[64];
+    size_t ndbs = 0;
+    int allow_partial = 0;
+    const char *color = NULL, *mark = NULL;
     const char *filters[4][2];
     size_t nfilters = 0;
     size_t limit = 10, offset = 0;
@@ -170,7 +178,15 @@ int cmd_search(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(oargc, oargv, "d:n:cf:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd':
+            if (ndbs == sizeof dbs / sizeof dbs[0]) {
+                cli_error("at most %zu databases", sizeof dbs / sizeof dbs[0]);
+                bad = EXIT_ERROR;
+            } else {
+                dbs[ndbs++] = optarg;
+            }
+            break;
+        case 'P': allow_partial = 1; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -252,11 +268,20 @@ int cmd_search(int argc, char **argv)
         return EXIT_ERROR;
     }
 
-    nx_index_t *ix = cli_open(cli_db_path(db), NX_OPEN_READ_ONLY, NULL);
-    if (!ix) {
+    if (ndbs == 0)
+        dbs[ndbs++] = cli_db_path(NULL);
+    nx_open_options_t oo = {0};
+    oo.allow_partial = allow_partial;
+    nx_index_t *ix;
+    char oerr[1024];
+    nx_status_t os = nx_index_open_ex(dbs, ndbs, NX_OPEN_READ_ONLY, &oo, &ix, oerr, sizeof oerr);
+    if (os != NX_OK) {
+        cli_error("%s", oerr[0] ? oerr : nx_status_to_string(os));
         free(query);
         return EXIT_ERROR;
     }
+    if (nx_index_notice(ix)[0])
+        cli_error("warning: results are partial: %s", nx_index_notice(ix));
     nx_search_t *s = NULL;
     nx_results_t *r = NULL;
     int64_t total = 0;

@@ -20,56 +20,34 @@ nx_status_t nx_fail(nx_index_t *ix, nx_status_t status, const char *fmt, ...)
     return status;
 }
 
-nx_status_t nx_fail_sqlite(nx_index_t *ix, int rc, const char *doing)
-{
-    nx_status_t s;
-    switch (rc & 0xff) {
-    case SQLITE_NOMEM: s = NX_ERR_NOMEM; break;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: s = NX_ERR_BUSY; break;
-    case SQLITE_READONLY: s = NX_ERR_READ_ONLY; break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: s = NX_ERR_CORRUPT; break;
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM: s = NX_ERR_IO; break;
-    default: s = NX_ERR_ENGINE; break;
-    }
-    const char *detail = ix && ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc);
-    const char *hint = "";
-    if (s == NX_ERR_BUSY)
-        hint = " (another newsidx is writing to this index; try again when it is done)";
-    else if ((rc & 0xff) == SQLITE_FULL)
-        hint = " (the disk is full; the index keeps what was committed before)";
-    else if (s == NX_ERR_READ_ONLY)
-        hint = " (no permission to write the index or its folder)";
-    return nx_fail(ix, s, "%s: %s: %s%s", ix && ix->path ? ix->path : "index", doing, detail,
-                   hint);
-}
-
-nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *language,
-                          nx_index_t **out, char *errbuf, size_t errlen)
+nx_status_t nx_index_open_ex(const char *const *paths, size_t npaths, nx_open_mode_t mode,
+                             const nx_open_options_t *opts, nx_index_t **out, char *errbuf,
+                             size_t errlen)
 {
     if (errbuf && errlen)
         errbuf[0] = '\0';
     if (!out)
         return NX_ERR_INVALID_ARG;
     *out = NULL;
-    if (!path || !*path || (mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE &&
-                            mode != NX_OPEN_CREATE)) {
+    int bad = !paths || npaths == 0 ||
+              (mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE && mode != NX_OPEN_CREATE) ||
+              (npaths > 1 && mode != NX_OPEN_READ_ONLY);
+    for (size_t i = 0; !bad && i < npaths; i++)
+        bad = !paths[i] || !*paths[i];
+    if (bad) {
         if (errbuf && errlen)
-            snprintf(errbuf, errlen, "no index path given");
+            snprintf(errbuf, errlen, "no index path given (several only for searching)");
         return NX_ERR_INVALID_ARG;
     }
     nx_index_t *ix = calloc(1, sizeof *ix);
-    if (!ix || !(ix->path = strdup(path))) {
+    if (!ix || !(ix->path = strdup(paths[0]))) {
         free(ix);
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         return NX_ERR_NOMEM;
     }
-    nx_status_t s = nx_store_open(ix, path, mode, language);
+    ix->read_only = mode == NX_OPEN_READ_ONLY;
+    nx_status_t s = nx_store_open(ix, paths, npaths, mode, opts);
     if (s != NX_OK) {
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "%s", ix->err);
@@ -78,6 +56,23 @@ nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *lan
     }
     *out = ix;
     return NX_OK;
+}
+
+nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *language,
+                          nx_index_t **out, char *errbuf, size_t errlen)
+{
+    nx_open_options_t opts = {language, NULL, 0, 0};
+    return nx_index_open_ex(&path, 1, mode, &opts, out, errbuf, errlen);
+}
+
+const char *nx_index_notice(const nx_index_t *ix)
+{
+    return ix ? ix->notice : "";
+}
+
+const char *nx_index_engine(const nx_index_t *ix)
+{
+    return ix && ix->engine ? ix->engine->name : "";
 }
 
 void nx_index_close(nx_index_t *ix)

@@ -8,19 +8,22 @@
 
 #include "newsidx.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 
 struct nx_article {
     char *f[NX_FIELD_COUNT_]; /* owned values, NULL when unset */
 };
 
+struct nx_engine;
+
 struct nx_index {
-    sqlite3 *db;
-    char *path;
+    const struct nx_engine *engine; /* which engine holds it (src/store/store.h) */
+    void *impl;         /* the engine's own handle */
+    char *path;         /* as given (the first, when several) */
     int read_only;
     char lang[32];      /* canonical Snowball name, the tokenizer argument */
     char err[1024];     /* last error message */
+    char notice[1024];  /* non-fatal notes (databases skipped) */
 };
 
 /* ---- interface to code in index.c ---- */
@@ -30,9 +33,6 @@ struct nx_index {
 nx_status_t nx_fail(nx_index_t *ix, nx_status_t status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Turns an SQLite failure into a status with context: what was being done,
- * and SQLite's own message after it. */
-nx_status_t nx_fail_sqlite(nx_index_t *ix, int rc, const char *doing);
 
 /* ---- interface to code in article.c ---- */
 

@@ -29,7 +29,7 @@ struct nx_search {
 
 struct nx_results {
     nx_search_t *search;
-    sqlite3_stmt *st;
+    nx_cursor *cur_src;
     int valid;
     nx_status_t status;
     size_t rank;
@@ -149,6 +149,13 @@ nx_status_t nx_search_filter(nx_search_t *s, const char *field, const char *valu
     return NX_OK;
 }
 
+static nx_store_query store_query(const nx_search_t *s)
+{
+    nx_store_query q = {s->parts.text, s->match, s->positive, s->parts.filters,
+                        s->parts.nfilters, s->sort, s->limit, s->offset};
+    return q;
+}
+
 const char *nx_search_explain(nx_search_t *s)
 {
     if (!s)
@@ -157,12 +164,14 @@ const char *nx_search_explain(nx_search_t *s)
     char *tree = nx_query_explain(&s->parts);
     nx_sb b = {0};
     nx_sb_printf(&b, "query: %s\n", tree ? tree : "");
-    if (s->match) {
-        nx_sb_puts(&b, s->positive ? "fts5:  " : "fts5 (excluded):  ");
-        nx_sb_puts(&b, s->match);
-        nx_sb_puts(&b, "\n");
-    }
     free(tree);
+    if (s->parts.text) {
+        nx_store_query q = store_query(s);
+        char *engine = nx_store_describe(s->ix, &q);
+        nx_sb_puts(&b, engine ? engine : "");
+        nx_sb_puts(&b, "\n");
+        free(engine);
+    }
     s->explain = nx_sb_take(&b);
     return s->explain ? s->explain : "";
 }
@@ -191,47 +200,25 @@ nx_status_t nx_search_set_sort(nx_search_t *s, nx_sort_t sort)
     return NX_OK;
 }
 
-static nx_store_query store_query(const nx_search_t *s)
-{
-    nx_store_query q = {s->match, s->positive, s->parts.filters, s->parts.nfilters,
-                        s->sort, s->limit, s->offset};
-    return q;
-}
-
 nx_status_t nx_search_count(nx_search_t *s, int64_t *out)
 {
     if (!s || !out)
         return NX_ERR_INVALID_ARG;
     *out = 0;
     nx_store_query q = store_query(s);
-    sqlite3_stmt *st;
-    nx_status_t status = nx_store_search(s->ix, &q, 1, &st);
-    if (status != NX_OK)
-        return status;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
-        status = nx_store_search_error(s->ix, rc);
-    sqlite3_finalize(st);
-    return status;
+    return nx_store_count(s->ix, &q, out);
 }
 
-/* Loads the current row into r->cur, or ends the iteration. */
+/* Loads the next hit into r->cur, or ends the iteration. */
 static void load_row(nx_results_t *r)
 {
     nx_snippet_free(&r->snip);
     r->have_snip = 0;
-    int rc = sqlite3_step(r->st);
-    if (rc != SQLITE_ROW) {
+    int rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->status);
+    if (rc <= 0) {
         r->valid = 0;
-        if (rc != SQLITE_DONE)
-            r->status = nx_store_search_error(r->search->ix, rc);
         return;
     }
-    for (int i = 0; i < NX_FIELD_COUNT_; i++)
-        r->cur.f[i] = (char *)sqlite3_column_text(r->st, i);
-    r->score = sqlite3_column_double(r->st, NX_FIELD_COUNT_);
     r->rank++;
 }
 
@@ -246,7 +233,7 @@ nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
         return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
     r->search = s;
     nx_store_query q = store_query(s);
-    nx_status_t st = nx_store_search(s->ix, &q, 0, &r->st);
+    nx_status_t st = nx_store_search(s->ix, &q, &r->cur_src);
     if (st != NX_OK) {
         free(r);
         return st;
@@ -254,7 +241,7 @@ nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
     r->valid = 1;
     r->rank = s->offset;
     load_row(r);
-    /* A failure on the first row is the search failing, not a partial list. */
+    /* A failure on the first hit is the search failing, not a partial list. */
     if (r->status != NX_OK) {
         st = r->status;
         nx_results_destroy(r);
@@ -332,6 +319,7 @@ void nx_results_destroy(nx_results_t *r)
     if (!r)
         return;
     nx_snippet_free(&r->snip);
-    sqlite3_finalize(r->st);
+    if (r->cur_src)
+        r->cur_src->free(r->cur_src);
     free(r);
 }

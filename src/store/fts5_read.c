@@ -1,6 +1,8 @@
 /* fts5_read.c - reading whole articles and index-wide figures back out of
  * the SQLite index (searching is in fts5_search.c). */
-#include "store.h"
+#include "fts5.h"
+
+#define DB(ix) nx_fts5_db(ix)
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +17,14 @@ static char *col_dup(sqlite3_stmt *st, int i)
 /* Columns in nx_field_t order, so rows map straight onto articles. */
 #define ARTICLE_COLUMNS "id, title, body, date, source, url, lang, origin"
 
-nx_status_t nx_store_get_article(nx_index_t *ix, const char *id, nx_article_t **out)
+nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out)
 {
     *out = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ix->db, "SELECT " ARTICLE_COLUMNS " FROM articles WHERE id = ?1",
+    int rc = sqlite3_prepare_v2(DB(ix), "SELECT " ARTICLE_COLUMNS " FROM articles WHERE id = ?1",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(ix, rc, "reading an article");
+        return nx_fts5_fail(ix, rc, "reading an article");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     nx_status_t s = NX_OK;
@@ -36,7 +38,7 @@ nx_status_t nx_store_get_article(nx_index_t *ix, const char *id, nx_article_t **
     } else if (rc == SQLITE_DONE) {
         s = nx_fail(ix, NX_ERR_NOT_FOUND, "no article with id '%s'", id);
     } else {
-        s = nx_fail_sqlite(ix, rc, "reading an article");
+        s = nx_fts5_fail(ix, rc, "reading an article");
     }
     sqlite3_finalize(st);
     return s;
@@ -50,12 +52,12 @@ static int64_t file_size(const char *path, const char *suffix)
     return stat(buf, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
-nx_status_t nx_store_stats(nx_index_t *ix, nx_stats_t *out)
+nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(
-        ix->db,
+        DB(ix),
         "SELECT count(*), count(DISTINCT nullif(source, '')), count(DISTINCT lang), "
         "coalesce(sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))), 0), "
         "coalesce(min(date), ''), coalesce(max(date), ''), (SELECT count(*) FROM files) "
@@ -75,14 +77,14 @@ nx_status_t nx_store_stats(nx_index_t *ix, nx_stats_t *out)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(ix, rc, "computing statistics");
+        return nx_fts5_fail(ix, rc, "computing statistics");
     out->bytes_on_disk =
         file_size(ix->path, "") + file_size(ix->path, "-wal") + file_size(ix->path, "-shm");
     return NX_OK;
 }
 
-nx_status_t nx_store_field_counts(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
-                                  void *ctx)
+nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
+                                 void *ctx)
 {
     /* The column name is chosen from a fixed list, never taken from input. */
     const char *sql;
@@ -98,7 +100,7 @@ nx_status_t nx_store_field_counts(nx_index_t *ix, const char *field, size_t limi
     else
         return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s' (source, lang, year)", field);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(DB(ix), sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -107,5 +109,5 @@ nx_status_t nx_store_field_counts(nx_index_t *ix, const char *field, size_t limi
             rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? NX_OK : nx_fail_sqlite(ix, rc, "counting field values");
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "counting field values");
 }

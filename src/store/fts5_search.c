@@ -7,7 +7,9 @@
  * much higher lets short headline-only matches outrank real stories.)
  * Ties go to the newer article, then the smaller id, so a query always
  * lists the same hits in the same order. */
-#include "store.h"
+#include "fts5.h"
+
+#define DB(ix) nx_fts5_db(ix)
 
 #include "../query/strbuf.h"
 
@@ -26,13 +28,12 @@ static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
         char buf[160];
         switch (f[i].kind) {
         case NX_F_SOURCE:
-            snprintf(buf, sizeof buf, "instr(lower(coalesce(a.source, '')), lower(?%d)) > 0",
-                     (*param)++);
-            cond = buf;
-            break;
         case NX_F_URL:
-            snprintf(buf, sizeof buf, "instr(lower(coalesce(a.url, '')), lower(?%d)) > 0",
-                     (*param)++);
+            /* Whole words in order, as the Xapian engine's phrase of terms. */
+            snprintf(buf, sizeof buf,
+                     "instr(' ' || nx_words(coalesce(a.%s, '')) || ' ', ' ' || nx_words(?%d) || "
+                     "' ') > 0",
+                     f[i].kind == NX_F_SOURCE ? "source" : "url", (*param)++);
             cond = buf;
             break;
         case NX_F_LANG:
@@ -70,13 +71,16 @@ static void bind_filters(sqlite3_stmt *st, const nx_filter *f, size_t nf, int *p
     }
 }
 
-nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, int count_only,
-                            sqlite3_stmt **out)
+/* Prepares the statement for q: rows of id, title, body, date, source,
+ * url, lang, origin, score; with count_only a single count. */
+static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_only,
+                           sqlite3_stmt **out)
 {
     *out = NULL;
     nx_sb b = {0};
     int param = 1;
-    int ranked = q->match && q->positive;
+    const char *match = q->text ? q->fts5 : NULL;
+    int ranked = match && q->positive;
     if (count_only)
         nx_sb_puts(&b, "SELECT count(*) ");
     else if (ranked)
@@ -88,7 +92,7 @@ nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, int count_o
         nx_sb_puts(&b, "FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
                        "WHERE articles_fts MATCH ?1");
         param++;
-    } else if (q->match) {
+    } else if (match) {
         nx_sb_puts(&b, "FROM articles AS a WHERE a.rowid NOT IN "
                        "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1)");
         param++;
@@ -109,13 +113,13 @@ nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, int count_o
     if (!sql)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(DB(ix), sql, -1, &st, NULL);
     free(sql);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(ix, rc, "preparing the search");
+        return nx_fts5_fail(ix, rc, "preparing the search");
     param = 1;
-    if (q->match)
-        sqlite3_bind_text(st, param++, q->match, -1, SQLITE_STATIC);
+    if (match)
+        sqlite3_bind_text(st, param++, match, -1, SQLITE_STATIC);
     bind_filters(st, q->filters, q->nfilters, &param);
     if (!count_only) {
         sqlite3_bind_int64(st, param, q->limit > (size_t)INT64_MAX ? -1 : (sqlite3_int64)q->limit);
@@ -125,13 +129,83 @@ nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, int count_o
     return NX_OK;
 }
 
-nx_status_t nx_store_search_error(nx_index_t *ix, int rc)
+static nx_status_t step_error(nx_index_t *ix, int rc)
 {
     /* Queries are built from quoted terms, so an FTS5 syntax error here is
      * a newsidx bug; say so rather than blame the user's query. */
     if ((rc & 0xff) == SQLITE_ERROR)
-        return nx_fail(ix, NX_ERR_ENGINE, "%s: internal error running the search (%s); please "
-                                          "report this query",
-                       ix->path, sqlite3_errmsg(ix->db));
-    return nx_fail_sqlite(ix, rc, "searching");
+        return nx_fail(ix, NX_ERR_ENGINE,
+                       "%s: internal error running the search (%s); please report this query",
+                       ix->path, sqlite3_errmsg(DB(ix)));
+    return nx_fts5_fail(ix, rc, "searching");
+}
+
+typedef struct fts5_cursor {
+    nx_cursor base;
+    nx_index_t *ix;
+    sqlite3_stmt *st;
+} fts5_cursor;
+
+static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, nx_status_t *status)
+{
+    fts5_cursor *fc = (fts5_cursor *)c;
+    int rc = sqlite3_step(fc->st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW) {
+        *status = step_error(fc->ix, rc);
+        return -1;
+    }
+    for (int i = 0; i < NX_FIELD_COUNT_; i++)
+        cur->f[i] = (char *)sqlite3_column_text(fc->st, i);
+    *score = sqlite3_column_double(fc->st, NX_FIELD_COUNT_);
+    return 1;
+}
+
+static void cursor_free(nx_cursor *c)
+{
+    fts5_cursor *fc = (fts5_cursor *)c;
+    sqlite3_finalize(fc->st);
+    free(fc);
+}
+
+nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out)
+{
+    *out = NULL;
+    fts5_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    nx_status_t s = prepare(ix, q, 0, &c->st);
+    if (s != NX_OK) {
+        free(c);
+        return s;
+    }
+    c->base.next = cursor_next;
+    c->base.free = cursor_free;
+    c->ix = ix;
+    *out = &c->base;
+    return NX_OK;
+}
+
+nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out)
+{
+    sqlite3_stmt *st;
+    nx_status_t s = prepare(ix, q, 1, &st);
+    if (s != NX_OK)
+        return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        s = step_error(ix, rc);
+    sqlite3_finalize(st);
+    return s;
+}
+
+char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q)
+{
+    (void)ix;
+    nx_sb b = {0};
+    nx_sb_printf(&b, "fts5%s: %s", q->positive ? "" : " (excluded)", q->fts5 ? q->fts5 : "");
+    return nx_sb_take(&b);
 }

@@ -5,7 +5,7 @@
  * is recognised by its application_id and trusted only when its schema and
  * analyzer versions are the ones this build writes: terms from another
  * analyzer would silently stop matching, which is worse than an error. */
-#include "store.h"
+#include "fts5.h"
 
 #include "../analyze/analyzer.h"
 #include "../analyze/fts5_tokenizer.h"
@@ -18,13 +18,48 @@
 
 #define NX_APPLICATION_ID 1853321336 /* 'nxid' */
 #define BUSY_TIMEOUT_MS 30000
+#define DB(ix) nx_fts5_db(ix)
 
-struct nx_store_writer {
+typedef struct fts5_writer {
     nx_index_t *ix;
     int in_tx;
     sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
-};
+} fts5_writer;
+
+sqlite3 *nx_fts5_db(const nx_index_t *ix)
+{
+    return ix->impl;
+}
+
+nx_status_t nx_fts5_fail(nx_index_t *ix, int rc, const char *doing)
+{
+    nx_status_t s;
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM: s = NX_ERR_NOMEM; break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: s = NX_ERR_BUSY; break;
+    case SQLITE_READONLY: s = NX_ERR_READ_ONLY; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: s = NX_ERR_CORRUPT; break;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM: s = NX_ERR_IO; break;
+    default: s = NX_ERR_ENGINE; break;
+    }
+    const char *detail = ix && ix->impl ? sqlite3_errmsg(DB(ix)) : sqlite3_errstr(rc);
+    const char *hint = "";
+    if (s == NX_ERR_BUSY)
+        hint = " (another newsidx is writing to this index; try again when it is done)";
+    else if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+        hint = " (disk full or file size limit reached? the index keeps what was committed "
+               "before)";
+    else if (s == NX_ERR_READ_ONLY)
+        hint = " (no permission to write the index or its folder)";
+    return nx_fail(ix, s, "%s: %s: %s%s", ix && ix->path ? ix->path : "index", doing, detail,
+                   hint);
+}
 
 static int64_t one_int(sqlite3 *db, const char *sql, int *rc)
 {
@@ -107,23 +142,23 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
                        "french, russian, or a code such as en, fr, ru)",
                        lang);
     /* WAL cannot be switched on inside a transaction. */
-    int rc = sqlite3_exec(ix->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    int rc = sqlite3_exec(DB(ix), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        rc = sqlite3_exec(DB(ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(ix, rc, "creating the index");
+        return nx_fts5_fail(ix, rc, "creating the index");
     /* Another process may have created it while we waited for the lock. */
-    int64_t tables = one_int(ix->db, "SELECT count(*) FROM sqlite_master", &rc);
+    int64_t tables = one_int(DB(ix), "SELECT count(*) FROM sqlite_master", &rc);
     if (rc == SQLITE_OK && tables > 0) {
-        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(DB(ix), "ROLLBACK", NULL, NULL, NULL);
         return NX_OK;
     }
     char *sql = schema_for(canon);
     if (!sql) {
-        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(DB(ix), "ROLLBACK", NULL, NULL, NULL);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory creating the index");
     }
-    rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+    rc = sqlite3_exec(DB(ix), sql, NULL, NULL, NULL);
     free(sql);
     char v[16], created[32];
     time_t now = time(NULL);
@@ -131,21 +166,21 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     snprintf(v, sizeof v, "%d", NX_SCHEMA_VERSION);
     if (rc == SQLITE_OK)
-        rc = meta_put(ix->db, "schema_version", v);
+        rc = meta_put(DB(ix), "schema_version", v);
     snprintf(v, sizeof v, "%d", NX_ANALYZER_VERSION);
     if (rc == SQLITE_OK)
-        rc = meta_put(ix->db, "analyzer_version", v);
+        rc = meta_put(DB(ix), "analyzer_version", v);
     if (rc == SQLITE_OK)
-        rc = meta_put(ix->db, "language", canon);
+        rc = meta_put(DB(ix), "language", canon);
     if (rc == SQLITE_OK)
-        rc = meta_put(ix->db, "engine", "fts5");
+        rc = meta_put(DB(ix), "engine", "fts5");
     if (rc == SQLITE_OK)
-        rc = meta_put(ix->db, "created", created);
+        rc = meta_put(DB(ix), "created", created);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+        rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        nx_status_t s = nx_fail_sqlite(ix, rc, "creating the index schema");
-        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        nx_status_t s = nx_fts5_fail(ix, rc, "creating the index schema");
+        sqlite3_exec(DB(ix), "ROLLBACK", NULL, NULL, NULL);
         return s;
     }
     return NX_OK;
@@ -154,11 +189,11 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
 static nx_status_t check_versions(nx_index_t *ix)
 {
     char schema[32], analyzer[32], lang[64];
-    int rc = meta_get(ix->db, "schema_version", schema, sizeof schema);
+    int rc = meta_get(DB(ix), "schema_version", schema, sizeof schema);
     if (rc == SQLITE_OK)
-        rc = meta_get(ix->db, "analyzer_version", analyzer, sizeof analyzer);
+        rc = meta_get(DB(ix), "analyzer_version", analyzer, sizeof analyzer);
     if (rc == SQLITE_OK)
-        rc = meta_get(ix->db, "language", lang, sizeof lang);
+        rc = meta_get(DB(ix), "language", lang, sizeof lang);
     if (rc != SQLITE_OK)
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s: not a newsidx index (no readable meta table)",
                        ix->path);
@@ -180,8 +215,17 @@ static nx_status_t check_versions(nx_index_t *ix)
     return NX_OK;
 }
 
-nx_status_t nx_store_open(nx_index_t *ix, const char *path, nx_open_mode_t mode, const char *lang)
+static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t npaths,
+                             nx_open_mode_t mode, const nx_open_options_t *opts)
 {
+    const char *path = paths[0];
+    const char *lang = opts ? opts->language : NULL;
+    sqlite3 *db = NULL;
+    if (npaths != 1)
+        return nx_fail(ix, NX_ERR_INVALID_ARG,
+                       "%s: an SQLite FTS5 index is one file; several databases can only be "
+                       "searched together with the Xapian engine",
+                       path);
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (!exists && errno != ENOENT)
@@ -196,26 +240,27 @@ nx_status_t nx_store_open(nx_index_t *ix, const char *path, nx_open_mode_t mode,
     int flags = mode == NX_OPEN_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (mode == NX_OPEN_CREATE)
         flags |= SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(path, &ix->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    ix->impl = db;
     if (rc != SQLITE_OK)
         return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", path,
-                       ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
-    sqlite3_extended_result_codes(ix->db, 1);
-    sqlite3_busy_timeout(ix->db, BUSY_TIMEOUT_MS);
-    if (nx_fts5_register_tokenizer(ix->db) != SQLITE_OK)
+                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_extended_result_codes(DB(ix), 1);
+    sqlite3_busy_timeout(DB(ix), BUSY_TIMEOUT_MS);
+    if (nx_fts5_register_tokenizer(DB(ix)) != SQLITE_OK)
         return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
     ix->read_only = mode == NX_OPEN_READ_ONLY;
 
-    int64_t app = one_int(ix->db, "PRAGMA application_id", &rc);
+    int64_t app = one_int(DB(ix), "PRAGMA application_id", &rc);
     if ((rc & 0xff) == SQLITE_NOTADB)
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is not a newsidx index (not an SQLite file)",
                        path);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(ix, rc, "opening the index");
+        return nx_fts5_fail(ix, rc, "opening the index");
     if (app == 0) {
-        int64_t tables = one_int(ix->db, "SELECT count(*) FROM sqlite_master", &rc);
+        int64_t tables = one_int(DB(ix), "SELECT count(*) FROM sqlite_master", &rc);
         if (rc != SQLITE_OK)
-            return nx_fail_sqlite(ix, rc, "opening the index");
+            return nx_fts5_fail(ix, rc, "opening the index");
         if (tables > 0)
             return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
                            "%s is an SQLite database but not a newsidx index", path);
@@ -232,19 +277,19 @@ nx_status_t nx_store_open(nx_index_t *ix, const char *path, nx_open_mode_t mode,
     if (s != NX_OK)
         return s;
     if (!ix->read_only) {
-        rc = sqlite3_exec(ix->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL,
+        rc = sqlite3_exec(DB(ix), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL,
                           NULL);
         if (rc != SQLITE_OK)
-            return nx_fail_sqlite(ix, rc, "opening the index for writing");
+            return nx_fts5_fail(ix, rc, "opening the index for writing");
     }
     return NX_OK;
 }
 
-void nx_store_close(nx_index_t *ix)
+static void fts5_close(nx_index_t *ix)
 {
-    if (ix->db) {
-        sqlite3_close_v2(ix->db);
-        ix->db = NULL;
+    if (ix->impl) {
+        sqlite3_close_v2(DB(ix));
+        ix->impl = NULL;
     }
 }
 
@@ -256,16 +301,16 @@ static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, int rc)
                            : rc;
 }
 
-nx_status_t nx_store_writer_new(nx_index_t *ix, nx_store_writer **out)
+static void fts5_writer_free(void *wp);
+
+static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
 {
     *out = NULL;
-    if (ix->read_only)
-        return nx_fail(ix, NX_ERR_READ_ONLY, "%s is open read-only", ix->path);
-    nx_store_writer *w = calloc(1, sizeof *w);
+    fts5_writer *w = calloc(1, sizeof *w);
     if (!w)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     w->ix = ix;
-    sqlite3 *db = ix->db;
+    sqlite3 *db = DB(ix);
     int rc = SQLITE_OK;
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
@@ -288,19 +333,21 @@ nx_status_t nx_store_writer_new(nx_index_t *ix, nx_store_writer **out)
     rc = prep(db, &w->sel_origin, "SELECT rowid FROM articles WHERE origin = ?1", rc);
     rc = prep(db, &w->del_article, "DELETE FROM articles WHERE rowid = ?1", rc);
     if (rc != SQLITE_OK) {
-        nx_store_writer_free(w);
-        return nx_fail_sqlite(ix, rc, "preparing to write");
+        fts5_writer_free(w);
+        return nx_fts5_fail(ix, rc, "preparing to write");
     }
     *out = w;
     return NX_OK;
 }
 
-void nx_store_writer_free(nx_store_writer *w)
+static void fts5_rollback(void *wp);
+
+static void fts5_writer_free(void *wp)
 {
+    fts5_writer *w = wp;
     if (!w)
         return;
-    if (w->in_tx)
-        nx_store_rollback(w);
+    fts5_rollback(w);
     sqlite3_finalize(w->sel_article);
     sqlite3_finalize(w->ins_article);
     sqlite3_finalize(w->upd_article);
@@ -312,44 +359,43 @@ void nx_store_writer_free(nx_store_writer *w)
     free(w);
 }
 
-nx_status_t nx_store_begin(nx_store_writer *w)
+static nx_status_t fts5_begin(void *wp)
 {
+    fts5_writer *w = wp;
     if (w->in_tx)
         return NX_OK;
     /* IMMEDIATE takes the write lock now, so a second indexer waits here
      * (busy timeout) instead of failing half-way through a batch. */
-    int rc = sqlite3_exec(w->ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = sqlite3_exec(DB(w->ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(w->ix, rc, "starting a write transaction");
+        return nx_fts5_fail(w->ix, rc, "starting a write transaction");
     w->in_tx = 1;
     return NX_OK;
 }
 
-nx_status_t nx_store_commit(nx_store_writer *w)
+static nx_status_t fts5_commit(void *wp)
 {
+    fts5_writer *w = wp;
     if (!w->in_tx)
         return NX_OK;
-    int rc = sqlite3_exec(w->ix->db, "COMMIT", NULL, NULL, NULL);
+    int rc = sqlite3_exec(DB(w->ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        nx_status_t s = nx_fail_sqlite(w->ix, rc, "committing");
-        nx_store_rollback(w);
+        nx_status_t s = nx_fts5_fail(w->ix, rc, "committing");
+        fts5_rollback(w);
         return s;
     }
     w->in_tx = 0;
     return NX_OK;
 }
 
-void nx_store_rollback(nx_store_writer *w)
+static void fts5_rollback(void *wp)
 {
+    fts5_writer *w = wp;
     if (w->in_tx)
-        sqlite3_exec(w->ix->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(DB(w->ix), "ROLLBACK", NULL, NULL, NULL);
     w->in_tx = 0;
 }
 
-int nx_store_in_transaction(const nx_store_writer *w)
-{
-    return w->in_tx;
-}
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -366,13 +412,12 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
-                                 int *outcome, int64_t *rowid)
+static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
+                                    int *outcome, int64_t *rowid)
 {
-    const char *const parts[] = {a->f[NX_FIELD_TITLE], a->f[NX_FIELD_BODY], a->f[NX_FIELD_DATE],
-                                 a->f[NX_FIELD_SOURCE], a->f[NX_FIELD_URL], a->f[NX_FIELD_LANG]};
+    fts5_writer *w = wp;
     char hash[17];
-    nx_hash_strings(parts, sizeof parts / sizeof parts[0], hash);
+    nx_article_hash(a, hash);
 
     sqlite3_stmt *st = w->sel_article;
     sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
@@ -389,7 +434,7 @@ nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, cons
     }
     sqlite3_reset(st);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(w->ix, rc, "looking up an article");
+        return nx_fts5_fail(w->ix, rc, "looking up an article");
 
     if (existing && same) {
         st = w->upd_origin;
@@ -419,16 +464,17 @@ nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, cons
             sqlite3_bind_int64(st, 12, existing);
         rc = step_done(st);
         *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
-        *rowid = existing ? existing : sqlite3_last_insert_rowid(w->ix->db);
+        *rowid = existing ? existing : sqlite3_last_insert_rowid(DB(w->ix));
     }
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(w->ix, rc, "storing an article");
+        return nx_fts5_fail(w->ix, rc, "storing an article");
     return NX_OK;
 }
 
-nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)
+static nx_status_t fts5_file_get(void *wp, const char *path, nx_file_row *row, int *found)
 {
+    fts5_writer *w = wp;
     sqlite3_stmt *st = w->file_get;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -445,11 +491,12 @@ nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row 
         rc = SQLITE_OK;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_OK ? NX_OK : nx_fail_sqlite(w->ix, rc, "looking up a file");
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "looking up a file");
 }
 
-nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row)
+static nx_status_t fts5_file_put(void *wp, const char *path, const nx_file_row *row)
 {
+    fts5_writer *w = wp;
     sqlite3_stmt *st = w->file_put;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, row->size);
@@ -457,7 +504,7 @@ nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_fil
     sqlite3_bind_text(st, 4, row->hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, row->articles);
     int rc = step_done(st);
-    return rc == SQLITE_OK ? NX_OK : nx_fail_sqlite(w->ix, rc, "recording a file");
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "recording a file");
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -466,9 +513,10 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-nx_status_t nx_store_remove_stale(nx_store_writer *w, const char *path, const int64_t *keep,
-                                  size_t nkeep, int64_t *removed)
+static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *keep,
+                                     size_t nkeep, int64_t *removed)
 {
+    fts5_writer *w = wp;
     *removed = 0;
     int64_t *gone = NULL;
     size_t ngone = 0, cap = 0;
@@ -499,7 +547,28 @@ nx_status_t nx_store_remove_stale(nx_store_writer *w, const char *path, const in
     }
     free(gone);
     if (rc != SQLITE_OK)
-        return nx_fail_sqlite(w->ix, rc, "removing articles gone from a file");
+        return nx_fts5_fail(w->ix, rc, "removing articles gone from a file");
     *removed = (int64_t)ngone;
     return NX_OK;
 }
+
+const nx_engine nx_engine_fts5 = {
+    "fts5",
+    fts5_open,
+    fts5_close,
+    fts5_writer_new,
+    fts5_writer_free,
+    fts5_begin,
+    fts5_commit,
+    fts5_rollback,
+    fts5_put_article,
+    fts5_file_get,
+    fts5_file_put,
+    fts5_remove_stale,
+    nx_fts5_get_article,
+    nx_fts5_stats,
+    nx_fts5_field_counts,
+    nx_fts5_search,
+    nx_fts5_count,
+    nx_fts5_describe,
+};

@@ -37,3 +37,15 @@ void nx_hash_strings(const char *const *parts, size_t n, char out[17])
     }
     hex(h, out);
 }
+
+uint64_t nx_hash64(const void *data, size_t len)
+{
+    return fnv(FNV_OFFSET, data, len);
+}
+
+void nx_article_hash(const nx_article_t *a, char out[17])
+{
+    const char *const parts[] = {a->f[NX_FIELD_TITLE], a->f[NX_FIELD_BODY], a->f[NX_FIELD_DATE],
+                                 a->f[NX_FIELD_SOURCE], a->f[NX_FIELD_URL], a->f[NX_FIELD_LANG]};
+    nx_hash_strings(parts, sizeof parts / sizeof parts[0], out);
+}

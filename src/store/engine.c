@@ -1,0 +1,140 @@
+/* engine.c - choose the engine of an index and forward the library's calls
+ * to it. An FTS5 index is one SQLite file; a Xapian index is a folder (or a
+ * set of them, or remote databases). New indexes are FTS5 unless asked. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const nx_engine *engine_by_name(const char *name)
+{
+    if (!name || strcmp(name, "fts5") == 0)
+        return &nx_engine_fts5;
+    if (strcmp(name, "xapian") == 0)
+        return &nx_engine_xapian;
+    return NULL;
+}
+
+nx_status_t nx_store_open(nx_index_t *ix, const char *const *paths, size_t n, nx_open_mode_t mode,
+                          const nx_open_options_t *opts)
+{
+    const nx_engine *e = NULL;
+    struct stat st;
+    if (n > 1 || strncmp(paths[0], "tcp://", 6) == 0)
+        e = &nx_engine_xapian;
+    else if (stat(paths[0], &st) == 0)
+        e = S_ISDIR(st.st_mode) ? &nx_engine_xapian : &nx_engine_fts5;
+    else if (errno != ENOENT)
+        return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", paths[0], strerror(errno));
+    else if (mode != NX_OPEN_CREATE)
+        return nx_fail(ix, NX_ERR_NO_INDEX,
+                       "no index at %s (make one with: newsidx index -d %s FILES...)", paths[0],
+                       paths[0]);
+    else if (!(e = engine_by_name(opts ? opts->engine : NULL)))
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown engine '%s' (fts5 or xapian)",
+                       opts->engine);
+    if (opts && opts->engine && mode == NX_OPEN_CREATE && e != engine_by_name(opts->engine) &&
+        engine_by_name(opts->engine))
+        return nx_fail(ix, NX_ERR_INVALID_ARG,
+                       "%s is an existing %s index; --engine %s applies to new indexes only",
+                       paths[0], e->name, opts->engine);
+    ix->engine = e;
+    return e->open(ix, paths, n, mode, opts);
+}
+
+void nx_store_close(nx_index_t *ix)
+{
+    if (ix->engine)
+        ix->engine->close(ix);
+}
+
+nx_status_t nx_store_writer_new(nx_index_t *ix, nx_store_writer **out)
+{
+    *out = NULL;
+    if (ix->read_only)
+        return nx_fail(ix, NX_ERR_READ_ONLY, "%s is open read-only", ix->path);
+    nx_store_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    w->ix = ix;
+    nx_status_t s = ix->engine->writer_new(ix, &w->impl);
+    if (s != NX_OK) {
+        free(w);
+        return s;
+    }
+    *out = w;
+    return NX_OK;
+}
+
+void nx_store_writer_free(nx_store_writer *w)
+{
+    if (!w)
+        return;
+    w->ix->engine->writer_free(w->impl);
+    free(w);
+}
+
+nx_status_t nx_store_begin(nx_store_writer *w)
+{
+    return w->ix->engine->begin(w->impl);
+}
+
+nx_status_t nx_store_commit(nx_store_writer *w)
+{
+    return w->ix->engine->commit(w->impl);
+}
+
+nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
+                                 int *outcome, int64_t *rowid)
+{
+    return w->ix->engine->put_article(w->impl, a, o, outcome, rowid);
+}
+
+nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)
+{
+    return w->ix->engine->file_get(w->impl, path, row, found);
+}
+
+nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row)
+{
+    return w->ix->engine->file_put(w->impl, path, row);
+}
+
+nx_status_t nx_store_remove_stale(nx_store_writer *w, const char *path, const int64_t *keep,
+                                  size_t nkeep, int64_t *removed)
+{
+    return w->ix->engine->remove_stale(w->impl, path, keep, nkeep, removed);
+}
+
+nx_status_t nx_store_get_article(nx_index_t *ix, const char *id, nx_article_t **out)
+{
+    return ix->engine->get_article(ix, id, out);
+}
+
+nx_status_t nx_store_stats(nx_index_t *ix, nx_stats_t *out)
+{
+    return ix->engine->stats(ix, out);
+}
+
+nx_status_t nx_store_field_counts(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
+                                  void *ctx)
+{
+    return ix->engine->field_counts(ix, field, limit, fn, ctx);
+}
+
+nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out)
+{
+    return ix->engine->search(ix, q, out);
+}
+
+nx_status_t nx_store_count(nx_index_t *ix, const nx_store_query *q, int64_t *out)
+{
+    return ix->engine->count(ix, q, out);
+}
+
+char *nx_store_describe(nx_index_t *ix, const nx_store_query *q)
+{
+    return ix->engine->describe(ix, q);
+}

@@ -1,0 +1,1446 @@
+/* xapian_engine.c - the Xapian engine: articles as Xapian documents with
+ * newsidx's own terms, query trees compiled to Xapian queries, and indexes
+ * split into shards or served remotely by xapian-tcpsrv.
+ *
+ * The conventions (term prefixes, value slots, document data, metadata) are
+ * written down in index-schema/xapian-v1.md; the short version:
+ *   body words as the analyzer gives them, stems "Z"+stem; title words
+ *   "S"+word, stems "ZS"+stem; "Q"+id unique id; "XO"+hash of the origin
+ *   file; "L"+language; "XS"/"XU" source and URL words; "XK"+source;
+ *   value 0 the ISO date, 1 and 2 sort keys (newest / oldest first, then id).
+ * All Xapian calls go through src/xapian/nxx.h, the C++ wrapper. */
+#include "store.h"
+
+#include "../analyze/analyzer.h"
+#include "../query/strbuf.h"
+#include "../xapian/nxx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SHARDS_FILE "newsidx-shards"
+#define MAX_TERM 240
+#define TITLE_SCALE 3.0 /* as FTS5's title weight (fts5_search.c) */
+
+enum { SLOT_DATE = 0, SLOT_NEWEST = 1, SLOT_OLDEST = 2 };
+enum { D_ID, D_TITLE, D_BODY, D_DATE, D_SOURCE, D_URL, D_LANG, D_ORIGIN, D_HASH, D_COUNT };
+
+typedef struct xap_index {
+    nxx_db *read;    /* every database as one, when opened for reading */
+    nxx_db **shards; /* writable shards, when opened for writing */
+    size_t nshards;
+} xap_index;
+
+typedef struct xap_writer {
+    nx_index_t *ix;
+    xap_index *x;
+    nx_analyzer *an;
+    int in_tx;
+} xap_writer;
+
+static xap_index *X(const nx_index_t *ix)
+{
+    return ix->impl;
+}
+
+static nx_status_t xfail(nx_index_t *ix, nxx_db *db, const char *doing)
+{
+    const char *msg = nxx_error(db);
+    nx_status_t s = NX_ERR_ENGINE;
+    if (strstr(msg, "DatabaseLockError"))
+        s = NX_ERR_BUSY;
+    else if (strstr(msg, "NetworkError") || strstr(msg, "NetworkTimeoutError"))
+        s = NX_ERR_IO;
+    else if (strstr(msg, "DatabaseCorruptError"))
+        s = NX_ERR_CORRUPT;
+    else if (strstr(msg, "out of memory"))
+        s = NX_ERR_NOMEM;
+    return nx_fail(ix, s, "%s: %s: %s%s", ix->path, doing, msg,
+                   s == NX_ERR_BUSY ? " (another newsidx is writing to this index)" : "");
+}
+
+/* ------------------------------------------------------------ layout */
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Number of shards of the index folder dir: 0 when it is a plain Xapian
+ * database, -1 when it is neither. */
+static long shard_count(const char *dir)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%s", dir, SHARDS_FILE);
+    FILE *f = fopen(p, "r");
+    if (f) {
+        long n = 0;
+        if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > 1024)
+            n = -1;
+        fclose(f);
+        return n;
+    }
+    snprintf(p, sizeof p, "%s/iamglass", dir);
+    return access(p, F_OK) == 0 ? 0 : -1;
+}
+
+static void shard_path(char *out, size_t len, const char *dir, size_t i)
+{
+    snprintf(out, len, "%s/shard%zu", dir, i);
+}
+
+/* Reads and checks the versions and language (in every shard's metadata). */
+static nx_status_t check_meta(nx_index_t *ix, nxx_db *db)
+{
+    char *schema = NULL, *analyzer = NULL, *lang = NULL, *engine = NULL;
+    if (nxx_get_metadata(db, "schema_version", &schema) || nxx_get_metadata(db, "analyzer_version",
+                                                                              &analyzer) ||
+        nxx_get_metadata(db, "language", &lang) || nxx_get_metadata(db, "engine", &engine)) {
+        free(schema);
+        free(analyzer);
+        free(lang);
+        free(engine);
+        return xfail(ix, db, "reading the index metadata");
+    }
+    nx_status_t s = NX_OK;
+    if (strcmp(engine, "xapian") != 0)
+        s = nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a Xapian database but not a newsidx index",
+                    ix->path);
+    else if (atoi(schema) != NX_SCHEMA_VERSION)
+        s = nx_fail(ix, NX_ERR_VERSION,
+                    "%s: index schema version %s, but this newsidx reads version %d; index the "
+                    "archive again into a new index",
+                    ix->path, schema, NX_SCHEMA_VERSION);
+    else if (atoi(analyzer) != NX_ANALYZER_VERSION)
+        s = nx_fail(ix, NX_ERR_VERSION,
+                    "%s: index made with analyzer version %s, but this newsidx uses version %d; "
+                    "index the archive again into a new index",
+                    ix->path, analyzer, NX_ANALYZER_VERSION);
+    else if (!nx_stemmer_canonical(lang))
+        s = nx_fail(ix, NX_ERR_CORRUPT, "%s: index names an unknown language '%s'", ix->path,
+                    lang);
+    else
+        snprintf(ix->lang, sizeof ix->lang, "%s", nx_stemmer_canonical(lang));
+    free(schema);
+    free(analyzer);
+    free(lang);
+    free(engine);
+    return s;
+}
+
+static nx_status_t write_meta(nx_index_t *ix, nxx_db *db, const char *lang)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", NX_SCHEMA_VERSION);
+    int rc = nxx_set_metadata(db, "schema_version", v);
+    snprintf(v, sizeof v, "%d", NX_ANALYZER_VERSION);
+    if (!rc)
+        rc = nxx_set_metadata(db, "analyzer_version", v);
+    if (!rc)
+        rc = nxx_set_metadata(db, "language", lang);
+    if (!rc)
+        rc = nxx_set_metadata(db, "engine", "xapian");
+    if (!rc)
+        rc = nxx_commit(db);
+    return rc ? xfail(ix, db, "creating the index") : NX_OK;
+}
+
+static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
+                                 nx_open_mode_t mode, const nx_open_options_t *opts)
+{
+    char err[1024];
+    long n = is_dir(dir) ? shard_count(dir) : -2;
+    int creating = n == -2 || (n == -1 && mode == NX_OPEN_CREATE && rmdir(dir) == 0);
+    if (n == -1 && !creating)
+        return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a folder but not a newsidx index", dir);
+    const char *lang = NULL;
+    if (creating) {
+        if (mode != NX_OPEN_CREATE)
+            return nx_fail(ix, NX_ERR_NO_INDEX, "no index at %s", dir);
+        lang = nx_stemmer_canonical(opts && opts->language ? opts->language : "english");
+        if (!lang)
+            return nx_fail(ix, NX_ERR_LANGUAGE,
+                           "no Snowball stemmer for language '%s' (try a name such as english, "
+                           "french, russian, or a code such as en, fr, ru)",
+                           opts->language);
+        n = opts && opts->shards > 1 ? (long)opts->shards : 0;
+        if (n > 0) {
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                return nx_fail(ix, NX_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+        }
+    }
+    x->nshards = n > 0 ? (size_t)n : 1;
+    x->shards = calloc(x->nshards, sizeof *x->shards);
+    if (!x->shards)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < x->nshards; i++) {
+        char p[PATH_MAX];
+        if (n > 0)
+            shard_path(p, sizeof p, dir, i);
+        else
+            snprintf(p, sizeof p, "%s", dir);
+        const char *one = p;
+        if (nxx_open(&one, 1, 1, creating, &x->shards[i], err, sizeof err))
+            return nx_fail(ix, strstr(err, "DatabaseLockError") ? NX_ERR_BUSY : NX_ERR_IO,
+                           "cannot open index %s: %s", p, err);
+        nx_status_t s = creating ? write_meta(ix, x->shards[i], lang) : NX_OK;
+        if (s == NX_OK)
+            s = check_meta(ix, x->shards[i]);
+        if (s != NX_OK)
+            return s;
+    }
+    if (creating && n > 0) {
+        /* Written last: a folder without it is not yet a sharded index. */
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/%s", dir, SHARDS_FILE);
+        FILE *f = fopen(p, "w");
+        if (!f || fprintf(f, "%ld\n", n) < 0 || fclose(f) != 0)
+            return nx_fail(ix, NX_ERR_IO, "cannot write %s: %s", p, strerror(errno));
+    }
+    return NX_OK;
+}
+
+/* Expands each path (a folder that may hold shards, or tcp://) into the
+ * list of databases to open. */
+static nx_status_t expand_paths(nx_index_t *ix, const char *const *paths, size_t n, char ***out,
+                                size_t *nout)
+{
+    char **list = NULL;
+    size_t cnt = 0, cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        long k = 0;
+        if (strncmp(paths[i], "tcp://", 6) != 0) {
+            if (!is_dir(paths[i])) {
+                for (size_t j = 0; j < cnt; j++)
+                    free(list[j]);
+                free(list);
+                return nx_fail(ix, access(paths[i], F_OK) == 0 ? NX_ERR_NOT_AN_INDEX : NX_ERR_NO_INDEX,
+                               access(paths[i], F_OK) == 0
+                                   ? "%s is a file: an FTS5 index cannot be searched together "
+                                     "with other databases"
+                                   : "no index at %s",
+                               paths[i]);
+            }
+            k = shard_count(paths[i]);
+            if (k < 0) {
+                for (size_t j = 0; j < cnt; j++)
+                    free(list[j]);
+                free(list);
+                return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a folder but not a newsidx index",
+                               paths[i]);
+            }
+        }
+        for (long s = 0; s < (k > 0 ? k : 1); s++) {
+            if (cnt == cap) {
+                cap = cap ? cap * 2 : 8;
+                char **p = realloc(list, cap * sizeof *p);
+                if (!p)
+                    goto oom;
+                list = p;
+            }
+            char buf[PATH_MAX];
+            if (k > 0)
+                shard_path(buf, sizeof buf, paths[i], (size_t)s);
+            else
+                snprintf(buf, sizeof buf, "%s", paths[i]);
+            if (!(list[cnt] = strdup(buf)))
+                goto oom;
+            cnt++;
+        }
+    }
+    *out = list;
+    *nout = cnt;
+    return NX_OK;
+oom:
+    for (size_t j = 0; j < cnt; j++)
+        free(list[j]);
+    free(list);
+    return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+}
+
+static nx_status_t open_readable(nx_index_t *ix, xap_index *x, const char *const *paths, size_t n,
+                                 const nx_open_options_t *opts)
+{
+    char **list = NULL;
+    size_t cnt = 0;
+    nx_status_t s = expand_paths(ix, paths, n, &list, &cnt);
+    if (s != NX_OK)
+        return s;
+    char err[1024];
+    /* With allow_partial, open what can be opened and say what was not. */
+    const char **ok = calloc(cnt, sizeof *ok);
+    size_t nok = 0;
+    if (!ok)
+        s = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; s == NX_OK && i < cnt; i++) {
+        nxx_db *probe;
+        const char *one = list[i];
+        if (cnt > 1 && opts && opts->allow_partial) {
+            if (nxx_open(&one, 1, 0, 0, &probe, err, sizeof err) != 0) {
+                size_t used = strlen(ix->notice);
+                snprintf(ix->notice + used, sizeof ix->notice - used, "%sskipped %s",
+                         used ? "; " : "", err);
+                continue;
+            }
+            nxx_close(probe);
+        }
+        ok[nok++] = list[i];
+    }
+    if (s == NX_OK && nok == 0)
+        s = nx_fail(ix, NX_ERR_IO, "no database could be opened: %s", ix->notice);
+    if (s == NX_OK && nxx_open(ok, nok, 0, 0, &x->read, err, sizeof err) != 0)
+        s = nx_fail(ix, strstr(err, "Network") ? NX_ERR_IO : NX_ERR_NOT_AN_INDEX,
+                    "cannot open %s (use --allow-partial to search the others)", err);
+    if (s == NX_OK)
+        s = check_meta(ix, x->read);
+    for (size_t i = 0; i < cnt; i++)
+        free(list[i]);
+    free(list);
+    free(ok);
+    return s;
+}
+
+static void xap_close(nx_index_t *ix)
+{
+    xap_index *x = X(ix);
+    if (!x)
+        return;
+    nxx_close(x->read);
+    for (size_t i = 0; i < x->nshards; i++)
+        nxx_close(x->shards[i]);
+    free(x->shards);
+    free(x);
+    ix->impl = NULL;
+}
+
+static nx_status_t xap_open(nx_index_t *ix, const char *const *paths, size_t n,
+                            nx_open_mode_t mode, const nx_open_options_t *opts)
+{
+    xap_index *x = calloc(1, sizeof *x);
+    if (!x)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    ix->impl = x;
+    if (mode == NX_OPEN_READ_ONLY)
+        return open_readable(ix, x, paths, n, opts);
+    if (n != 1 || strncmp(paths[0], "tcp://", 6) == 0)
+        return nx_fail(ix, NX_ERR_INVALID_ARG,
+                       "%s: only a local index folder can be written; remote databases are "
+                       "written where they live",
+                       paths[0]);
+    return open_writable(ix, x, paths[0], mode, opts);
+}
+
+/* The database to read from: the combined one, or the only shard. */
+static nxx_db *reader(nx_index_t *ix)
+{
+    xap_index *x = X(ix);
+    return x->read ? x->read : x->nshards == 1 ? x->shards[0] : NULL;
+}
+
+/* ------------------------------------------------------------ documents */
+
+static void id_term(char *out, size_t len, const char *id)
+{
+    if (strlen(id) <= 200)
+        snprintf(out, len, "Q%s", id);
+    else
+        snprintf(out, len, "Q#%016llx", (unsigned long long)nx_hash64(id, strlen(id)));
+}
+
+static void origin_term(char *out, size_t len, const char *path)
+{
+    snprintf(out, len, "XO%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
+}
+
+/* Document data: the fields in D_* order, each followed by a NUL. */
+static char *encode_data(const nx_article_t *a, const char *hash, size_t *len)
+{
+    const char *v[D_COUNT] = {a->f[NX_FIELD_ID],  a->f[NX_FIELD_TITLE],  a->f[NX_FIELD_BODY],
+                              a->f[NX_FIELD_DATE], a->f[NX_FIELD_SOURCE], a->f[NX_FIELD_URL],
+                              a->f[NX_FIELD_LANG], a->f[NX_FIELD_ORIGIN], hash};
+    size_t n = 0;
+    for (int i = 0; i < D_COUNT; i++)
+        n += (v[i] ? strlen(v[i]) : 0) + 1;
+    char *d = malloc(n);
+    if (!d)
+        return NULL;
+    size_t o = 0;
+    for (int i = 0; i < D_COUNT; i++) {
+        size_t k = v[i] ? strlen(v[i]) : 0;
+        memcpy(d + o, v[i] ? v[i] : "", k);
+        o += k;
+        d[o++] = '\0';
+    }
+    *len = n;
+    return d;
+}
+
+/* Splits data into fields; a field that was NULL comes back as "". */
+static int decode_data(char *d, size_t len, const char *f[D_COUNT])
+{
+    size_t o = 0;
+    for (int i = 0; i < D_COUNT; i++) {
+        if (o >= len)
+            return -1;
+        f[i] = d + o;
+        const char *nul = memchr(d + o, '\0', len - o);
+        if (!nul)
+            return -1;
+        o = (size_t)(nul - d) + 1;
+    }
+    return 0;
+}
+
+typedef struct doc_build {
+    nxx_doc *doc;
+    const char *prefix, *stem_prefix;
+    unsigned pos;
+    int failed;
+} doc_build;
+
+static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos)
+{
+    char buf[MAX_TERM + 8];
+    size_t p = strlen(prefix);
+    if (p + n > MAX_TERM)
+        return 0; /* Xapian's term length limit: such words are not searchable */
+    memcpy(buf, prefix, p);
+    memcpy(buf + p, t, n);
+    return pos ? nxx_doc_add_posting(doc, buf, p + n, pos) : nxx_doc_add_boolean(doc, buf, p + n);
+}
+
+static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
+                       int colocated)
+{
+    (void)start;
+    (void)end;
+    doc_build *b = ctx;
+    if (!colocated)
+        b->pos++;
+    int rc = kind == NX_TERM_STEM ? add_term(b->doc, b->stem_prefix, term + 1, len - 1, b->pos)
+                                  : add_term(b->doc, b->prefix, term, len, b->pos);
+    if (rc)
+        b->failed = 1;
+    return rc;
+}
+
+typedef struct word_terms {
+    nxx_doc *doc;
+    const char *prefix;
+    unsigned pos;
+    int failed;
+    char *buf;
+    size_t cap;
+} word_terms;
+
+/* Folded words of a metadata field (source, URL) as positional terms, so
+ * that source:"baltic monitor" is a phrase query. */
+static int on_meta_word(void *ctx, const nx_word *w)
+{
+    word_terms *wt = ctx;
+    long n = nx_fold(w->raw, w->raw_len, 1, &wt->buf, &wt->cap);
+    if (n < 0 || add_term(wt->doc, wt->prefix, wt->buf, (size_t)n, ++wt->pos)) {
+        wt->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int add_meta_words(nxx_doc *doc, const char *prefix, const char *text)
+{
+    if (!text)
+        return 0;
+    word_terms wt = {doc, prefix, 0, 0, NULL, 0};
+    nx_segment(text, strlen(text), on_meta_word, &wt);
+    free(wt.buf);
+    return wt.failed ? -1 : 0;
+}
+
+/* Sort key for newest-first: the date with every digit inverted, so that
+ * ascending order is newest first; undated sorts last. Then the id. */
+static void sort_keys(const char *date, const char *id, char *newest, char *oldest, size_t len)
+{
+    char inv[32];
+    const char *d = date && *date ? date : "0000-00-00T00:00:00Z";
+    size_t i = 0;
+    for (; d[i] && i < sizeof inv - 1; i++)
+        inv[i] = d[i] >= '0' && d[i] <= '9' ? (char)('9' - (d[i] - '0')) : d[i];
+    inv[i] = '\0';
+    snprintf(newest, len, "%s%c%s", inv, 1, id);
+    snprintf(oldest, len, "%s%c%s", date && *date ? date : "~", 1, id);
+}
+
+static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash)
+{
+    nxx_doc *doc = nxx_doc_new();
+    if (!doc)
+        return NULL;
+    int rc = 0;
+    const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
+    const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
+    doc_build tb = {doc, "S", "ZS", 0, 0};
+    rc |= nx_analyze(w->an, title, strlen(title), NX_ANALYZE_DOCUMENT, on_doc_term, &tb);
+    doc_build bb = {doc, "", "Z", 0, 0};
+    rc |= nx_analyze(w->an, body, strlen(body), NX_ANALYZE_DOCUMENT, on_doc_term, &bb);
+    char term[MAX_TERM + 8];
+    id_term(term, sizeof term, a->f[NX_FIELD_ID]);
+    rc |= nxx_doc_add_boolean(doc, term, strlen(term));
+    if (a->f[NX_FIELD_ORIGIN]) {
+        origin_term(term, sizeof term, a->f[NX_FIELD_ORIGIN]);
+        rc |= nxx_doc_add_boolean(doc, term, strlen(term));
+    }
+    const char *lang = a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : w->ix->lang;
+    rc |= add_term(doc, "L", lang, strlen(lang), 0);
+    if (a->f[NX_FIELD_SOURCE] && *a->f[NX_FIELD_SOURCE]) {
+        size_t n = strlen(a->f[NX_FIELD_SOURCE]);
+        rc |= add_term(doc, "XK", a->f[NX_FIELD_SOURCE], n > 200 ? 200 : n, 0);
+    }
+    rc |= add_meta_words(doc, "XS", a->f[NX_FIELD_SOURCE]);
+    rc |= add_meta_words(doc, "XU", a->f[NX_FIELD_URL]);
+    const char *date = a->f[NX_FIELD_DATE];
+    if (date && *date) {
+        rc |= nxx_doc_set_value(doc, SLOT_DATE, date, strlen(date));
+        rc |= add_term(doc, "Y", date, 4, 0);
+    }
+    char newest[600], oldest[600];
+    sort_keys(date, a->f[NX_FIELD_ID], newest, oldest, sizeof newest);
+    rc |= nxx_doc_set_value(doc, SLOT_NEWEST, newest, strlen(newest));
+    rc |= nxx_doc_set_value(doc, SLOT_OLDEST, oldest, strlen(oldest));
+    size_t dlen;
+    char *data = encode_data(a, hash, &dlen);
+    rc |= !data || nxx_doc_set_data(doc, data, dlen);
+    free(data);
+    if (rc || tb.failed || bb.failed) {
+        nxx_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* ------------------------------------------------------------ writing */
+
+static nx_status_t xap_writer_new(nx_index_t *ix, void **out)
+{
+    *out = NULL;
+    xap_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->an = nx_analyzer_new(ix->lang))) {
+        free(w);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    w->ix = ix;
+    w->x = X(ix);
+    *out = w;
+    return NX_OK;
+}
+
+static void xap_rollback(void *wp)
+{
+    xap_writer *w = wp;
+    if (!w->in_tx)
+        return;
+    for (size_t i = 0; i < w->x->nshards; i++)
+        nxx_cancel(w->x->shards[i]);
+    w->in_tx = 0;
+}
+
+static void xap_writer_free(void *wp)
+{
+    xap_writer *w = wp;
+    if (!w)
+        return;
+    xap_rollback(w);
+    nx_analyzer_free(w->an);
+    free(w);
+}
+
+static nx_status_t xap_begin(void *wp)
+{
+    xap_writer *w = wp;
+    if (w->in_tx)
+        return NX_OK;
+    for (size_t i = 0; i < w->x->nshards; i++)
+        if (nxx_begin(w->x->shards[i])) {
+            nx_status_t s = xfail(w->ix, w->x->shards[i], "starting a transaction");
+            for (size_t k = 0; k < i; k++)
+                nxx_cancel(w->x->shards[k]);
+            return s;
+        }
+    w->in_tx = 1;
+    return NX_OK;
+}
+
+static nx_status_t xap_commit(void *wp)
+{
+    xap_writer *w = wp;
+    if (!w->in_tx)
+        return NX_OK;
+    w->in_tx = 0;
+    /* Shards commit one after another; a crash between two leaves the
+     * later shards at their previous commit, and the files of the batch
+     * unrecorded in shard 0 until its own commit, so they are read again. */
+    for (size_t i = w->x->nshards; i-- > 0;)
+        if (nxx_commit(w->x->shards[i]))
+            return xfail(w->ix, w->x->shards[i], "committing");
+    return NX_OK;
+}
+
+static size_t shard_of(const xap_writer *w, const char *id)
+{
+    return w->x->nshards == 1 ? 0 : (size_t)(nx_hash64(id, strlen(id)) % w->x->nshards);
+}
+
+static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
+                                   int *outcome, int64_t *rowid)
+{
+    xap_writer *w = wp;
+    size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
+    nxx_db *db = w->x->shards[sh];
+    char hash[17];
+    nx_article_hash(a, hash);
+    char term[MAX_TERM + 8];
+    id_term(term, sizeof term, a->f[NX_FIELD_ID]);
+    uint64_t docid;
+    char *data;
+    size_t len;
+    if (nxx_lookup(db, term, &docid, &data, &len))
+        return xfail(w->ix, db, "looking up an article");
+    if (docid) {
+        const char *f[D_COUNT];
+        int same = decode_data(data, len, f) == 0 && strcmp(f[D_HASH], hash) == 0 &&
+                   strcmp(f[D_ORIGIN], o->path ? o->path : "") == 0;
+        free(data);
+        if (same) {
+            *outcome = NX_PUT_UNCHANGED;
+            *rowid = (int64_t)(docid * w->x->nshards + sh);
+            return NX_OK;
+        }
+    }
+    /* The stored origin is the file's path (files key), as FTS5 stores it. */
+    nx_article_t copy = *a;
+    copy.f[NX_FIELD_ORIGIN] = (char *)o->path;
+    nxx_doc *doc = build_doc(w, &copy, hash);
+    if (!doc)
+        return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
+    uint64_t newid;
+    int rc = nxx_replace(db, term, doc, &newid);
+    nxx_doc_free(doc);
+    if (rc)
+        return xfail(w->ix, db, "storing an article");
+    *outcome = docid ? NX_PUT_UPDATED : NX_PUT_ADDED;
+    *rowid = (int64_t)(newid * w->x->nshards + sh);
+    return NX_OK;
+}
+
+static void file_key(char *out, size_t len, const char *path)
+{
+    snprintf(out, len, "F%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
+}
+
+static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, int *found)
+{
+    xap_writer *w = wp;
+    char key[32];
+    file_key(key, sizeof key, path);
+    char *v;
+    *found = 0;
+    if (nxx_get_metadata(w->x->shards[0], key, &v))
+        return xfail(w->ix, w->x->shards[0], "looking up a file");
+    long long size, mtime, arts;
+    char hash[17];
+    if (v[0] && sscanf(v, "%lld %lld %16s %lld", &size, &mtime, hash, &arts) == 4) {
+        *found = 1;
+        row->size = size;
+        row->mtime_ns = mtime;
+        row->articles = arts;
+        memcpy(row->hash, hash, sizeof row->hash);
+    }
+    free(v);
+    return NX_OK;
+}
+
+static nx_status_t xap_file_put(void *wp, const char *path, const nx_file_row *row)
+{
+    xap_writer *w = wp;
+    char key[32], v[128 + PATH_MAX];
+    file_key(key, sizeof key, path);
+    snprintf(v, sizeof v, "%lld %lld %s %lld %s", (long long)row->size, (long long)row->mtime_ns,
+             row->hash, (long long)row->articles, path);
+    if (nxx_set_metadata(w->x->shards[0], key, v))
+        return xfail(w->ix, w->x->shards[0], "recording a file");
+    return NX_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static nx_status_t xap_remove_stale(void *wp, const char *path, const int64_t *keep, size_t nkeep,
+                                    int64_t *removed)
+{
+    xap_writer *w = wp;
+    *removed = 0;
+    char term[40];
+    origin_term(term, sizeof term, path);
+    for (size_t sh = 0; sh < w->x->nshards; sh++) {
+        nxx_db *db = w->x->shards[sh];
+        uint64_t *ids;
+        size_t n;
+        if (nxx_postings(db, term, &ids, &n))
+            return xfail(w->ix, db, "listing a file's articles");
+        for (size_t i = 0; i < n; i++) {
+            int64_t r = (int64_t)(ids[i] * w->x->nshards + sh);
+            if (nkeep && bsearch(&r, keep, nkeep, sizeof r, cmp_i64))
+                continue;
+            if (nxx_delete(db, ids[i])) {
+                free(ids);
+                return xfail(w->ix, db, "removing articles gone from a file");
+            }
+            ++*removed;
+        }
+        free(ids);
+    }
+    return NX_OK;
+}
+
+/* ------------------------------------------------------------ reading */
+
+static nx_status_t to_article(nx_index_t *ix, char *data, size_t len, nx_article_t **out)
+{
+    const char *f[D_COUNT];
+    if (decode_data(data, len, f) != 0)
+        return nx_fail(ix, NX_ERR_CORRUPT, "%s: an article's stored data is damaged", ix->path);
+    nx_article_t *a;
+    if (nx_article_new(&a) != NX_OK)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    static const int map[] = {NX_FIELD_ID,     NX_FIELD_TITLE, NX_FIELD_BODY,
+                              NX_FIELD_DATE,   NX_FIELD_SOURCE, NX_FIELD_URL,
+                              NX_FIELD_LANG,   NX_FIELD_ORIGIN};
+    for (int i = 0; i < D_HASH; i++) {
+        if (!*f[i] && i != D_TITLE && i != D_BODY)
+            continue;
+        char *v = strdup(f[i]);
+        if (!v) {
+            nx_article_destroy(a);
+            return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+        }
+        nx_article_take(a, (nx_field_t)map[i], v);
+    }
+    *out = a;
+    return NX_OK;
+}
+
+static nx_status_t xap_get_article(nx_index_t *ix, const char *id, nx_article_t **out)
+{
+    *out = NULL;
+    xap_index *x = X(ix);
+    char term[MAX_TERM + 8];
+    id_term(term, sizeof term, id);
+    size_t ndb = x->read ? 1 : x->nshards;
+    for (size_t i = 0; i < ndb; i++) {
+        nxx_db *db = x->read ? x->read : x->shards[i];
+        uint64_t docid;
+        char *data;
+        size_t len;
+        if (nxx_lookup(db, term, &docid, &data, &len))
+            return xfail(ix, db, "reading an article");
+        if (docid) {
+            nx_status_t s = to_article(ix, data, len, out);
+            free(data);
+            return s;
+        }
+    }
+    return nx_fail(ix, NX_ERR_NOT_FOUND, "no article with id '%s'", id);
+}
+
+typedef struct count_list {
+    nx_count_fn fn;
+    void *ctx;
+    int64_t distinct;
+    size_t limit;
+    struct { char *v; uint64_t n; } *items;
+    size_t n, cap;
+    int oom;
+} count_list;
+
+static void collect(void *ctx, const char *t, size_t len, uint64_t freq)
+{
+    count_list *c = ctx;
+    c->distinct++;
+    if (c->oom)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        void *p = realloc(c->items, cap * sizeof *c->items);
+        if (!p) {
+            c->oom = 1;
+            return;
+        }
+        c->items = p;
+        c->cap = cap;
+    }
+    if (!(c->items[c->n].v = strndup(t, len))) {
+        c->oom = 1;
+        return;
+    }
+    c->items[c->n++].n = freq;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const struct { char *v; uint64_t n; } *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->v, y->v);
+}
+
+static nx_status_t term_counts(nx_index_t *ix, const char *prefix, int sort_by_count,
+                               count_list *c)
+{
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
+    if (nxx_terms(db, prefix, collect, c))
+        return xfail(ix, db, "counting field values");
+    if (c->oom)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    if (sort_by_count)
+        qsort(c->items, c->n, sizeof *c->items, by_count);
+    return NX_OK;
+}
+
+static void free_counts(count_list *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->items[i].v);
+    free(c->items);
+}
+
+static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t limit,
+                                    nx_count_fn fn, void *ctx)
+{
+    const char *prefix;
+    int by_n = 1;
+    if (strcmp(field, "source") == 0)
+        prefix = "XK";
+    else if (strcmp(field, "lang") == 0)
+        prefix = "L";
+    else if (strcmp(field, "year") == 0)
+        prefix = "Y", by_n = 0;
+    else
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s' (source, lang, year)", field);
+    count_list c = {fn, ctx, 0, limit, NULL, 0, 0, 0};
+    nx_status_t s = term_counts(ix, prefix, by_n, &c);
+    if (s == NX_OK) {
+        /* Articles without a source are counted as "(none)", as FTS5 does. */
+        uint64_t total = 0, with = 0;
+        if (strcmp(field, "source") == 0 && nxx_doccount(reader(ix), &total) == 0) {
+            for (size_t i = 0; i < c.n; i++)
+                with += c.items[i].n;
+        }
+        size_t shown = 0;
+        int none_done = total <= with;
+        for (size_t i = 0; i < c.n && (!limit || shown < limit); i++) {
+            if (!none_done && c.items[i].n < total - with) {
+                fn(ctx, "(none)", (int64_t)(total - with));
+                none_done = 1;
+                shown++;
+                if (limit && shown >= limit)
+                    break;
+            }
+            fn(ctx, c.items[i].v, (int64_t)c.items[i].n);
+            shown++;
+        }
+        if (!none_done && (!limit || shown < limit))
+            fn(ctx, "(none)", (int64_t)(total - with));
+    }
+    free_counts(&c);
+    return s;
+}
+
+static int64_t tree_size(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (int64_t)st.st_size;
+    int64_t sum = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[PATH_MAX];
+        if (snprintf(p, sizeof p, "%s/%s", path, e->d_name) < (int)sizeof p)
+            sum += tree_size(p);
+    }
+    closedir(d);
+    return sum;
+}
+
+static nx_status_t xap_stats(nx_index_t *ix, nx_stats_t *out)
+{
+    memset(out, 0, sizeof *out);
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
+    uint64_t docs, bytes, files;
+    char *lo, *hi;
+    if (nxx_doccount(db, &docs) || nxx_data_bytes(db, &bytes) ||
+        nxx_metadata_count(db, "F", &files) || nxx_value_bounds(db, SLOT_DATE, &lo, &hi))
+        return xfail(ix, db, "computing statistics");
+    out->articles = (int64_t)docs;
+    out->bytes_text = (int64_t)bytes;
+    out->files = (int64_t)files;
+    snprintf(out->first_date, sizeof out->first_date, "%s", lo);
+    snprintf(out->last_date, sizeof out->last_date, "%s", hi);
+    free(lo);
+    free(hi);
+    count_list c = {NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    nx_status_t s = term_counts(ix, "XK", 0, &c);
+    out->sources = c.distinct;
+    free_counts(&c);
+    count_list l = {NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    if (s == NX_OK)
+        s = term_counts(ix, "L", 0, &l);
+    out->languages = l.distinct;
+    free_counts(&l);
+    if (strncmp(ix->path, "tcp://", 6) != 0)
+        out->bytes_on_disk = tree_size(ix->path);
+    return s;
+}
+
+/* ------------------------------------------------------------ queries */
+
+typedef struct qbuild {
+    nx_index_t *ix;
+    nx_analyzer *an;
+    int failed;
+} qbuild;
+
+/* One position of a query word: its alternatives as terms. */
+typedef struct alt {
+    char t[2][MAX_TERM + 8];
+    size_t len[2];
+    int n;
+    int prefix; /* t[0] is a wildcard prefix */
+} alt;
+
+typedef struct alts {
+    alt *a;
+    size_t n, cap;
+    int failed;
+} alts;
+
+static int on_query_term(void *ctx, int kind, const char *term, size_t len, size_t start,
+                         size_t end, int colocated)
+{
+    (void)start;
+    (void)end;
+    alts *as = ctx;
+    if (!colocated) {
+        if (as->n == as->cap) {
+            size_t cap = as->cap ? as->cap * 2 : 4;
+            alt *p = realloc(as->a, cap * sizeof *p);
+            if (!p) {
+                as->failed = 1;
+                return 1;
+            }
+            as->a = p;
+            as->cap = cap;
+        }
+        as->a[as->n++].n = 0;
+    }
+    alt *a = &as->a[as->n - 1];
+    if (a->n == 2 || len + 4 > MAX_TERM)
+        return 0;
+    /* Stems are stored as "Z"+stem; the analyzer marks them with '~'. */
+    if (kind == NX_TERM_STEM) {
+        a->t[a->n][0] = 'Z';
+        memcpy(a->t[a->n] + 1, term + 1, len - 1);
+        a->len[a->n] = len;
+    } else {
+        memcpy(a->t[a->n], term, len);
+        a->len[a->n] = len;
+    }
+    a->prefix = 0;
+    a->n++;
+    return 0;
+}
+
+/* The query for one alternative set in one column ("" body, "S" title). */
+static nxx_query *alt_query(const alt *a, const char *col)
+{
+    nxx_query *subs[2];
+    size_t n = 0;
+    for (int i = 0; i < a->n; i++) {
+        char buf[MAX_TERM + 16];
+        /* "Z"+stem becomes "Z"+col+stem; a word becomes col+word. */
+        if (a->t[i][0] == 'Z' && !a->prefix)
+            snprintf(buf, sizeof buf, "Z%s%.*s", col, (int)a->len[i] - 1, a->t[i] + 1);
+        else
+            snprintf(buf, sizeof buf, "%s%.*s", col, (int)a->len[i], a->t[i]);
+        subs[n] = a->prefix ? nxx_q_wildcard(buf, strlen(buf)) : nxx_q_term(buf, strlen(buf));
+        if (!subs[n]) {
+            for (size_t k = 0; k < n; k++)
+                nxx_q_free(subs[k]);
+            return NULL;
+        }
+        n++;
+    }
+    if (n == 1)
+        return subs[0];
+    return nxx_q_combine(NXX_OR, subs, n, 0);
+}
+
+/* Analyzes a term's text into alternatives per position. */
+static int term_alts(qbuild *b, const nx_qnode *t, alts *as)
+{
+    nx_analyze_mode mode = t->prefix ? NX_ANALYZE_PREFIX
+                           : t->exact ? NX_ANALYZE_EXACT
+                                      : NX_ANALYZE_QUERY;
+    nx_analyze(b->an, t->text, strlen(t->text), mode, on_query_term, as);
+    if (as->failed)
+        return -1;
+    if (t->prefix && as->n)
+        as->a[as->n - 1].prefix = 1;
+    return 0;
+}
+
+/* A sequence of positions as a query in one column: one position is its
+ * alternatives; several are a phrase (or NEAR with window). */
+static nxx_query *sequence(const alts *as, const char *col, int op, unsigned window)
+{
+    if (as->n == 0)
+        return NULL;
+    if (as->n == 1 && op == NXX_PHRASE)
+        return alt_query(&as->a[0], col);
+    nxx_query **subs = calloc(as->n, sizeof *subs);
+    if (!subs)
+        return NULL;
+    for (size_t i = 0; i < as->n; i++) {
+        if (!(subs[i] = alt_query(&as->a[i], col))) {
+            for (size_t k = 0; k < i; k++)
+                nxx_q_free(subs[k]);
+            free(subs);
+            return NULL;
+        }
+    }
+    nxx_query *q = nxx_q_combine(op, subs, as->n, op == NXX_PHRASE ? (unsigned)as->n : window);
+    free(subs);
+    return q;
+}
+
+/* The same positional query for the title and/or body, per column. */
+static nxx_query *in_columns(const alts *as, nx_column col, int op, unsigned window)
+{
+    if (col == NX_COL_BODY)
+        return sequence(as, "", op, window);
+    nxx_query *t = sequence(as, "S", op, window);
+    if (col == NX_COL_TITLE || !t)
+        return t;
+    nxx_query *subs[2] = {sequence(as, "", op, window), nxx_q_scale(t, TITLE_SCALE)};
+    if (!subs[0] || !subs[1]) {
+        nxx_q_free(subs[0]);
+        nxx_q_free(subs[1]);
+        return NULL;
+    }
+    return nxx_q_combine(NXX_OR, subs, 2, 0);
+}
+
+static void free_alts(alts *as)
+{
+    free(as->a);
+    as->a = NULL;
+    as->n = as->cap = 0;
+}
+
+static nxx_query *compile(qbuild *b, const nx_qnode *n);
+
+/* Words of a term or phrase, all positions in order. */
+static int collect_alts(qbuild *b, const nx_qnode *n, alts *as)
+{
+    if (n->kind == NX_Q_TERM)
+        return term_alts(b, n, as);
+    for (size_t i = 0; i < n->nkids; i++)
+        if (term_alts(b, n->kids[i], as))
+            return -1;
+    return 0;
+}
+
+static nxx_query *compile_list(qbuild *b, nx_qnode *const *kids, size_t n, int op)
+{
+    nxx_query **subs = calloc(n ? n : 1, sizeof *subs);
+    if (!subs)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        nxx_query *q = compile(b, kids[i]);
+        if (!q)
+            continue; /* words with no terms (punctuation) */
+        subs[k++] = q;
+    }
+    nxx_query *q = k == 0 ? NULL : k == 1 ? subs[0] : nxx_q_combine(op, subs, k, 0);
+    free(subs);
+    return q;
+}
+
+static nxx_query *compile(qbuild *b, const nx_qnode *n)
+{
+    switch (n->kind) {
+    case NX_Q_TERM:
+    case NX_Q_PHRASE: {
+        alts as = {0};
+        nxx_query *q = NULL;
+        if (collect_alts(b, n, &as) == 0)
+            q = in_columns(&as, n->column, NXX_PHRASE, 0);
+        else
+            b->failed = 1;
+        free_alts(&as);
+        return q;
+    }
+    case NX_Q_NEAR: {
+        /* FTS5's NEAR(a b, N) allows N words between the phrases; Xapian's
+         * window counts positions, so it is N plus the number of words.
+         * Phrases inside NEAR become their words (a small approximation). */
+        alts as = {0};
+        nxx_query *q = NULL;
+        int ok = 1;
+        for (size_t i = 0; ok && i < n->nkids; i++)
+            ok = collect_alts(b, n->kids[i], &as) == 0;
+        if (ok && as.n)
+            q = in_columns(&as, n->column, NXX_NEAR, (unsigned)(n->distance + (int)as.n));
+        if (!ok)
+            b->failed = 1;
+        free_alts(&as);
+        return q;
+    }
+    case NX_Q_OR:
+        return compile_list(b, n->kids, n->nkids, NXX_OR);
+    case NX_Q_AND: {
+        size_t npos = 0;
+        nx_qnode **pos = calloc(n->nkids, sizeof *pos);
+        nx_qnode **neg = calloc(n->nkids, sizeof *neg);
+        size_t nneg = 0;
+        nxx_query *q = NULL;
+        if (pos && neg) {
+            for (size_t i = 0; i < n->nkids; i++) {
+                if (n->kids[i]->kind == NX_Q_NOT)
+                    neg[nneg++] = n->kids[i]->kids[0];
+                else
+                    pos[npos++] = n->kids[i];
+            }
+            q = compile_list(b, pos, npos, NXX_AND);
+            nxx_query *ex = nneg ? compile_list(b, neg, nneg, NXX_OR) : NULL;
+            if (q && ex) {
+                nxx_query *subs[2] = {q, ex};
+                q = nxx_q_combine(NXX_AND_NOT, subs, 2, 0);
+            } else {
+                nxx_q_free(ex);
+            }
+        } else {
+            b->failed = 1;
+        }
+        free(pos);
+        free(neg);
+        return q;
+    }
+    case NX_Q_NOT:
+        return compile(b, n->kids[0]);
+    case NX_Q_FILTER:
+        return NULL;
+    }
+    return NULL;
+}
+
+typedef struct phrase_build {
+    const char *prefix;
+    nxx_query **subs;
+    size_t n, cap;
+    char *buf;
+    size_t bufcap;
+    int failed;
+} phrase_build;
+
+static int on_filter_word(void *ctx, const nx_word *w)
+{
+    phrase_build *pb = ctx;
+    long n = nx_fold(w->raw, w->raw_len, 1, &pb->buf, &pb->bufcap);
+    char term[MAX_TERM + 8];
+    if (n < 0 || (size_t)n + strlen(pb->prefix) > MAX_TERM) {
+        pb->failed = n < 0;
+        return n < 0;
+    }
+    snprintf(term, sizeof term, "%s%s", pb->prefix, pb->buf);
+    if (pb->n == pb->cap) {
+        size_t cap = pb->cap ? pb->cap * 2 : 4;
+        nxx_query **p = realloc(pb->subs, cap * sizeof *p);
+        if (!p) {
+            pb->failed = 1;
+            return 1;
+        }
+        pb->subs = p;
+        pb->cap = cap;
+    }
+    if (!(pb->subs[pb->n] = nxx_q_term(term, strlen(term)))) {
+        pb->failed = 1;
+        return 1;
+    }
+    pb->n++;
+    return 0;
+}
+
+/* source:/url: values: the folded words of value as a phrase of prefixed
+ * terms, so both engines match whole words of the field in order. */
+static nxx_query *words_query(const char *prefix, const char *value, int *failed)
+{
+    phrase_build pb = {prefix, NULL, 0, 0, NULL, 0, 0};
+    nx_segment(value, strlen(value), on_filter_word, &pb);
+    free(pb.buf);
+    nxx_query *q = NULL;
+    if (pb.failed) {
+        *failed = 1;
+        for (size_t i = 0; i < pb.n; i++)
+            nxx_q_free(pb.subs[i]);
+    } else if (pb.n == 0) {
+        q = nxx_q_none(); /* no words: matches nothing, as in FTS5 */
+    } else if (pb.n == 1) {
+        q = pb.subs[0];
+    } else {
+        q = nxx_q_combine(NXX_PHRASE, pb.subs, pb.n, (unsigned)pb.n);
+    }
+    free(pb.subs);
+    if (!q)
+        *failed = 1;
+    return q;
+}
+
+static nxx_query *filter_query(const nx_filter *f, int *failed)
+{
+    switch (f->kind) {
+    case NX_F_SOURCE: return words_query("XS", f->value, failed);
+    case NX_F_URL: return words_query("XU", f->value, failed);
+    case NX_F_LANG: {
+        char term[64];
+        snprintf(term, sizeof term, "L%s", f->value);
+        nxx_query *q = nxx_q_term(term, strlen(term));
+        if (!q)
+            *failed = 1;
+        return q;
+    }
+    default: {
+        /* [since, until): dated articles only, as SQL's comparisons are. */
+        nxx_query *q = nxx_q_value_ge(SLOT_DATE, f->since[0] ? f->since : "0");
+        if (q && f->until[0]) {
+            nxx_query *subs[2] = {q, nxx_q_value_ge(SLOT_DATE, f->until)};
+            q = subs[1] ? nxx_q_combine(NXX_AND_NOT, subs, 2, 0) : (nxx_q_free(q), NULL);
+        }
+        if (!q)
+            *failed = 1;
+        return q;
+    }
+    }
+}
+
+/* The whole query: text (or everything), exclusions, then filters. */
+static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **out)
+{
+    *out = NULL;
+    qbuild b = {ix, nx_analyzer_new(ix->lang), 0};
+    if (!b.an)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    nxx_query *q = NULL;
+    if (sq->text) {
+        const nx_qnode *t = sq->text;
+        if (!sq->positive) {
+            /* Only exclusions: everything but what they match. */
+            nxx_query *ex;
+            if (t->kind == NX_Q_NOT) {
+                ex = compile(&b, t->kids[0]);
+            } else {
+                nx_qnode **neg = calloc(t->nkids, sizeof *neg);
+                for (size_t i = 0; neg && i < t->nkids; i++)
+                    neg[i] = t->kids[i]->kids[0];
+                ex = neg ? compile_list(&b, neg, t->nkids, NXX_OR) : NULL;
+                b.failed |= !neg;
+                free(neg);
+            }
+            q = nxx_q_all();
+            if (q && ex) {
+                nxx_query *subs[2] = {q, ex};
+                q = nxx_q_combine(NXX_AND_NOT, subs, 2, 0);
+            }
+        } else {
+            q = compile(&b, t);
+            if (!q && !b.failed)
+                q = nxx_q_none(); /* words that yield no terms match nothing */
+        }
+    } else {
+        q = nxx_q_all();
+    }
+    for (size_t i = 0; q && !b.failed && i < sq->nfilters; i++) {
+        nxx_query *f = filter_query(&sq->filters[i], &b.failed);
+        if (!f)
+            break;
+        nxx_query *subs[2] = {q, f};
+        q = nxx_q_combine(sq->filters[i].negated ? NXX_AND_NOT : NXX_FILTER, subs, 2, 0);
+    }
+    nx_analyzer_free(b.an);
+    if (b.failed || !q) {
+        nxx_q_free(q);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory building the query");
+    }
+    *out = q;
+    return NX_OK;
+}
+
+typedef struct xap_cursor {
+    nx_cursor base;
+    nx_index_t *ix;
+    nxx_hits *hits;
+    size_t i;
+    char *buf; /* the current hit's data, NUL-separated fields */
+} xap_cursor;
+
+static int xcursor_next(nx_cursor *c, nx_article_t *cur, double *score, nx_status_t *st)
+{
+    xap_cursor *xc = (xap_cursor *)c;
+    if (xc->i >= nxx_hits_size(xc->hits))
+        return 0;
+    size_t len;
+    const char *data = nxx_hits_data(xc->hits, xc->i, &len);
+    *score = nxx_hits_score(xc->hits, xc->i);
+    xc->i++;
+    free(xc->buf);
+    xc->buf = malloc(len + 1);
+    const char *f[D_COUNT];
+    if (!xc->buf) {
+        *st = nx_fail(xc->ix, NX_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    memcpy(xc->buf, data, len);
+    xc->buf[len] = '\0';
+    if (decode_data(xc->buf, len, f) != 0) {
+        *st = nx_fail(xc->ix, NX_ERR_CORRUPT, "%s: an article's stored data is damaged",
+                      xc->ix->path);
+        return -1;
+    }
+    static const int map[] = {NX_FIELD_ID,   NX_FIELD_TITLE,  NX_FIELD_BODY,
+                              NX_FIELD_DATE, NX_FIELD_SOURCE, NX_FIELD_URL,
+                              NX_FIELD_LANG, NX_FIELD_ORIGIN};
+    for (int i = 0; i < D_HASH; i++)
+        cur->f[map[i]] = (char *)(*f[i] || i == D_TITLE || i == D_BODY ? f[i] : NULL);
+    return 1;
+}
+
+static void xcursor_free(nx_cursor *c)
+{
+    xap_cursor *xc = (xap_cursor *)c;
+    nxx_hits_free(xc->hits);
+    free(xc->buf);
+    free(xc);
+}
+
+static nx_status_t xap_search(nx_index_t *ix, const nx_store_query *sq, nx_cursor **out)
+{
+    *out = NULL;
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
+                       ix->path);
+    nxx_query *q;
+    nx_status_t s = build(ix, sq, &q);
+    if (s != NX_OK)
+        return s;
+    int ranked = sq->text && sq->positive;
+    int sort = NXX_SORT_RELEVANCE;
+    unsigned slot = SLOT_NEWEST;
+    if (sq->sort == NX_SORT_OLDEST) {
+        sort = NXX_SORT_VALUE_ASC;
+        slot = SLOT_OLDEST;
+    } else if (sq->sort == NX_SORT_NEWEST || !ranked) {
+        sort = NXX_SORT_VALUE_ASC;
+    }
+    xap_cursor *c = calloc(1, sizeof *c);
+    if (!c) {
+        nxx_q_free(q);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    int rc = nxx_search(db, q, sort, slot, sq->offset, sq->limit, &c->hits);
+    nxx_q_free(q);
+    if (rc) {
+        free(c);
+        return xfail(ix, db, "searching");
+    }
+    c->base.next = xcursor_next;
+    c->base.free = xcursor_free;
+    c->ix = ix;
+    *out = &c->base;
+    return NX_OK;
+}
+
+static nx_status_t xap_count(nx_index_t *ix, const nx_store_query *sq, int64_t *out)
+{
+    *out = 0;
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
+                       ix->path);
+    nxx_query *q;
+    nx_status_t s = build(ix, sq, &q);
+    if (s != NX_OK)
+        return s;
+    uint64_t n;
+    int rc = nxx_count(db, q, &n);
+    nxx_q_free(q);
+    if (rc)
+        return xfail(ix, db, "counting");
+    *out = (int64_t)n;
+    return NX_OK;
+}
+
+static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
+{
+    nxx_query *q;
+    if (build(ix, sq, &q) != NX_OK)
+        return NULL;
+    char *d = nxx_q_describe(q);
+    nxx_q_free(q);
+    nx_sb b = {0};
+    nx_sb_puts(&b, "xapian: ");
+    nx_sb_puts(&b, d ? d : "");
+    free(d);
+    return nx_sb_take(&b);
+}
+
+const nx_engine nx_engine_xapian = {
+    "xapian",
+    xap_open,
+    xap_close,
+    xap_writer_new,
+    xap_writer_free,
+    xap_begin,
+    xap_commit,
+    xap_rollback,
+    xap_put_article,
+    xap_file_get,
+    xap_file_put,
+    xap_remove_stale,
+    xap_get_article,
+    xap_stats,
+    xap_field_counts,
+    xap_search,
+    xap_count,
+    xap_describe,
+};

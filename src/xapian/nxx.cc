@@ -1,0 +1,472 @@
+/* nxx.cc - libxapian behind a C interface (nxx.h). Every entry point
+ * catches every exception and turns it into -1 plus a message, because an
+ * exception crossing into C is undefined behaviour. Nothing here knows about
+ * articles: the C side decides terms, values and data. */
+#include "nxx.h"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct nxx_db {
+    Xapian::Database db;                // for reading (may combine several)
+    std::unique_ptr<Xapian::WritableDatabase> wdb;  // set when writable
+    std::string err;
+    bool in_tx = false;
+};
+
+struct nxx_doc {
+    Xapian::Document doc;
+};
+
+struct nxx_query {
+    Xapian::Query q;
+};
+
+struct nxx_hits {
+    std::vector<std::string> data;
+    std::vector<double> score;
+};
+
+namespace {
+
+/* Runs f, turning any exception into -1 and a message on db. */
+template <typename F> int guard(nxx_db *db, const char *doing, F f)
+{
+    try {
+        f();
+        return 0;
+    } catch (const Xapian::Error &e) {
+        if (db)
+            db->err = std::string(doing) + ": " + e.get_description();
+    } catch (const std::bad_alloc &) {
+        if (db)
+            db->err = std::string(doing) + ": out of memory";
+    } catch (const std::exception &e) {
+        if (db)
+            db->err = std::string(doing) + ": " + e.what();
+    } catch (...) {
+        if (db)
+            db->err = std::string(doing) + ": unknown error";
+    }
+    return -1;
+}
+
+char *dup(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (p) {
+        std::memcpy(p, s.data(), s.size());
+        p[s.size()] = '\0';
+    }
+    return p;
+}
+
+Xapian::Database open_one(const std::string &path)
+{
+    if (path.compare(0, 6, "tcp://") == 0) {
+        std::string rest = path.substr(6);
+        size_t colon = rest.rfind(':');
+        if (colon == std::string::npos)
+            throw Xapian::InvalidArgumentError("remote database needs tcp://HOST:PORT");
+        std::string host = rest.substr(0, colon);
+        unsigned port = static_cast<unsigned>(std::strtoul(rest.c_str() + colon + 1, nullptr, 10));
+        if (port == 0 || port > 65535)
+            throw Xapian::InvalidArgumentError("bad port in " + path);
+        /* 10 s to connect and for each reply: a dead shard fails, not hangs. */
+        return Xapian::Remote::open(host, port, 10000, 10000);
+    }
+    return Xapian::Database(path);
+}
+
+} // namespace
+
+extern "C" {
+
+int nxx_open(const char *const *paths, size_t n, int writable, int create, nxx_db **out,
+             char *err, size_t errlen)
+{
+    *out = nullptr;
+    nxx_db *db = new (std::nothrow) nxx_db;
+    if (!db) {
+        std::snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t i = 0;
+    int rc = guard(db, "opening", [&] {
+        if (writable) {
+            int flags = create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+            db->wdb.reset(new Xapian::WritableDatabase(paths[0], flags));
+            db->db = *db->wdb;
+            return;
+        }
+        for (i = 0; i < n; i++)
+            db->db.add_database(open_one(paths[i]));
+    });
+    if (rc) {
+        std::string where = writable || i >= n ? std::string(paths[0]) : std::string(paths[i]);
+        std::snprintf(err, errlen, "%s: %s", where.c_str(), db->err.c_str());
+        delete db;
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void nxx_close(nxx_db *db)
+{
+    if (!db)
+        return;
+    guard(db, "closing", [&] {
+        if (db->wdb) {
+            if (db->in_tx)
+                db->wdb->cancel_transaction();
+            db->wdb->close();
+        }
+    });
+    delete db;
+}
+
+const char *nxx_error(const nxx_db *db)
+{
+    return db ? db->err.c_str() : "";
+}
+
+int nxx_get_metadata(nxx_db *db, const char *key, char **value)
+{
+    *value = nullptr;
+    return guard(db, "reading metadata", [&] {
+        *value = dup(db->db.get_metadata(key));
+        if (!*value)
+            throw std::bad_alloc();
+    });
+}
+
+int nxx_set_metadata(nxx_db *db, const char *key, const char *value)
+{
+    return guard(db, "writing metadata", [&] { db->wdb->set_metadata(key, value); });
+}
+
+int nxx_begin(nxx_db *db)
+{
+    return guard(db, "starting a transaction", [&] {
+        db->wdb->begin_transaction(true);
+        db->in_tx = true;
+    });
+}
+
+int nxx_commit(nxx_db *db)
+{
+    return guard(db, "committing", [&] {
+        if (db->in_tx) {
+            db->in_tx = false;
+            db->wdb->commit_transaction();
+        } else {
+            db->wdb->commit();
+        }
+    });
+}
+
+int nxx_cancel(nxx_db *db)
+{
+    return guard(db, "rolling back", [&] {
+        if (db->in_tx) {
+            db->in_tx = false;
+            db->wdb->cancel_transaction();
+        }
+    });
+}
+
+nxx_doc *nxx_doc_new(void)
+{
+    return new (std::nothrow) nxx_doc;
+}
+
+void nxx_doc_free(nxx_doc *d)
+{
+    delete d;
+}
+
+int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos)
+{
+    return guard(nullptr, "", [&] { d->doc.add_posting(std::string(term, len), pos); });
+}
+
+int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len)
+{
+    return guard(nullptr, "", [&] { d->doc.add_boolean_term(std::string(term, len)); });
+}
+
+int nxx_doc_set_value(nxx_doc *d, unsigned slot, const char *value, size_t len)
+{
+    return guard(nullptr, "", [&] { d->doc.add_value(slot, std::string(value, len)); });
+}
+
+int nxx_doc_set_data(nxx_doc *d, const char *data, size_t len)
+{
+    return guard(nullptr, "", [&] { d->doc.set_data(std::string(data, len)); });
+}
+
+int nxx_replace(nxx_db *db, const char *idterm, nxx_doc *d, uint64_t *docid)
+{
+    return guard(db, "storing an article",
+                 [&] { *docid = db->wdb->replace_document(idterm, d->doc); });
+}
+
+int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, size_t *len)
+{
+    *docid = 0;
+    *data = nullptr;
+    *len = 0;
+    return guard(db, "looking up an article", [&] {
+        Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+        if (p == db->db.postlist_end(idterm))
+            return;
+        std::string s = db->db.get_document(*p).get_data();
+        *data = dup(s);
+        if (!*data)
+            throw std::bad_alloc();
+        *len = s.size();
+        *docid = *p;
+    });
+}
+
+int nxx_delete(nxx_db *db, uint64_t docid)
+{
+    return guard(db, "deleting an article",
+                 [&] { db->wdb->delete_document(static_cast<Xapian::docid>(docid)); });
+}
+
+int nxx_postings(nxx_db *db, const char *term, uint64_t **ids, size_t *n)
+{
+    *ids = nullptr;
+    *n = 0;
+    return guard(db, "listing articles", [&] {
+        std::vector<uint64_t> v;
+        for (auto p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
+            v.push_back(*p);
+        if (v.empty())
+            return;
+        *ids = static_cast<uint64_t *>(std::malloc(v.size() * sizeof(uint64_t)));
+        if (!*ids)
+            throw std::bad_alloc();
+        std::memcpy(*ids, v.data(), v.size() * sizeof(uint64_t));
+        *n = v.size();
+    });
+}
+
+int nxx_doccount(nxx_db *db, uint64_t *n)
+{
+    return guard(db, "counting articles", [&] { *n = db->db.get_doccount(); });
+}
+
+int nxx_terms(nxx_db *db, const char *prefix, void (*fn)(void *, const char *, size_t, uint64_t),
+              void *ctx)
+{
+    return guard(db, "listing terms", [&] {
+        size_t plen = std::strlen(prefix);
+        for (auto t = db->db.allterms_begin(prefix); t != db->db.allterms_end(prefix); ++t) {
+            std::string s = *t;
+            fn(ctx, s.data() + plen, s.size() - plen, t.get_termfreq());
+        }
+    });
+}
+
+int nxx_value_bounds(nxx_db *db, unsigned slot, char **lo, char **hi)
+{
+    *lo = *hi = nullptr;
+    return guard(db, "reading value bounds", [&] {
+        *lo = dup(db->db.get_value_lower_bound(slot));
+        *hi = dup(db->db.get_value_upper_bound(slot));
+        if (!*lo || !*hi)
+            throw std::bad_alloc();
+    });
+}
+
+int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n)
+{
+    *n = 0;
+    return guard(db, "counting metadata", [&] {
+        for (auto k = db->db.metadata_keys_begin(prefix); k != db->db.metadata_keys_end(prefix); ++k)
+            ++*n;
+    });
+}
+
+int nxx_data_bytes(nxx_db *db, uint64_t *bytes)
+{
+    *bytes = 0;
+    return guard(db, "measuring text", [&] {
+        for (auto p = db->db.postlist_begin(""); p != db->db.postlist_end(""); ++p)
+            *bytes += db->db.get_document(*p).get_data().size();
+    });
+}
+
+nxx_query *nxx_q_term(const char *term, size_t len)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    if (q && guard(nullptr, "", [&] { q->q = Xapian::Query(std::string(term, len)); })) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
+nxx_query *nxx_q_wildcard(const char *prefix, size_t len)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    if (q && guard(nullptr, "", [&] {
+            q->q = Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len));
+        })) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
+nxx_query *nxx_q_all(void)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    if (q)
+        q->q = Xapian::Query::MatchAll;
+    return q;
+}
+
+nxx_query *nxx_q_none(void)
+{
+    return new (std::nothrow) nxx_query;
+}
+
+nxx_query *nxx_q_value_ge(unsigned slot, const char *value)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    if (q && guard(nullptr, "",
+                   [&] { q->q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, value); })) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
+nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    int rc = !q;
+    if (q) {
+        rc = guard(nullptr, "", [&] {
+            std::vector<Xapian::Query> v;
+            for (size_t i = 0; i < n; i++)
+                v.push_back(subs[i]->q);
+            Xapian::Query::op xop = Xapian::Query::OP_AND;
+            switch (op) {
+            case NXX_OR: xop = Xapian::Query::OP_OR; break;
+            case NXX_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+            case NXX_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+            case NXX_NEAR: xop = Xapian::Query::OP_NEAR; break;
+            case NXX_FILTER: xop = Xapian::Query::OP_FILTER; break;
+            case NXX_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+            default: break;
+            }
+            q->q = Xapian::Query(xop, v.begin(), v.end(), window);
+        });
+    }
+    for (size_t i = 0; i < n; i++)
+        delete subs[i];
+    if (rc) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
+nxx_query *nxx_q_scale(nxx_query *q, double factor)
+{
+    if (!q)
+        return nullptr;
+    if (guard(nullptr, "",
+              [&] { q->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor); })) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
+void nxx_q_free(nxx_query *q)
+{
+    delete q;
+}
+
+char *nxx_q_describe(const nxx_query *q)
+{
+    char *s = nullptr;
+    guard(nullptr, "", [&] { s = dup(q->q.get_description()); });
+    return s;
+}
+
+int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t offset,
+               uint64_t limit, nxx_hits **out)
+{
+    *out = nullptr;
+    return guard(db, "searching", [&] {
+        Xapian::Enquire enq(db->db);
+        enq.set_query(q->q);
+        /* FTS5's bm25() parameters, so both engines rank alike. */
+        enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+        if (sort == NXX_SORT_RELEVANCE)
+            enq.set_sort_by_relevance_then_value(slot, false);
+        else
+            enq.set_sort_by_value_then_relevance(slot, sort == NXX_SORT_VALUE_DESC);
+        /* get_mset takes a doccount: clamp "all" to what the database has. */
+        Xapian::doccount total = db->db.get_doccount();
+        Xapian::doccount first = offset > total ? total : static_cast<Xapian::doccount>(offset);
+        Xapian::doccount max = limit > total ? total : static_cast<Xapian::doccount>(limit);
+        Xapian::MSet m = enq.get_mset(first, max);
+        std::unique_ptr<nxx_hits> h(new nxx_hits);
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            h->data.push_back(it.get_document().get_data());
+            h->score.push_back(it.get_weight());
+        }
+        *out = h.release();
+    });
+}
+
+int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
+{
+    *n = 0;
+    return guard(db, "counting", [&] {
+        Xapian::Enquire enq(db->db);
+        enq.set_query(q->q);
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        Xapian::doccount total = db->db.get_doccount();
+        Xapian::MSet m = enq.get_mset(0, 0, total);
+        *n = m.get_matches_estimated();
+    });
+}
+
+size_t nxx_hits_size(const nxx_hits *h)
+{
+    return h ? h->data.size() : 0;
+}
+
+const char *nxx_hits_data(const nxx_hits *h, size_t i, size_t *len)
+{
+    *len = h->data[i].size();
+    return h->data[i].data();
+}
+
+double nxx_hits_score(const nxx_hits *h, size_t i)
+{
+    return h->score[i];
+}
+
+void nxx_hits_free(nxx_hits *h)
+{
+    delete h;
+}
+
+} // extern "C"

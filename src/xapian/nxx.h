@@ -1,0 +1,102 @@
+/* nxx.h - the C interface to libxapian: the only door between newsidx's C
+ * code and C++. Handles are opaque; every call that can fail returns 0 on
+ * success or -1 with a message in the handle's error buffer (nxx_error), so
+ * no C++ exception ever reaches C. Terms, positions and document data are
+ * decided by the C side (src/store/xapian_engine.c); this layer only moves
+ * them in and out of Xapian. */
+#ifndef NX_XAPIAN_NXX_H
+#define NX_XAPIAN_NXX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nxx_db nxx_db;       /* one database, or several searched as one */
+typedef struct nxx_doc nxx_doc;     /* a document being built */
+typedef struct nxx_query nxx_query; /* a query tree node */
+typedef struct nxx_hits nxx_hits;   /* the result of a search */
+
+/* Opens databases: local directories or "tcp://HOST:PORT" remotes served by
+ * xapian-tcpsrv. Writing needs exactly one local path; create makes it if
+ * missing. On failure returns -1, *out is NULL and err holds the reason
+ * naming the database. */
+int nxx_open(const char *const *paths, size_t n, int writable, int create, nxx_db **out,
+             char *err, size_t errlen);
+void nxx_close(nxx_db *db);
+/* The message of the last failure on db. */
+const char *nxx_error(const nxx_db *db);
+
+/* Metadata (writable only for set). *value is malloc'd, "" when unset. */
+int nxx_get_metadata(nxx_db *db, const char *key, char **value);
+int nxx_set_metadata(nxx_db *db, const char *key, const char *value);
+
+/* A transaction; commit outside one makes pending changes durable. */
+int nxx_begin(nxx_db *db);
+int nxx_commit(nxx_db *db);
+int nxx_cancel(nxx_db *db);
+
+nxx_doc *nxx_doc_new(void);
+void nxx_doc_free(nxx_doc *d);
+int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos);
+int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len);
+int nxx_doc_set_value(nxx_doc *d, unsigned slot, const char *value, size_t len);
+int nxx_doc_set_data(nxx_doc *d, const char *data, size_t len);
+
+/* Adds or replaces the document holding unique term idterm; *docid is its id. */
+int nxx_replace(nxx_db *db, const char *idterm, nxx_doc *d, uint64_t *docid);
+/* Finds the document holding idterm: *docid 0 when none; else *data is its
+ * data, malloc'd (*len bytes). */
+int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, size_t *len);
+int nxx_delete(nxx_db *db, uint64_t docid);
+/* Ids of the documents holding term; *ids malloc'd, ascending. */
+int nxx_postings(nxx_db *db, const char *term, uint64_t **ids, size_t *n);
+
+/* Figures. */
+int nxx_doccount(nxx_db *db, uint64_t *n);
+/* Calls fn for each term starting with prefix (prefix stripped) and the
+ * number of documents holding it. */
+int nxx_terms(nxx_db *db, const char *prefix, void (*fn)(void *, const char *, size_t, uint64_t),
+              void *ctx);
+/* Lowest and highest value in a slot (empty strings when none), malloc'd. */
+int nxx_value_bounds(nxx_db *db, unsigned slot, char **lo, char **hi);
+/* Number of metadata keys starting with prefix. */
+int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n);
+/* Sum of document data sizes, iterating over every document. */
+int nxx_data_bytes(nxx_db *db, uint64_t *bytes);
+
+/* Query building. Constructors return NULL only when out of memory; every
+ * query passed to a combinator is consumed by it. */
+enum { NXX_AND, NXX_OR, NXX_AND_NOT, NXX_PHRASE, NXX_NEAR, NXX_FILTER, NXX_SYNONYM };
+nxx_query *nxx_q_term(const char *term, size_t len);
+nxx_query *nxx_q_wildcard(const char *prefix, size_t len); /* terms starting so */
+nxx_query *nxx_q_all(void);                 /* every document */
+nxx_query *nxx_q_none(void);                /* no document */
+nxx_query *nxx_q_value_ge(unsigned slot, const char *value);
+nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window);
+nxx_query *nxx_q_scale(nxx_query *q, double factor);
+void nxx_q_free(nxx_query *q);
+/* A readable form of the query, malloc'd. */
+char *nxx_q_describe(const nxx_query *q);
+
+enum { NXX_SORT_RELEVANCE, NXX_SORT_VALUE_DESC, NXX_SORT_VALUE_ASC };
+
+/* Runs q (not consumed). Sorting by relevance breaks ties by value slot
+ * `slot` descending (newest first), then by docid; value sorts use `slot`. */
+int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t offset,
+               uint64_t limit, nxx_hits **out);
+/* The exact number of documents matching q. */
+int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n);
+size_t nxx_hits_size(const nxx_hits *h);
+/* Data (borrowed until nxx_hits_free) and score of hit i. */
+const char *nxx_hits_data(const nxx_hits *h, size_t i, size_t *len);
+double nxx_hits_score(const nxx_hits *h, size_t i);
+void nxx_hits_free(nxx_hits *h);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
