@@ -849,8 +849,10 @@ static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t li
         size_t shown = 0;
         int none_done = total <= with;
         for (size_t i = 0; i < c.n && (!limit || shown < limit); i++) {
-            if (!none_done && c.items[i].n < total - with) {
-                fn(ctx, "(none)", (int64_t)(total - with));
+            uint64_t none = total - with;
+            if (!none_done && (c.items[i].n < none ||
+                               (c.items[i].n == none && strcmp("(none)", c.items[i].v) < 0))) {
+                fn(ctx, "(none)", (int64_t)none);
                 none_done = 1;
                 shown++;
                 if (limit && shown >= limit)
@@ -979,8 +981,11 @@ static int on_query_term(void *ctx, int kind, const char *term, size_t len, size
     return 0;
 }
 
-/* The query for one alternative set in one column ("" body, "S" title). */
-static nxx_query *alt_query(const alt *a, const char *col)
+#define MAX_EXPANSION 10000
+
+/* The query for one alternative set in one column ("" body, "S" title);
+ * prefixes are expanded against db. */
+static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col)
 {
     nxx_query *subs[2];
     size_t n = 0;
@@ -991,7 +996,8 @@ static nxx_query *alt_query(const alt *a, const char *col)
             snprintf(buf, sizeof buf, "Z%s%.*s", col, (int)a->len[i] - 1, a->t[i] + 1);
         else
             snprintf(buf, sizeof buf, "%s%.*s", col, (int)a->len[i], a->t[i]);
-        subs[n] = a->prefix ? nxx_q_wildcard(buf, strlen(buf)) : nxx_q_term(buf, strlen(buf));
+        subs[n] = a->prefix ? nxx_q_expand(db, buf, strlen(buf), MAX_EXPANSION)
+                            : nxx_q_term(buf, strlen(buf));
         if (!subs[n]) {
             for (size_t k = 0; k < n; k++)
                 nxx_q_free(subs[k]);
@@ -1020,17 +1026,17 @@ static int term_alts(qbuild *b, const nx_qnode *t, alts *as)
 
 /* A sequence of positions as a query in one column: one position is its
  * alternatives; several are a phrase (or NEAR with window). */
-static nxx_query *sequence(const alts *as, const char *col, int op, unsigned window)
+static nxx_query *sequence(nxx_db *db, const alts *as, const char *col, int op, unsigned window)
 {
     if (as->n == 0)
         return NULL;
     if (as->n == 1 && op == NXX_PHRASE)
-        return alt_query(&as->a[0], col);
+        return alt_query(db, &as->a[0], col);
     nxx_query **subs = calloc(as->n, sizeof *subs);
     if (!subs)
         return NULL;
     for (size_t i = 0; i < as->n; i++) {
-        if (!(subs[i] = alt_query(&as->a[i], col))) {
+        if (!(subs[i] = alt_query(db, &as->a[i], col))) {
             for (size_t k = 0; k < i; k++)
                 nxx_q_free(subs[k]);
             free(subs);
@@ -1043,14 +1049,15 @@ static nxx_query *sequence(const alts *as, const char *col, int op, unsigned win
 }
 
 /* The same positional query for the title and/or body, per column. */
-static nxx_query *in_columns(const alts *as, nx_column col, int op, unsigned window)
+static nxx_query *in_columns(nxx_db *db, const alts *as, nx_column col, int op,
+                             unsigned window)
 {
     if (col == NX_COL_BODY)
-        return sequence(as, "", op, window);
-    nxx_query *t = sequence(as, "S", op, window);
+        return sequence(db, as, "", op, window);
+    nxx_query *t = sequence(db, as, "S", op, window);
     if (col == NX_COL_TITLE || !t)
         return t;
-    nxx_query *subs[2] = {sequence(as, "", op, window), nxx_q_scale(t, TITLE_SCALE)};
+    nxx_query *subs[2] = {sequence(db, as, "", op, window), nxx_q_scale(t, TITLE_SCALE)};
     if (!subs[0] || !subs[1]) {
         nxx_q_free(subs[0]);
         nxx_q_free(subs[1]);
@@ -1104,7 +1111,7 @@ static nxx_query *compile(qbuild *b, const nx_qnode *n)
         alts as = {0};
         nxx_query *q = NULL;
         if (collect_alts(b, n, &as) == 0)
-            q = in_columns(&as, n->column, NXX_PHRASE, 0);
+            q = in_columns(reader(b->ix), &as, n->column, NXX_PHRASE, 0);
         else
             b->failed = 1;
         free_alts(&as);
@@ -1120,7 +1127,8 @@ static nxx_query *compile(qbuild *b, const nx_qnode *n)
         for (size_t i = 0; ok && i < n->nkids; i++)
             ok = collect_alts(b, n->kids[i], &as) == 0;
         if (ok && as.n)
-            q = in_columns(&as, n->column, NXX_NEAR, (unsigned)(n->distance + (int)as.n));
+            q = in_columns(reader(b->ix), &as, n->column, NXX_NEAR,
+                           (unsigned)(n->distance + (int)as.n));
         if (!ok)
             b->failed = 1;
         free_alts(&as);

@@ -317,11 +317,21 @@ nxx_query *nxx_q_term(const char *term, size_t len)
     return q;
 }
 
-nxx_query *nxx_q_wildcard(const char *prefix, size_t len)
+nxx_query *nxx_q_expand(nxx_db *db, const char *prefix, size_t len, size_t max)
 {
     nxx_query *q = new (std::nothrow) nxx_query;
-    if (q && guard(nullptr, "", [&] {
-            q->q = Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len));
+    if (q && guard(db, "expanding a prefix", [&] {
+            /* Expanded here, over all databases at once, rather than with
+             * OP_WILDCARD, which each shard would expand and weigh alone. */
+            std::string p(prefix, len);
+            std::vector<Xapian::Query> terms;
+            for (auto t = db->db.allterms_begin(p); t != db->db.allterms_end(p); ++t) {
+                if (terms.size() == max)
+                    throw Xapian::QueryParserError("the prefix " + p.substr(0) +
+                                                   "* matches too many words");
+                terms.emplace_back(*t);
+            }
+            q->q = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
         })) {
         delete q;
         return nullptr;

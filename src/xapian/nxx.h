@@ -71,7 +71,9 @@ int nxx_data_bytes(nxx_db *db, uint64_t *bytes);
  * query passed to a combinator is consumed by it. */
 enum { NXX_AND, NXX_OR, NXX_AND_NOT, NXX_PHRASE, NXX_NEAR, NXX_FILTER, NXX_SYNONYM };
 nxx_query *nxx_q_term(const char *term, size_t len);
-nxx_query *nxx_q_wildcard(const char *prefix, size_t len); /* terms starting so */
+/* OR of every term of db starting with prefix, at most max of them (more is
+ * an error on db). */
+nxx_query *nxx_q_expand(nxx_db *db, const char *prefix, size_t len, size_t max);
 nxx_query *nxx_q_all(void);                 /* every document */
 nxx_query *nxx_q_none(void);                /* no document */
 nxx_query *nxx_q_value_ge(unsigned slot, const char *value);

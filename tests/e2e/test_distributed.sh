@@ -1,0 +1,69 @@
+# test_distributed.sh - an archive split into three Xapian shards, each
+# served by its own xapian-tcpsrv on 127.0.0.1, searched as one: the same
+# ids in the same order as one unsharded index; a stopped server makes the
+# search fail naming it, or, with --allow-partial, return the rest and say so.
+. "$(dirname "$0")/lib.sh"
+if ! command -v xapian-tcpsrv >/dev/null; then
+    not_ok "xapian-tcpsrv is installed (Debian package xapian-tools; make deps installs it)"
+    finish
+fi
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+"$NEWSIDX" index -q --engine xapian -d "$T/one.xdb" "$CORPUS"
+run index --engine xapian --shards 3 -d "$T/sharded" "$CORPUS"
+expect_rc "index --shards 3" 0
+expect "three shard folders" test -d "$T/sharded/shard0" -a -d "$T/sharded/shard1" -a -d "$T/sharded/shard2"
+run stats -d "$T/sharded" --format json
+expect "shards hold every article once" test "$(jq .articles <<<"$out")" = 51
+n0=$("$NEWSIDX" stats -d "$T/sharded/shard0" --format json | jq .articles)
+n1=$("$NEWSIDX" stats -d "$T/sharded/shard1" --format json | jq .articles)
+expect "articles are spread over the shards" test "$n0" -gt 5 -a "$n1" -gt 5
+
+# A free port for each server: bind to port 0 and read what was given.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+urls=()
+for i in 0 1 2; do
+    port=$(free_port)
+    xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" "$T/sharded/shard$i" &
+    pids+=($!)
+    urls+=("tcp://127.0.0.1:$port")
+done
+# Wait until each server answers (bounded).
+for u in "${urls[@]}"; do
+    for _ in $(seq 50); do
+        "$NEWSIDX" stats -d "$u" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+done
+
+queries=('kyiv' 'Baklanov conditions' 'negotiating' '"security guarantees"' 'macron -putin'
+         'date:2022-12' 'lang:fr' 'negot*' 'NEAR(haines winter, 30)' 'title:kherson OR body:crimea')
+for q in "${queries[@]}"; do
+    one=$("$NEWSIDX" search -d "$T/one.xdb" -f ids -n 0 -- "$q")
+    local_shards=$("$NEWSIDX" search -d "$T/sharded" -f ids -n 0 -- "$q")
+    remote=$("$NEWSIDX" search -d "${urls[0]}" -d "${urls[1]}" -d "${urls[2]}" -f ids -n 0 -- "$q")
+    expect "local shards = one index, same order: $q" test "$local_shards" = "$one"
+    expect "three servers = one index, same order: $q" test "$remote" = "$one"
+done
+run search -d "${urls[0]}" -d "${urls[1]}" -d "${urls[2]}" -f json -n 1 'Baklanov conditions'
+expect "remote json has highlights" test "$(jq '.results[0].snippets[0].highlights | length' <<<"$out")" -ge 2
+
+kill -KILL "${pids[1]}"
+wait "${pids[1]}" 2>/dev/null
+run search -d "${urls[0]}" -d "${urls[1]}" -d "${urls[2]}" -f ids kyiv
+expect_rc "a stopped server: exit 2" 2
+expect "a stopped server is named" has "${urls[1]#tcp://}" "$err"
+run search --allow-partial -d "${urls[0]}" -d "${urls[1]}" -d "${urls[2]}" -f ids -n 0 kyiv
+expect_rc "--allow-partial: the rest is searched" 0
+expect "--allow-partial says results are partial" has "partial" "$err"
+expect "--allow-partial names the missing server" has "${urls[1]#tcp://}" "$err"
+all=$("$NEWSIDX" search -d "$T/one.xdb" -f ids -n 0 kyiv | sort)
+part=$(sort <<<"$out")
+expect "--allow-partial results are a subset" test -z "$(comm -13 <(echo "$all") <(echo "$part"))"
+finish

@@ -1,0 +1,92 @@
+# test_engines.sh - the FTS5 and Xapian engines agree: the same corpus
+# indexed with both, the same queries run on both. Matching sets must be
+# identical; rankings are compared by the overlap of the top 3 hits and by
+# whether the first hit is the same, and must largely agree.
+. "$(dirname "$0")/lib.sh"
+"$NEWSIDX" index -q -d "$T/f.db" "$CORPUS"
+"$NEWSIDX" index -q --engine xapian -d "$T/x.xdb" "$CORPUS"
+run stats -d "$T/x.xdb" --format json
+expect "xapian index holds the corpus" test "$(jq .articles <<<"$out")" = 51
+run stats -d "$T/f.db" --format json
+fstats=$out
+run stats -d "$T/x.xdb" --format json
+expect "same languages in both" test "$(jq -c .by_language <<<"$out")" = "$(jq -c .by_language <<<"$fstats")"
+expect "same sources in both" test "$(jq -c .by_source <<<"$out")" = "$(jq -c .by_source <<<"$fstats")"
+expect "same date range in both" test "$(jq -c '[.first_date,.last_date]' <<<"$out")" = "$(jq -c '[.first_date,.last_date]' <<<"$fstats")"
+
+queries=(
+    'baklanov' 'Baklanov conditions' 'negotiating' 'negotiations' 'negotiate talks'
+    '"security guarantees"' '"grain deal"' 'security guarantees' 'Paris' '=pari' 'pari'
+    '=haines' 'Haines winter' 'macron -putin' 'macron putin' '(macron OR scholz) -putin'
+    'kyiv OR kherson' 'NEAR(haines winter, 30)' 'haines NEAR/30 winter' 'NEAR(macron guarantees, 5)'
+    'negot*' 'kherso*' 'title:kherson' 'title:"security guarantees"' 'body:crimea'
+    'date:2022-12' 'kyiv date:2022-12-01..2022-12-31' 'macron after:2023-01-01' 'putin before:2022-07-01'
+    'lang:fr' 'lang:ru' 'source:"baltic monitor"' 'source:ledger kyiv' 'url:meridianherald'
+    '-putin' 'kyiv -source:ledger' 'Élysée' 'elysee' 'Zelenskyy' 'U.S.' "Kyiv-based" 'the who'
+    'Бакланов' 'energy prices' 'world cup' '"the war"' 'kyiv NOT (putin OR macron)'
+)
+same=0
+top1=0
+top1_n=0
+overlap_sum=0
+overlap_n=0
+for q in "${queries[@]}"; do
+    f=$("$NEWSIDX" search -d "$T/f.db" -f ids -n 0 -- "$q" 2>&1)
+    x=$("$NEWSIDX" search -d "$T/x.xdb" -f ids -n 0 -- "$q" 2>&1)
+    if [ "$(sort <<<"$f")" = "$(sort <<<"$x")" ]; then
+        same=$((same + 1))
+        ok "same matches: $q ($(grep -c . <<<"$f"))"
+    else
+        not_ok "same matches: $q" "fts5 only: $(comm -23 <(sort <<<"$f") <(sort <<<"$x") | tr '\n' ' ')" \
+            "xapian only: $(comm -13 <(sort <<<"$f") <(sort <<<"$x") | tr '\n' ' ')"
+    fi
+    n=$(grep -c . <<<"$f")
+    if [ "$n" -ge 2 ] && ! grep -qE '^(-|date:|lang:|source:|url:)' <<<"$q"; then
+        top1_n=$((top1_n + 1))
+        [ "$(head -n 1 <<<"$f")" = "$(head -n 1 <<<"$x")" ] && top1=$((top1 + 1))
+        if [ "$n" -ge 3 ]; then
+            common=$(comm -12 <(head -n 3 <<<"$f" | sort) <(head -n 3 <<<"$x" | sort) | grep -c .)
+            overlap_sum=$((overlap_sum + common))
+            overlap_n=$((overlap_n + 1))
+        fi
+    fi
+done
+echo "parity: ${#queries[@]} queries, $same identical match sets; first hit equal in $top1 of $top1_n ranked queries; top-3 overlap $overlap_sum of $((overlap_n * 3))"
+expect "at least 30 queries compared" test "${#queries[@]}" -ge 30
+expect "first hit agrees in at least 70% of ranked queries" test $((top1 * 10)) -ge $((top1_n * 7))
+expect "top-3 overlap at least 70%" test $((overlap_sum * 10)) -ge $((overlap_n * 3 * 7))
+
+# Filter-only and sorted listings are ordered the same way.
+for q in 'date:2022-12' 'lang:en'; do
+    for sort in newest oldest; do
+        f=$("$NEWSIDX" search -d "$T/f.db" -f ids -n 0 --sort $sort -- "$q")
+        x=$("$NEWSIDX" search -d "$T/x.xdb" -f ids -n 0 --sort $sort -- "$q")
+        expect "same order: $q --sort $sort" test "$f" = "$x"
+    done
+done
+
+# Snippets come from the shared generator: the same for the same article.
+f=$("$NEWSIDX" search -d "$T/f.db" -f json -n 1 'Baklanov conditions' | jq -c '.results[0].snippets')
+x=$("$NEWSIDX" search -d "$T/x.xdb" -f json -n 1 'Baklanov conditions' | jq -c '.results[0].snippets')
+expect "same snippet from both engines" test "$f" = "$x"
+
+# Re-indexing works the same on Xapian: unchanged files skipped, no duplicates.
+run index -d "$T/x.xdb" "$CORPUS"
+expect "xapian: second run unchanged" has "0 indexed, 36 unchanged" "$out"
+run show -d "$T/x.xdb" mh-2022-1205-03
+expect "xapian: show an article" has "Baklanov sets out" "$out"
+
+# Errors: wrong engine, missing or unreadable databases.
+run index --engine xapian -d "$T/f.db" "$CORPUS/sport"
+expect_rc "engine of an existing index cannot change" 2
+expect "says which engine it is" has "existing fts5 index" "$err"
+mkdir -p "$T/empty"
+run search -d "$T/empty" kyiv
+expect_rc "folder that is no index: exit 2" 2
+expect "folder that is no index: clear message" has "not a newsidx index" "$err"
+run search -d "$T/x.xdb" -d "$T/f.db" kyiv
+expect_rc "FTS5 file among Xapian databases: exit 2" 2
+run search -d "$T/nope.xdb" -d "$T/x.xdb" kyiv
+expect_rc "missing database among several: exit 2" 2
+expect "missing database named" has "nope.xdb" "$err"
+finish
