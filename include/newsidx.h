@@ -229,6 +229,14 @@ typedef enum nx_sort {
  * nx_index_last_error gives "query:1:COL: message". *out belongs to the caller
  * (nx_search_destroy) and must be destroyed before the index. */
 nx_status_t nx_search_new(nx_index_t *index, const char *query, nx_search_t **out);
+
+/* Flags for nx_search_new_ex. */
+#define NX_SEARCH_ANY 1u /* ranked OR: words side by side need not all match (the
+                            explicit AND, phrases, exclusions and filters still do) */
+
+/* As nx_search_new, with flags (NX_SEARCH_*). */
+nx_status_t nx_search_new_ex(nx_index_t *index, const char *query, unsigned flags,
+                             nx_search_t **out);
 void nx_search_destroy(nx_search_t *search);
 
 /* Adds a filter, as the query's field syntax would: field is "source"

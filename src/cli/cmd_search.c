@@ -39,6 +39,9 @@ static const char usage_text[] =
     "      --until DATE        only articles up to and including DATE\n"
     "      --source TEXT       only sources containing TEXT (any case)\n"
     "      --lang LANG         only articles in LANG (name or code)\n"
+    "      --any               ranked OR: articles need not contain every word; those\n"
+    "                          sharing more (and rarer) words rank higher. For long\n"
+    "                          natural-language queries. AND, phrases, -x, filters still bind\n"
     "      --explain           print the parsed query and each hit's score\n"
     "  -h, --help              this help\n"
     "\n"
@@ -122,6 +125,7 @@ int cmd_search(int argc, char **argv)
         {"until", required_argument, NULL, 'U'}, {"source", required_argument, NULL, 'R'},
         {"lang", required_argument, NULL, 'L'},  {"explain", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},        {"allow-partial", no_argument, NULL, 'P'},
+        {"any", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[64];
@@ -132,6 +136,7 @@ int cmd_search(int argc, char **argv)
     size_t nfilters = 0;
     size_t limit = 10, offset = 0;
     int count_only = 0, explain = 0;
+    unsigned sflags = 0;
     nx_sort_t sort = NX_SORT_RELEVANCE;
     out_format fmt = F_TEXT;
     /* Options may come anywhere, but '-putin' is a query word: split the
@@ -187,6 +192,7 @@ int cmd_search(int argc, char **argv)
             }
             break;
         case 'P': allow_partial = 1; break;
+        case 'A': sflags |= NX_SEARCH_ANY; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -286,7 +292,7 @@ int cmd_search(int argc, char **argv)
     nx_results_t *r = NULL;
     int64_t total = 0;
     /* A query made only of options (--source X) matches everything they allow. */
-    nx_status_t st = nx_search_new(ix, query, &s);
+    nx_status_t st = nx_search_new_ex(ix, query, sflags, &s);
     for (size_t i = 0; st == NX_OK && i < nfilters; i++)
         st = nx_search_filter(s, filters[i][0], filters[i][1]);
     if (st == NX_OK)

@@ -48,6 +48,11 @@ static int add_words(void *ctx, const char *const *words, const size_t *lens, co
 
 nx_status_t nx_search_new(nx_index_t *ix, const char *query, nx_search_t **out)
 {
+    return nx_search_new_ex(ix, query, 0, out);
+}
+
+nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, nx_search_t **out)
+{
     if (out)
         *out = NULL;
     if (!ix || !query || !out)
@@ -65,9 +70,14 @@ nx_status_t nx_search_new(nx_index_t *ix, const char *query, nx_search_t **out)
     nx_qnode *tree;
     nx_status_t st = NX_OK;
     const char *q = query + strspn(query, " \t\r\n");
-    if (*q && (nx_query_parse(q, &tree, ix->err, sizeof ix->err) != 0 ||
-               nx_query_split(tree, &s->parts, ix->err, sizeof ix->err) != 0))
+    if (*q && nx_query_parse(q, &tree, ix->err, sizeof ix->err) != 0)
         st = NX_ERR_QUERY;
+    else if (*q && (flags & NX_SEARCH_ANY) && nx_query_any(tree) != 0)
+        st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    if (*q && st == NX_OK && nx_query_split(tree, &s->parts, ix->err, sizeof ix->err) != 0)
+        st = NX_ERR_QUERY;
+    else if (*q && st != NX_OK && st != NX_ERR_QUERY)
+        nx_qnode_free(tree);
     for (size_t i = 0; st == NX_OK && i < s->parts.nfilters; i++) {
         nx_filter *f = &s->parts.filters[i];
         if (f->kind != NX_F_LANG)

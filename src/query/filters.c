@@ -112,6 +112,48 @@ int nx_query_split(nx_qnode *tree, nx_query_parts *out, char *err, size_t errlen
     return 0;
 }
 
+int nx_query_any(nx_qnode *n)
+{
+    for (size_t i = 0; i < n->nkids; i++)
+        if (nx_query_any(n->kids[i]) != 0)
+            return -1;
+    if (n->kind != NX_Q_AND || !n->implicit)
+        return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        words += n->kids[i]->kind != NX_Q_NOT && n->kids[i]->kind != NX_Q_FILTER;
+    if (words < 2)
+        return 0;
+    nx_qnode *any = calloc(1, sizeof *any);
+    nx_qnode **kids = any ? calloc(words, sizeof *kids) : NULL;
+    if (!kids) {
+        free(any);
+        return -1;
+    }
+    any->kind = NX_Q_OR;
+    any->col = n->col;
+    any->kids = kids;
+    /* The OR takes the words' place; exclusions and filters stay beside it. */
+    size_t keep = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        nx_qnode *k = n->kids[i];
+        if (k->kind != NX_Q_NOT && k->kind != NX_Q_FILTER)
+            any->kids[any->nkids++] = k;
+        else
+            n->kids[keep++] = k;
+    }
+    n->kids[keep++] = any;
+    n->nkids = keep;
+    if (keep == 1) {
+        /* Only the OR is left: the AND becomes it. */
+        nx_qnode tmp = *any;
+        free(n->kids);
+        free(any);
+        *n = tmp;
+    }
+    return 0;
+}
+
 void nx_query_parts_free(nx_query_parts *p)
 {
     if (!p)

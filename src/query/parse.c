@@ -597,9 +597,11 @@ static nx_qnode *parse_and(parser *p)
     nx_qnode *all = node(p, NX_Q_AND, p->cur.at);
     if (!all)
         return NULL;
+    all->implicit = 1;
     size_t at = p->cur.at;
     while (!p->failed && !ends_group(p)) {
         if (p->cur.kind == T_AND) {
+            all->implicit = 0;
             tok op = p->cur;
             next(p);
             if (all->nkids == 0 || ends_group(p) || p->cur.kind == T_AND) {

@@ -45,6 +45,7 @@ typedef struct nx_qnode {
     struct nx_qnode **kids;
     size_t nkids;
     int distance;            /* NX_Q_NEAR */
+    int implicit;            /* NX_Q_AND: made by adjacency only, no AND written */
     /* NX_Q_FILTER */
     nx_filter_kind filter;
     char *value;             /* source/lang/url */
@@ -79,6 +80,13 @@ typedef struct nx_query_parts {
  * -1 with a positioned message in err (a filter under OR, for instance). */
 int nx_query_split(nx_qnode *tree, nx_query_parts *out, char *err, size_t errlen);
 void nx_query_parts_free(nx_query_parts *p);
+
+/* Ranked-OR mode (--any): every AND made only by adjacency becomes an OR of
+ * its words and phrases, keeping its exclusions and filters as they are, so
+ * long natural-language queries rank articles by how many words they share
+ * instead of requiring all of them. Returns 0, or -1 when out of memory
+ * (the tree is then unchanged). */
+int nx_query_any(nx_qnode *tree);
 
 /* Converts a date or partial date ("2022", "2022-12", "2022-12-04", or any
  * form nx_date_parse takes) into the half-open range it covers. Returns 0

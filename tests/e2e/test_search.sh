@@ -129,6 +129,15 @@ expect "--explain prints each hit's score" has "score:" "$out"
 S -f ids -n 1 -- -putin
 expect_rc "a query of only exclusions lists the rest" 0
 
+S --count baklanov winter
+all_words=$out
+S --count --any baklanov winter
+expect "--any matches articles with any of the words" test "$out" -gt "$all_words"
+S -f ids -n 1 --any baklanov conditions xylophonequark
+expect "--any ranks the article with the most words first" test "$out" = mh-2022-1205-03
+S -f ids -n 0 --any baklanov winter -putin
+expect "--any keeps exclusions" lacks "awr-2022-1201-01" "$out"
+
 run show -d "$DB" --highlight negotiating mh-2022-1205-03
 expect_rc "show --highlight exits 0" 0
 expect "show highlights the inflected word" has "[[negotiations]]" "$out"
