@@ -2,6 +2,11 @@
 # and runs the tests. `make help` lists the targets.
 
 PREFIX ?= /usr/local
+# `make V=1` shows the full compiler command lines.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
 BUILD ?= build
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -62,11 +67,13 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CXX     $<"
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 # The schema is compiled in as a C string, so the binary needs no data files.
 $(BUILD)/gen/schema_fts5_v1.c: $(SCHEMA)
@@ -78,23 +85,27 @@ $(BUILD)/gen/schema_fts5_v1.c: $(SCHEMA)
 	   echo ';'; } > $@
 
 $(BUILD)/gen/schema_fts5_v1.o: $(BUILD)/gen/schema_fts5_v1.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libnewsidx.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 # Only the functions of include/newsidx.h are exported (src/lib/newsidx.map).
 $(BUILD)/libnewsidx.so: $(LIB_OBJ) src/lib/newsidx.map
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/newsidx.map \
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/newsidx.map \
 	  -o $@ $(LIB_OBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(BUILD)/newsidx: $(CLI_OBJ) $(BUILD)/libnewsidx.a
-	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnewsidx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isrc -o $@ $< $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) \
 	  $(PKG_LIBS) $(CHECK_LIBS)
 
 unit: $(UNIT_BIN)

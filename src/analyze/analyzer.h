@@ -19,7 +19,7 @@
 #define NX_MAX_WORD_BYTES 256
 /* Bump when any rule here changes what terms a text yields: indexes record
  * it and refuse to mix terms from two analyzers. */
-#define NX_ANALYZER_VERSION 1
+#define NX_ANALYZER_VERSION 2
 
 /* ---- interface to code in segment.c ---- */
 

@@ -60,7 +60,10 @@ long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap)
     }
 
     /* Decompose into code points, growing until it fits. */
-    utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD;
+    /* DECOMPOSE is what exposes the marks of precomposed letters (é is e +
+     * U+0301) to the filter below; COMPAT adds the NFKC mappings. */
+    utf8proc_option_t opt =
+        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE;
     size_t ncp = len + 8;
     utf8proc_int32_t *cps = NULL;
     utf8proc_ssize_t got;

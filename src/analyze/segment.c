@@ -34,11 +34,16 @@ static size_t decode(const cursor *c, size_t i, utf8proc_int32_t *cp)
 
 static int is_ideograph(utf8proc_int32_t cp)
 {
-    return (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
-           (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
-           (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified */
-           (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility ideographs */
-           (cp >= 0x20000 && cp <= 0x3FFFF);   /* extensions B.. */
+    int block = (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
+                (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
+                (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified */
+                (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility ideographs */
+                (cp >= 0x20000 && cp <= 0x3FFFF);   /* extensions B.. */
+    if (!block)
+        return 0;
+    /* The kana blocks also hold punctuation (・ ゠): only letters count. */
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_LM;
 }
 
 static int is_word_char(utf8proc_int32_t cp)

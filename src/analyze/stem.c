@@ -8,6 +8,7 @@
 #include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct nx_stemmer {
     struct sb_stemmer *sb;
@@ -30,12 +31,13 @@ const char *nx_stemmer_canonical(const char *lang)
 {
     if (!lang)
         return NULL;
+    /* "English", "EN" and "en" are the same language. */
     for (size_t i = 0; i < sizeof iso_names / sizeof iso_names[0]; i++)
-        if (strcmp(lang, iso_names[i].code) == 0 || strcmp(lang, iso_names[i].name) == 0)
+        if (strcasecmp(lang, iso_names[i].code) == 0 || strcasecmp(lang, iso_names[i].name) == 0)
             return iso_names[i].name;
     /* Names libstemmer knows but the table does not (e.g. "porter"). */
     for (const char **l = sb_stemmer_list(); *l; l++)
-        if (strcmp(lang, *l) == 0)
+        if (strcasecmp(lang, *l) == 0)
             return *l;
     return NULL;
 }

@@ -65,7 +65,7 @@ int nx_gunzip(const char *in, size_t n, char **out, size_t *len, char *msg, size
     if (rc != Z_STREAM_END) {
         if (rc == Z_MEM_ERROR)
             snprintf(msg, msglen, "out of memory while decompressing");
-        else if (rc == Z_DATA_ERROR && !msg[0])
+        else if (!msg[0])
             snprintf(msg, msglen, "gzip data is corrupt%s%s", z.msg ? ": " : "",
                      z.msg ? z.msg : "");
         free(buf);

@@ -8,6 +8,7 @@
 #include "record.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,13 @@ static char *field(json_object *obj, const char *const *names)
         case json_type_string:
             return nx_utf8_repair(json_object_get_string(v), (size_t)json_object_get_string_len(v));
         case json_type_int:
+            /* json-c clamps integers beyond 64 bits to the limits; such an
+             * id would collide with others, so it is not taken. */
+            if (json_object_get_int64(v) == INT64_MIN ||
+                (json_object_get_int64(v) == INT64_MAX &&
+                 json_object_get_uint64(v) == UINT64_MAX))
+                continue;
+            /* fall through */
         case json_type_double: {
             const char *s = json_object_get_string(v);
             return nx_utf8_repair(s, strlen(s));
@@ -75,13 +83,24 @@ static int read_line(json_tokener *tok, const char *s, size_t n, long lineno,
     json_tokener_reset(tok);
     json_object *obj = json_tokener_parse_ex(tok, s, (int)n);
     enum json_tokener_error err = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    if (!obj && err == json_tokener_continue) {
+        /* A bare number or literal (42, true, null) ends only at a
+         * terminator: give it one to tell it from a cut-off object. */
+        obj = json_tokener_parse_ex(tok, "", 1);
+        err = json_tokener_get_error(tok);
+        used = n;
+        if (!obj && err == json_tokener_success) {
+            problem(sink, lineno, "%s", "not a JSON object; line skipped");
+            return 0;
+        }
+    }
     if (!obj) {
         problem(sink, lineno, "invalid JSON (%s); line skipped",
                 err == json_tokener_continue ? "unexpected end of line"
                                              : json_tokener_error_desc(err));
         return 0;
     }
-    size_t used = json_tokener_get_parse_end(tok);
     while (used < n && (s[used] == ' ' || s[used] == '\t' || s[used] == '\r'))
         used++;
     if (used < n) {

@@ -4,6 +4,7 @@
 #include "analyze/analyzer.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,14 @@
 #include <utf8proc.h>
 
 /* ---- helpers ------------------------------------------------------------- */
+
+/* For checks in hot loops: Check's ck_assert_* talk to the runner on every
+ * call, which makes thousands of them slow under sanitizers. */
+#define REQUIRE(cond, ...)                                                                         \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ck_abort_msg(__VA_ARGS__);                                                             \
+    } while (0)
 
 static int valid_utf8_n(const char *s, size_t n)
 {
@@ -29,7 +38,6 @@ static int valid_utf8_n(const char *s, size_t n)
 /* Appends printf-style text to a fixed buffer; fails the test on overflow. */
 static void append(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-#include <stdarg.h>
 static void append(char *buf, size_t cap, const char *fmt, ...)
 {
     size_t used = strlen(buf);
@@ -37,7 +45,7 @@ static void append(char *buf, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf + used, cap - used, fmt, ap);
     va_end(ap);
-    ck_assert_msg(n >= 0 && (size_t)n < cap - used, "test buffer too small");
+    REQUIRE(n >= 0 && (size_t)n < cap - used, "test buffer too small");
 }
 
 /* Words as "raw@start:end" separated by spaces, "=" before an eq_prefix word. */
@@ -51,13 +59,12 @@ struct words {
 static int collect_word(void *ctx, const nx_word *w)
 {
     struct words *c = ctx;
-    ck_assert_uint_lt(w->start, w->end);
-    ck_assert_uint_le(w->end, c->len);
-    ck_assert_uint_gt(w->raw_len, 0);
-    ck_assert_uint_le(w->raw_len, NX_MAX_WORD_BYTES);
-    ck_assert_msg(valid_utf8_n(w->raw, w->raw_len), "raw form is not valid UTF-8");
-    ck_assert_msg(valid_utf8_n(c->text + w->start, w->end - w->start),
-                  "span does not cover whole characters");
+    REQUIRE(w->start < w->end && w->end <= c->len, "bad span [%zu,%zu) of %zu bytes", w->start,
+            w->end, c->len);
+    REQUIRE(w->raw_len > 0 && w->raw_len <= NX_MAX_WORD_BYTES, "raw_len %zu", w->raw_len);
+    REQUIRE(valid_utf8_n(w->raw, w->raw_len), "raw form is not valid UTF-8");
+    REQUIRE(valid_utf8_n(c->text + w->start, w->end - w->start),
+            "span [%zu,%zu) does not cover whole characters", w->start, w->end);
     if (c->count++)
         append(c->out, sizeof c->out, " ");
     append(c->out, sizeof c->out, "%s%.*s@%zu:%zu", w->eq_prefix ? "=" : "", (int)w->raw_len,
@@ -70,7 +77,8 @@ static void segment_n(struct words *c, const char *text, size_t len)
     memset(c, 0, sizeof *c);
     c->text = text;
     c->len = len;
-    ck_assert_int_eq(nx_segment(text, len, collect_word, c), 0);
+    int rc = nx_segment(text, len, collect_word, c);
+    REQUIRE(rc == 0, "nx_segment returned %d", rc);
 }
 
 /* Terms as "term@start:end", a '+' before a colocated one. Kinds are checked
@@ -87,13 +95,13 @@ static int collect_term(void *ctx, int kind, const char *term, size_t len, size_
                         size_t end, int colocated)
 {
     struct terms *c = ctx;
-    ck_assert(kind == NX_TERM_EXACT || kind == NX_TERM_STEM);
-    ck_assert_uint_gt(len, 0);
-    ck_assert_int_eq(kind == NX_TERM_STEM, term[0] == NX_STEM_MARK);
-    ck_assert_msg(valid_utf8_n(term, len), "term is not valid UTF-8");
-    ck_assert_uint_lt(start, end);
-    ck_assert_uint_le(end, c->len);
-    ck_assert_msg(c->count > 0 || !colocated, "first term cannot be colocated");
+    REQUIRE(kind == NX_TERM_EXACT || kind == NX_TERM_STEM, "bad kind %d", kind);
+    REQUIRE(len > 0, "empty term");
+    REQUIRE((kind == NX_TERM_STEM) == (term[0] == NX_STEM_MARK), "kind %d for term \"%.*s\"", kind,
+            (int)len, term);
+    REQUIRE(valid_utf8_n(term, len), "term is not valid UTF-8");
+    REQUIRE(start < end && end <= c->len, "bad span [%zu,%zu) of %zu bytes", start, end, c->len);
+    REQUIRE(c->count > 0 || !colocated, "first term cannot be colocated");
     if (c->count++)
         append(c->out, sizeof c->out, " ");
     append(c->out, sizeof c->out, "%s%.*s@%zu:%zu", colocated ? "+" : "", (int)len, term, start,
@@ -136,7 +144,7 @@ static const struct seg_case seg_cases[] = {
     {"Macron\u2019s offer", "Macron@0:6 offer@11:16"},
     {"Macron's offer", "Macron@0:6 offer@9:14"},
     {"Haines' report", "Haines@0:6 report@8:14"},
-    {"the minister\u2019S plan", "the@0:3 minister@4:12 plan@16:20"},
+    {"the minister\u2019S plan", "the@0:3 minister@4:12 plan@17:21"},
     {"it's over", "it@0:2 over@5:9"},
     /* apostrophes inside a name are dropped, the span keeps them */
     {"O'Brien said", "OBrien@0:7 said@8:12"},
@@ -250,6 +258,21 @@ START_TEST(segment_random_bytes)
 }
 END_TEST
 
+/* The katakana block holds punctuation too: the middle dot between the parts
+ * of a foreign name (ドナルド・トランプ) and the double hyphen are not words. */
+START_TEST(segment_kana_punctuation_is_not_a_word)
+{
+    struct words c;
+    const char *t = "\u30c9\u30ca\u30eb\u30c9\u30fb\u30c8\u30e9\u30f3\u30d7";
+    segment_n(&c, t, strlen(t));
+    ck_assert_str_eq(c.out, "\u30c9@0:3 \u30ca@3:6 \u30eb@6:9 \u30c9@9:12 "
+                            "\u30c8@15:18 \u30e9@18:21 \u30f3@21:24 \u30d7@24:27");
+    t = "\u30a2\u30a0\u30a2";
+    segment_n(&c, t, strlen(t));
+    ck_assert_str_eq(c.out, "\u30a2@0:3 \u30a2@6:9");
+}
+END_TEST
+
 static char *repeat(const char *unit, size_t n)
 {
     size_t ul = strlen(unit);
@@ -285,7 +308,7 @@ START_TEST(segment_long_words_skipped)
     snprintf(text, sizeof text, "before %s after", e129);
     segment_n(&c, text, strlen(text));
     ck_assert_str_eq(c.out, "before@0:6 after@266:271");
-    /* a long run at the very end, and one made of joined parts */
+    /* a long run at the very end */
     snprintf(text, sizeof text, "tail %s", a257);
     segment_n(&c, text, strlen(text));
     ck_assert_str_eq(c.out, "tail@0:4");
@@ -295,7 +318,8 @@ START_TEST(segment_long_words_skipped)
     free(e128);
 
     char *digits = repeat("123,", 100);
-    digits[strlen(digits) - 1] = '\0'; /* 1,2 groups: 300 digits once joined */
+    /* and one made of joined parts: 123,123,...,123 is 300 digits once joined */
+    digits[strlen(digits) - 1] = '\0';
     snprintf(text, sizeof text, "n %s m", digits);
     segment_n(&c, text, strlen(text));
     ck_assert_str_eq(c.out, "n@0:1 m@402:403");
@@ -303,20 +327,14 @@ START_TEST(segment_long_words_skipped)
 }
 END_TEST
 
-START_TEST(segment_stop_value_returned)
+/* Zero length means nothing is read, whatever the pointer shows. */
+START_TEST(segment_zero_length)
 {
     struct words c;
-    memset(&c, 0, sizeof c);
-    const char *t = "one two three";
-    c.text = t;
-    c.len = strlen(t);
-    /* A callback that stops at the second word. */
-    struct stopper {
-        int n;
-    } st = {0};
-    (void)st;
-    ck_assert_int_eq(nx_segment(t, 0, collect_word, &c), 0);
+    segment_n(&c, "one two", 0);
     ck_assert_int_eq(c.count, 0);
+    segment_n(&c, "one two", 3);
+    ck_assert_str_eq(c.out, "one@0:3");
 }
 END_TEST
 
@@ -384,7 +402,6 @@ static const struct fold_case fold_cases[] = {
     {"\u0439\u043e\u0434", "\u0439\u043e\u0434"},      /* й kept */
     {"\u0419\u041e\u0414", "\u0439\u043e\u0434"},      /* Й -> й */
     {"\u0438\u0306", "\u0439"},                       /* decomposed й composes */
-    {"\u041a\u0418\u0407\u0412", "\u043a\u0438\u0456\u0432"}, /* Ї -> і */
     /* Arabic: harakat and tatweel go */
     {"\u0645\u064f\u062d\u064e\u0645\u064e\u0651\u062f", "\u0645\u062d\u0645\u062f"},
     {"\u0645\u0640\u0640\u0640\u062d\u0645\u062f", "\u0645\u062d\u0645\u062f"},
@@ -498,8 +515,8 @@ static const struct stem_case stem_cases[] = {
     {"romanian", "negocierile", "negocier"},
     {"turkish", "m\u00fczakereler", "m\u00fczakere"},
     {"greek", "\u03b4\u03b9\u03b1\u03c0\u03c1\u03b1\u03b3\u03bc\u03b1\u03c4\u03b5\u03cd\u03c3\u03b5\u03b9\u03c2",
-     "\u0394\u0399\u0391\u03a0\u03a1\u0391\u0393\u039c\u0391\u03a4\u0395\u03a5\u03a3"},
-    {"irish", "idirbheart\u00ed\u006f\u0063ht", "idirbheart"},
+     "\u03b4\u03b9\u03b1\u03c0\u03c1\u03b1\u03b3\u03bc\u03b1\u03c4\u03b5\u03c5\u03c3"},
+    {"irish", "idirbheart\u00edocht", "idirbheart"},
     {"basque", "negoziazioak", "negozia"},
     {"catalan", "negociacions", "negoc"},
     {"lithuanian", "derybos", "deryb"},
@@ -655,7 +672,7 @@ static const struct an_case an_cases[] = {
     {"en", DOC, "Paris negotiations", "paris@0:5 +~pari@0:5 negotiations@6:18 +~negoti@6:18"},
     {"en", DOC, "talk", "talk@0:4"},
     {"en", DOC, "TALK talks", "talk@0:4 talks@5:10 +~talk@5:10"},
-    {"en", DOC, "Macron\u2019s U.S. visit", "macron@0:6 us@9:12 visit@14:19"},
+    {"en", DOC, "Macron\u2019s U.S. visit", "macron@0:6 us@11:14 visit@16:21"},
     {"en", DOC, "O'Brien", "obrien@0:7"},
     {"en", DOC, "1,200 troops", "1200@0:5 troops@6:12 +~troop@6:12"},
     {"en", DOC, "=talks", "talks@1:6 +~talk@1:6"}, /* '=' means nothing in documents */
@@ -726,10 +743,9 @@ START_TEST(analyze_offsets_index_original_text)
         const char *p = c.out;
         while (*p) {
             int colocated = *p == '+';
-            const char *at = strrchr(p, '@');
             const char *sp = strchr(p, ' ');
             /* the last '@' before the next space */
-            at = NULL;
+            const char *at = NULL;
             for (const char *q = p; *q && q != sp; q++)
                 if (*q == '@')
                     at = q;
@@ -872,12 +888,14 @@ static Suite *analyzer_suite(void)
     Suite *s = suite_create("analyzer");
 
     TCase *seg = tcase_create("segment");
+    tcase_set_timeout(seg, 60);
     tcase_add_loop_test(seg, segment_table, 0, (int)(sizeof seg_cases / sizeof seg_cases[0]));
     tcase_add_test(seg, segment_eq_prefix);
+    tcase_add_test(seg, segment_kana_punctuation_is_not_a_word);
     tcase_add_test(seg, segment_invalid_utf8_bytes_skipped);
     tcase_add_test(seg, segment_random_bytes);
     tcase_add_test(seg, segment_long_words_skipped);
-    tcase_add_test(seg, segment_stop_value_returned);
+    tcase_add_test(seg, segment_zero_length);
     tcase_add_test(seg, segment_callback_can_stop);
     tcase_add_test(seg, segment_not_nul_terminated);
     suite_add_tcase(s, seg);
@@ -896,6 +914,7 @@ static Suite *analyzer_suite(void)
     suite_add_tcase(s, stem);
 
     TCase *an = tcase_create("analyze");
+    tcase_set_timeout(an, 60);
     tcase_add_loop_test(an, analyze_table, 0, (int)(sizeof an_cases / sizeof an_cases[0]));
     tcase_add_test(an, analyze_offsets_index_original_text);
     tcase_add_test(an, analyze_callback_can_stop);
