@@ -13,8 +13,8 @@ CFLAGS ?= -O2 -g
 
 # Debian packages the build and tests need (installed by `make deps`).
 DEB_PKGS := gcc g++ make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
-            zlib1g-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3
-PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0 xapian-core
+            zlib1g-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3 libexttextcat-dev libexttextcat-data
+PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0 xapian-core libexttextcat
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libstemmer ships no pkg-config file.
@@ -32,10 +32,10 @@ LDFLAGS_ALL = $(LDFLAGS) $(SAN)
 LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-SCHEMA := index-schema/fts5-v1.sql
+SCHEMA := index-schema/fts5-v2.sql
 
 LIB_CXX := $(sort $(wildcard src/xapian/*.cc))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5_v1.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -76,15 +76,15 @@ $(BUILD)/%.o: %.cc
 	$(Q)$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 # The schema is compiled in as a C string, so the binary needs no data files.
-$(BUILD)/gen/schema_fts5_v1.c: $(SCHEMA)
+$(BUILD)/gen/schema_fts5.c: $(SCHEMA)
 	@mkdir -p $(dir $@)
 	@{ echo '/* generated from $(SCHEMA) by the Makefile; do not edit */'; \
-	   echo 'extern const char nx_schema_fts5_v1[];'; \
-	   echo 'const char nx_schema_fts5_v1[] ='; \
+	   echo 'extern const char nx_schema_fts5[];'; \
+	   echo 'const char nx_schema_fts5[] ='; \
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
 	   echo ';'; } > $@
 
-$(BUILD)/gen/schema_fts5_v1.o: $(BUILD)/gen/schema_fts5_v1.c
+$(BUILD)/gen/schema_fts5.o: $(BUILD)/gen/schema_fts5.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libnewsidx.a: $(LIB_OBJ)

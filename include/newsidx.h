@@ -281,10 +281,12 @@ nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const n
                                size_t *nspans);
 
 /* Every place in text (any UTF-8 string, e.g. a whole article body) that
- * the search's words match, as the snippets would highlight them. *spans is
- * malloc'd, in text order (NULL when none); the caller frees it with free(). */
-nx_status_t nx_search_highlight(nx_search_t *search, const char *text, nx_span_t **spans,
-                                size_t *nspans);
+ * the search's words match, as the snippets would highlight them; lang is
+ * the language text is written in (code or name; NULL: the index default).
+ * *spans is malloc'd, in text order (NULL when none); the caller frees it
+ * with free(). */
+nx_status_t nx_search_highlight(nx_search_t *search, const char *text, const char *lang,
+                                nx_span_t **spans, size_t *nspans);
 
 void nx_results_move_to_next(nx_results_t *results);
 nx_status_t nx_results_status(const nx_results_t *results);

@@ -1,29 +1,34 @@
-/* analyzer.c - words to terms: the segmenter's words, folded and stemmed,
- * handed out with their original offsets. Both engines index exactly what
- * this file emits; see analyzer.h for the term scheme and why it is so. */
+/* analyzer.c - words to terms: the segmenter's words, folded and stemmed in
+ * the right language, handed out with their original offsets. Both engines
+ * index exactly what this file emits; see analyzer.h for the term scheme
+ * and index-schema/terms.md for why it is so. */
 #include "analyzer.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct nx_analyzer {
-    nx_stemmer *stemmer;
-    const char *lang;       /* canonical Snowball name */
-    char *exact, *cf, *stem; /* scratch buffers, reused across words */
+    const nx_lang *def;                /* default language */
+    const nx_lang *use[NX_MAX_LANGS];  /* languages in use; use[0] for documents */
+    size_t nuse;
+    nx_stemmer **stemmers;             /* by nx_lang_index, made on first use */
+    char *exact, *cf, *stem;           /* scratch buffers, reused across words */
     size_t exact_cap, cf_cap, stem_cap;
 };
 
 nx_analyzer *nx_analyzer_new(const char *lang)
 {
-    nx_analyzer *an = calloc(1, sizeof *an);
-    if (!an)
+    const nx_lang *l = nx_lang_find(lang ? lang : "en");
+    if (!l)
         return NULL;
-    an->stemmer = nx_stemmer_new(lang);
-    if (!an->stemmer) {
+    nx_analyzer *an = calloc(1, sizeof *an);
+    if (!an || !(an->stemmers = calloc(nx_lang_count(), sizeof *an->stemmers))) {
         free(an);
         return NULL;
     }
-    an->lang = nx_stemmer_canonical(lang);
+    an->def = l;
+    an->use[0] = l;
+    an->nuse = 1;
     return an;
 }
 
@@ -31,52 +36,91 @@ void nx_analyzer_free(nx_analyzer *an)
 {
     if (!an)
         return;
-    nx_stemmer_free(an->stemmer);
+    for (size_t i = 0; i < nx_lang_count(); i++)
+        nx_stemmer_free(an->stemmers[i]);
+    free(an->stemmers);
     free(an->exact);
     free(an->cf);
     free(an->stem);
     free(an);
 }
 
-const char *nx_analyzer_language(const nx_analyzer *an)
+const nx_lang *nx_analyzer_default(const nx_analyzer *an)
 {
-    return an->lang;
+    return an->def;
 }
 
-/* Computes the exact form into an->exact and, when wanted, the marked stem
- * ("~" + stem) into an->stem. The stemmer sees the case-folded word with its
- * diacritics (French and German stemmers rely on them); the stem is folded
- * afterwards. Returns the exact length, or -1 when out of memory; *stem_len
- * is the marked stem's length and *differs tells whether stem != exact. */
-static long forms(nx_analyzer *an, const char *raw, size_t len, int want_stem, size_t *stem_len,
-                  int *differs)
+const char *nx_analyzer_language(const nx_analyzer *an)
 {
-    *stem_len = 0;
+    return an->def->name;
+}
+
+void nx_analyzer_use(nx_analyzer *an, const nx_lang *const *langs, size_t n)
+{
+    an->nuse = 0;
+    for (size_t i = 0; i < n && an->nuse < NX_MAX_LANGS; i++)
+        if (langs[i])
+            an->use[an->nuse++] = langs[i];
+    if (an->nuse == 0)
+        an->use[an->nuse++] = an->def;
+}
+
+/* The stemmer of l, made on first use; NULL when l has none (or no memory:
+ * words are then indexed as written, which still matches exactly). */
+static nx_stemmer *stemmer_for(nx_analyzer *an, const nx_lang *l)
+{
+    if (!l->snowball)
+        return NULL;
+    size_t i = nx_lang_index(l);
+    if (!an->stemmers[i])
+        an->stemmers[i] = nx_stemmer_new(l->code);
+    return an->stemmers[i];
+}
+
+static int grow(char **buf, size_t *cap, size_t need)
+{
+    if (*cap >= need)
+        return 0;
+    char *p = realloc(*buf, need);
+    if (!p)
+        return -1;
+    *buf = p;
+    *cap = need;
+    return 0;
+}
+
+/* The exact form of a raw word into an->exact; returns its length or -1. */
+static long exact_form(nx_analyzer *an, const char *raw, size_t len)
+{
+    return nx_fold(raw, len, 1, &an->exact, &an->exact_cap);
+}
+
+/* The marked stem of the exact form in language l into an->stem: "~", the
+ * language code, the folded stem. The stemmer sees the case-folded word
+ * with its diacritics (French and German stemmers rely on them); the stem
+ * is folded afterwards. Returns the marked length (0 when l has no stemmer),
+ * or -1; *differs tells whether the stem differs from the exact form. */
+static long stem_form(nx_analyzer *an, const nx_lang *l, const char *raw, size_t len,
+                      size_t elen, int *differs)
+{
     *differs = 0;
-    long elen = nx_fold(raw, len, 1, &an->exact, &an->exact_cap);
-    if (elen < 0 || !want_stem)
-        return elen;
+    nx_stemmer *st = stemmer_for(an, l);
+    if (!st)
+        return 0;
     long clen = nx_fold(raw, len, 0, &an->cf, &an->cf_cap);
     if (clen < 0)
         return -1;
     size_t slen;
-    const char *s = nx_stemmer_stem(an->stemmer, an->cf, (size_t)clen, &slen);
+    const char *s = nx_stemmer_stem(st, an->cf, (size_t)clen, &slen);
     /* s points into the stemmer, so folding it into cf is safe. */
     long flen = nx_fold(s, slen, 1, &an->cf, &an->cf_cap);
-    if (flen < 0)
+    if (flen < 0 || grow(&an->stem, &an->stem_cap, (size_t)flen + 4))
         return -1;
-    if (an->stem_cap < (size_t)flen + 2) {
-        char *p = realloc(an->stem, (size_t)flen + 2);
-        if (!p)
-            return -1;
-        an->stem = p;
-        an->stem_cap = (size_t)flen + 2;
-    }
     an->stem[0] = NX_STEM_MARK;
-    memcpy(an->stem + 1, an->cf, (size_t)flen + 1);
-    *stem_len = (size_t)flen + 1;
-    *differs = !((size_t)flen == (size_t)elen && memcmp(an->cf, an->exact, (size_t)elen) == 0);
-    return elen;
+    memcpy(an->stem + 1, l->code, 2);
+    memcpy(an->stem + 3, an->cf, (size_t)flen + 1);
+    *differs = !((size_t)flen == elen && memcmp(an->cf, an->exact, elen) == 0);
+    return flen + 3;
 }
 
 typedef struct run {
@@ -86,27 +130,106 @@ typedef struct run {
     void *ctx;
 } run;
 
+/* Query alternatives of one word: for each language in use (or only those
+ * whose names inflect), the stem as a plain word (a word that is its own
+ * stem is indexed only plain) and as a stem term. The exact form comes
+ * first in NAME mode. Duplicate plain forms are skipped. */
+static int alternatives(run *r, const nx_word *w, size_t elen, int names_only)
+{
+    nx_analyzer *an = r->an;
+    int n = 0, rc = 0;
+    char *seen = NULL; /* plain forms already given, NUL-separated */
+    size_t seen_len = 0;
+    if (names_only) {
+        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, 0);
+        n++;
+        seen = malloc(elen + 1);
+        if (!seen)
+            return -1;
+        memcpy(seen, an->exact, elen + 1);
+        seen_len = elen + 1;
+    }
+    for (size_t i = 0; rc == 0 && i < an->nuse; i++) {
+        const nx_lang *l = an->use[i];
+        if (names_only && !l->names_inflect)
+            continue;
+        int differs;
+        long slen = stem_form(an, l, w->raw, w->raw_len, elen, &differs);
+        if (slen < 0) {
+            rc = -1;
+            break;
+        }
+        if (slen == 0)
+            continue;
+        /* The plain stem, unless already given. */
+        const char *plain = an->stem + 3;
+        size_t plen = (size_t)slen - 3;
+        int dup = 0;
+        for (size_t o = 0; o < seen_len; o += strlen(seen + o) + 1)
+            if (strlen(seen + o) == plen && memcmp(seen + o, plain, plen) == 0)
+                dup = 1;
+        if (!dup) {
+            char *p = realloc(seen, seen_len + plen + 1);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            seen = p;
+            memcpy(seen + seen_len, plain, plen);
+            seen[seen_len + plen] = '\0';
+            seen_len += plen + 1;
+            rc = r->fn(r->ctx, NX_TERM_EXACT, plain, plen, w->start, w->end, n++ > 0);
+        }
+        if (rc == 0)
+            rc = r->fn(r->ctx, NX_TERM_STEM, an->stem, (size_t)slen, w->start, w->end, n++ > 0);
+    }
+    if (rc == 0 && n == 0) /* no language in use can stem: the word as written */
+        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, 0);
+    free(seen);
+    return rc;
+}
+
 static int on_word(void *ctx, const nx_word *w)
 {
     run *r = ctx;
     nx_analyzer *an = r->an;
-    int stemmed = r->mode == NX_ANALYZE_DOCUMENT || (r->mode == NX_ANALYZE_QUERY && !w->eq_prefix);
-    size_t slen;
-    int differs;
-    long elen = forms(an, w->raw, w->raw_len, stemmed, &slen, &differs);
+    nx_analyze_mode mode = r->mode;
+    if (mode == NX_ANALYZE_QUERY && w->mark == '=')
+        mode = NX_ANALYZE_EXACT;
+    else if (mode == NX_ANALYZE_QUERY && w->mark == '^')
+        mode = NX_ANALYZE_NAME;
+    /* A run's lone last character is for finding single characters; a
+     * query for the run itself is its bigrams. */
+    if (w->cjk_tail && mode != NX_ANALYZE_DOCUMENT)
+        return 0;
+    long elen = exact_form(an, w->raw, w->raw_len);
     if (elen < 0)
         return -1;
     if (elen == 0)
         return 0;
-    if (r->mode == NX_ANALYZE_QUERY && stemmed) {
-        /* Both places a stem can live: "~s" for words that differ from their
-         * stem, the plain word for words that are their own stem. */
-        int rc = r->fn(r->ctx, NX_TERM_EXACT, an->stem + 1, slen - 1, w->start, w->end, 0);
-        return rc ? rc : r->fn(r->ctx, NX_TERM_STEM, an->stem, slen, w->start, w->end, 1);
+    /* CJK has no stemming: its bigrams are matched as written. */
+    if (w->cjk && mode != NX_ANALYZE_DOCUMENT)
+        mode = NX_ANALYZE_EXACT;
+    switch (mode) {
+    case NX_ANALYZE_QUERY:
+        return alternatives(r, w, (size_t)elen, 0);
+    case NX_ANALYZE_NAME:
+        return alternatives(r, w, (size_t)elen, 1);
+    case NX_ANALYZE_EXACT:
+    case NX_ANALYZE_PREFIX:
+        return r->fn(r->ctx, NX_TERM_EXACT, an->exact, (size_t)elen, w->start, w->end, 0);
+    case NX_ANALYZE_DOCUMENT:
+        break;
     }
     int rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, (size_t)elen, w->start, w->end, 0);
-    if (rc == 0 && differs)
-        rc = r->fn(r->ctx, NX_TERM_STEM, an->stem, slen, w->start, w->end, 1);
+    if (rc || w->cjk)
+        return rc;
+    int differs;
+    long slen = stem_form(an, an->use[0], w->raw, w->raw_len, (size_t)elen, &differs);
+    if (slen < 0)
+        return -1;
+    if (slen > 0 && differs)
+        rc = r->fn(r->ctx, NX_TERM_STEM, an->stem, (size_t)slen, w->start, w->end, 1);
     return rc;
 }
 
@@ -120,13 +243,21 @@ int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mo
 int nx_analyzer_forms(nx_analyzer *an, const char *raw, size_t len, const char **exact,
                       size_t *elen, const char **stem, size_t *slen)
 {
-    int differs;
-    long n = forms(an, raw, len, 1, slen, &differs);
+    long n = exact_form(an, raw, len);
     if (n < 0)
         return -1;
     *exact = an->exact;
     *elen = (size_t)n;
-    *stem = an->stem + 1;
-    *slen -= 1;
+    int differs;
+    long s = stem_form(an, an->use[0], raw, len, (size_t)n, &differs);
+    if (s < 0)
+        return -1;
+    if (s == 0) { /* no stemmer: the word is its own stem */
+        *stem = an->exact;
+        *slen = (size_t)n;
+    } else {
+        *stem = an->stem + 3;
+        *slen = (size_t)s - 3;
+    }
     return 0;
 }

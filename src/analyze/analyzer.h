@@ -3,23 +3,26 @@
  *
  * A word yields up to two terms at the same position:
  *   - the exact term: the folded word (NFKC, case-folded, diacritics removed);
- *   - the stem term:  NX_STEM_MARK followed by the folded Snowball stem, only
- *     when the stem differs from the exact term.
- * So an exact query for w looks up "w"; a stemmed query for w looks up both
- * "s" and "~s" (s = stem of w), because a word that is its own stem is
- * indexed only once. index-schema/terms.md is the long version of this. */
+ *   - the stem term:  NX_STEM_MARK, the article's language code, then the
+ *     folded Snowball stem ("~fr" + stem), only when the stem differs.
+ * So an exact query for w looks up "w"; a stemmed query for w looks up "s"
+ * and "~ll" + s for each language ll it is asked in (s = stem of w in ll),
+ * because a word that is its own stem is indexed only once.
+ * index-schema/terms.md is the long version of this. */
 #ifndef NX_ANALYZE_ANALYZER_H
 #define NX_ANALYZE_ANALYZER_H
 
 #include <stddef.h>
 
 #define NX_STEM_MARK '~'
+/* Starts and ends a language marker in text handed to the FTS5 tokenizer. */
+#define NX_LANG_MARK '\x1f'
 /* Longest word kept, in bytes of input; longer runs (base64, URLs without
  * breaks) are skipped so that junk does not bloat the term dictionary. */
 #define NX_MAX_WORD_BYTES 256
 /* Bump when any rule here changes what terms a text yields: indexes record
  * it and refuse to mix terms from two analyzers. */
-#define NX_ANALYZER_VERSION 2
+#define NX_ANALYZER_VERSION 3
 
 /* ---- interface to code in segment.c ---- */
 
@@ -30,11 +33,16 @@ typedef struct nx_word {
     size_t start, end;   /* byte offsets into the text, end exclusive */
     const char *raw;     /* normalised raw form, not NUL-terminated */
     size_t raw_len;
-    int eq_prefix;       /* the word was directly preceded by '=' */
+    char mark;           /* '=' or '^' directly before the word (query marks), else 0 */
+    unsigned cjk : 1;    /* a bigram or single character of a CJK run */
+    unsigned cjk_tail : 1; /* the last character of a run of two or more, on its own:
+                              indexed so one character can be found, not queried */
 } nx_word;
 
 /* Calls fn for every word of text[0..len) in order. Invalid UTF-8 separates
- * words. Returns 0, or the first non-zero value fn returned. */
+ * words. A run of Han, kana or Hangul characters gives overlapping bigrams
+ * (乌克兰 → 乌克, 克兰) and then its last character alone (cjk_tail); a lone
+ * character is one word. Returns 0, or the first non-zero value fn returned. */
 typedef int (*nx_word_fn)(void *ctx, const nx_word *w);
 int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx);
 
@@ -47,15 +55,30 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx);
  * its size). Returns the length, or -1 on allocation failure. */
 long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap);
 
+/* ---- interface to code in lang.c ---- */
+
+typedef struct nx_lang {
+    const char *code;     /* ISO 639-1, stored with articles and in stem terms */
+    const char *name;     /* English name */
+    const char *snowball; /* libstemmer algorithm, or NULL: words kept as written */
+    int names_inflect;    /* capitalised query words also match other forms */
+} nx_lang;
+
+/* The language named by an ISO 639-1 code or English name, any case, with
+ * or without a region ("fr-FR"); NULL when unknown. */
+const nx_lang *nx_lang_find(const char *name_or_code);
+size_t nx_lang_count(void);
+const nx_lang *nx_lang_at(size_t i);
+size_t nx_lang_index(const nx_lang *l);
+/* The name of a language that has a Snowball stemmer, or NULL. */
+const char *nx_stemmer_canonical(const char *lang);
+
 /* ---- interface to code in stem.c ---- */
 
 typedef struct nx_stemmer nx_stemmer;
-/* lang: a Snowball algorithm name ("english") or ISO 639-1 code ("en").
- * Returns NULL when libstemmer has no such language or out of memory. */
+/* lang: a code or name of a language with a stemmer; NULL otherwise. */
 nx_stemmer *nx_stemmer_new(const char *lang);
 void nx_stemmer_free(nx_stemmer *st);
-/* Canonical Snowball name of a language given as name or code, or NULL. */
-const char *nx_stemmer_canonical(const char *lang);
 /* Stems a case-folded word; the result is valid until the next call. */
 const char *nx_stemmer_stem(nx_stemmer *st, const char *w, size_t len, size_t *out_len);
 
@@ -71,26 +94,44 @@ enum { NX_TERM_EXACT = 0, NX_TERM_STEM = 1 };
 typedef int (*nx_term_fn)(void *ctx, int kind, const char *term, size_t len, size_t start,
                           size_t end, int colocated);
 
-/* How to analyse a text: documents get exact + stem terms; a stemmed query
- * word gets its two stem alternatives; an exact query word (or one preceded
- * by '=' in query mode) gets only its exact term; a prefix query word gets
- * its exact form only (prefixes match written forms). */
-typedef enum { NX_ANALYZE_DOCUMENT, NX_ANALYZE_QUERY, NX_ANALYZE_EXACT, NX_ANALYZE_PREFIX } nx_analyze_mode;
+/* How to analyse a text:
+ *  DOCUMENT  exact + stem terms, in the first language in use;
+ *  QUERY     per word, its stem alternatives in every language in use
+ *            (a word marked '=' is EXACT, one marked '^' is NAME);
+ *  EXACT     the exact form only;
+ *  NAME      the exact form, plus the stem alternatives in the languages in
+ *            use whose names inflect (Бакланова finds Бакланов);
+ *  PREFIX    the exact form only (prefixes match written forms). */
+typedef enum {
+    NX_ANALYZE_DOCUMENT,
+    NX_ANALYZE_QUERY,
+    NX_ANALYZE_EXACT,
+    NX_ANALYZE_PREFIX,
+    NX_ANALYZE_NAME
+} nx_analyze_mode;
 
-/* Returns NULL when the language is unknown or out of memory. */
+/* An analyzer whose default language is lang (code or name); NULL when the
+ * language is unknown or out of memory. */
 nx_analyzer *nx_analyzer_new(const char *lang);
 void nx_analyzer_free(nx_analyzer *an);
-const char *nx_analyzer_language(const nx_analyzer *an);
+/* The default language. */
+const nx_lang *nx_analyzer_default(const nx_analyzer *an);
+const char *nx_analyzer_language(const nx_analyzer *an); /* its name */
+
+/* The languages to analyse in from now on (see the modes); n == 0 means the
+ * default. At most NX_MAX_LANGS; languages past that are ignored. */
+#define NX_MAX_LANGS 48
+void nx_analyzer_use(nx_analyzer *an, const nx_lang *const *langs, size_t n);
 
 /* Analyses text[0..len) and calls fn for each term. Returns 0, -1 when out of
  * memory, or what fn returned to stop. */
 int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mode, nx_term_fn fn,
                void *ctx);
 
-/* The exact form and the stem (without the mark) of one raw word, as the
- * segmenter gives it. Both are borrowed from the analyzer and valid until
- * its next call. Used by the snippet generator to recognise words. Returns
- * 0, or -1 when out of memory. */
+/* The exact form and the stem (without mark and language) of one raw word
+ * in the first language in use. Both are borrowed from the analyzer and
+ * valid until its next call. Used by the snippet generator to recognise
+ * words. Returns 0, or -1 when out of memory. */
 int nx_analyzer_forms(nx_analyzer *an, const char *raw, size_t len, const char **exact,
                       size_t *elen, const char **stem, size_t *slen);
 

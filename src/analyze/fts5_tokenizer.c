@@ -5,9 +5,13 @@
  * Usage in a table definition: tokenize = 'newsidx english'. Offsets passed
  * to FTS5 are byte offsets into the original text, so highlight() and
  * snippet() mark the words as written. In query mode FTS5 treats colocated
- * tokens as alternatives, which is how a stemmed query word matches both
- * places a stem can be stored (see analyzer.h). Debian 12 has SQLite 3.40,
- * hence the version-1 tokenizer API. */
+ * tokens as alternatives, which is how a stemmed query word matches every
+ * place its stem can be stored (see analyzer.h). Debian 12 has SQLite 3.40,
+ * hence the version-1 tokenizer API, which has no per-row language: so a
+ * text may start with a language marker, NX_LANG_MARK + codes +
+ * NX_LANG_MARK ("\x1f" "fr" "\x1f" + text). For a document it names the
+ * article's language (the schema's view adds it); for a query string, the
+ * languages to stem the words in ("en,fr,ru"). */
 #include "fts5_tokenizer.h"
 
 #include "analyzer.h"
@@ -46,14 +50,63 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
                       (int)end);
 }
 
+/* Reads a leading language marker: sets the analyzer's languages and
+ * returns the marker's length (0 when there is none). Unknown codes are
+ * skipped; none known means the default language. */
+static size_t read_marker(nx_analyzer *an, const char *text, size_t n)
+{
+    if (n < 2 || text[0] != NX_LANG_MARK)
+        return 0;
+    const char *end = memchr(text + 1, NX_LANG_MARK, n - 1);
+    if (!end)
+        return 0;
+    const nx_lang *langs[NX_MAX_LANGS];
+    size_t nl = 0;
+    const char *p = text + 1;
+    while (p < end && nl < NX_MAX_LANGS) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        char code[16];
+        size_t k = (size_t)(stop - p);
+        if (k > 0 && k < sizeof code) {
+            memcpy(code, p, k);
+            code[k] = '\0';
+            const nx_lang *l = nx_lang_find(code);
+            if (l)
+                langs[nl++] = l;
+        }
+        p = stop + 1;
+    }
+    nx_analyzer_use(an, langs, nl);
+    return (size_t)(end - text) + 1;
+}
+
+typedef struct shifted {
+    tok_ctx *tc;
+    size_t shift;
+} shifted;
+
+static int on_shifted(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
+                      int colocated)
+{
+    shifted *sh = ctx;
+    return on_term(sh->tc, kind, term, len, start + sh->shift, end + sh->shift, colocated);
+}
+
 static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *text, int n,
                         int (*xToken)(void *, int, const char *, int, int, int))
 {
+    nx_analyzer *an = (nx_analyzer *)t;
     nx_analyze_mode mode = NX_ANALYZE_DOCUMENT;
     if (flags & FTS5_TOKENIZE_QUERY)
         mode = (flags & FTS5_TOKENIZE_PREFIX) ? NX_ANALYZE_PREFIX : NX_ANALYZE_QUERY;
+    size_t len = n > 0 ? (size_t)n : 0;
+    size_t skip = read_marker(an, text, len);
+    if (skip == 0)
+        nx_analyzer_use(an, NULL, 0);
     tok_ctx tc = {fts_ctx, xToken};
-    int rc = nx_analyze((nx_analyzer *)t, text, n > 0 ? (size_t)n : 0, mode, on_term, &tc);
+    shifted sh = {&tc, skip};
+    int rc = nx_analyze(an, text + skip, len - skip, mode, on_shifted, &sh);
     if (rc == -1)
         return SQLITE_NOMEM;
     return rc;

@@ -5,9 +5,12 @@
  * reader sees: an apostrophe between letters (O'Brien, Macron’s - the
  * possessive 's is then cut off), dots in single-letter acronyms (U.S., e.g.)
  * and dots or commas between digits (3.5, 1,200). Hyphens split (Kyiv-based
- * gives kyiv, based). Ideographs and kana are one word each, so that CJK
- * text can be searched by phrase. The span reported is that of the word as
- * written, minus any possessive, which is what highlighting should mark. */
+ * gives kyiv, based). Runs of Han, kana and Hangul have no spaces between
+ * words, so they become overlapping bigrams (the usual approach of CJK
+ * search when no dictionary segmenter is at hand) plus the run's last
+ * character alone, so that one character can still be found. The span
+ * reported is that of the word as written, minus any possessive, which is
+ * what highlighting should mark. */
 #include "analyzer.h"
 
 #include <string.h>
@@ -35,6 +38,7 @@ static size_t decode(const cursor *c, size_t i, utf8proc_int32_t *cp)
 static int is_ideograph(utf8proc_int32_t cp)
 {
     int block = (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
+                (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* Hangul syllables */
                 (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
                 (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified */
                 (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility ideographs */
@@ -87,6 +91,36 @@ static void put(word_buf *b, const utf8proc_uint8_t *s, size_t n)
     b->n += n;
 }
 
+static char mark_before(const char *text, size_t at)
+{
+    return at > 0 && (text[at - 1] == '=' || text[at - 1] == '^') ? text[at - 1] : 0;
+}
+
+/* A run of CJK characters from *i: overlapping bigrams, then the last
+ * character alone; a lone character is one word. Advances *i past the run. */
+static int cjk_run(const cursor *c, const char *text, size_t *i, nx_word_fn fn, void *ctx)
+{
+    size_t start = *i, prev = *i, n = 0;
+    utf8proc_int32_t cp;
+    size_t k;
+    while ((k = decode(c, *i, &cp)) > 0 && is_ideograph(cp)) {
+        if (n > 0) {
+            nx_word w = {prev, *i + k, text + prev, *i + k - prev, 0, 1, 0};
+            if (n == 1)
+                w.mark = mark_before(text, start);
+            int rc = fn(ctx, &w);
+            if (rc)
+                return rc;
+        }
+        prev = *i;
+        *i += k;
+        n++;
+    }
+    nx_word last = {prev, *i, text + prev, *i - prev, n == 1 ? mark_before(text, start) : 0, 1,
+                    n > 1};
+    return fn(ctx, &last);
+}
+
 int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
 {
     cursor c = {(const utf8proc_uint8_t *)text, len};
@@ -99,11 +133,9 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
             continue;
         }
         if (is_ideograph(cp)) {
-            nx_word w = {i, i + n, text + i, n, i > 0 && text[i - 1] == '='};
-            int rc = fn(ctx, &w);
+            int rc = cjk_run(&c, text, &i, fn, ctx);
             if (rc)
                 return rc;
-            i += n;
             continue;
         }
         if (!is_word_char(cp)) {
@@ -170,7 +202,7 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
         }
         if (b.n == 0)
             continue;
-        nx_word w = {start, end, b.raw, b.n, start > 0 && text[start - 1] == '='};
+        nx_word w = {start, end, b.raw, b.n, mark_before(text, start), 0, 0};
         int rc = fn(ctx, &w);
         if (rc)
             return rc;

@@ -1,8 +1,6 @@
-/* stem.c - Snowball stemming through libstemmer, for every language it has.
- *
- * Languages may be named as Snowball does ("french") or by ISO 639-1 code
- * ("fr"); libstemmer accepts both, so this only adds the canonical name used
- * in index metadata. A stemmer is not thread-safe: each analyzer owns one. */
+/* stem.c - Snowball stemming through libstemmer, for every language it has
+ * (lang.c says which). A stemmer is not thread-safe: each analyzer owns its
+ * own, one per language it has met. */
 #include "analyzer.h"
 
 #include <libstemmer.h>
@@ -14,37 +12,10 @@ struct nx_stemmer {
     struct sb_stemmer *sb;
 };
 
-static const struct {
-    const char *code, *name;
-} iso_names[] = {
-    {"ar", "arabic"},   {"hy", "armenian"},  {"eu", "basque"},     {"ca", "catalan"},
-    {"da", "danish"},   {"nl", "dutch"},     {"en", "english"},    {"fi", "finnish"},
-    {"fr", "french"},   {"de", "german"},    {"el", "greek"},      {"hi", "hindi"},
-    {"hu", "hungarian"}, {"id", "indonesian"}, {"ga", "irish"},     {"it", "italian"},
-    {"lt", "lithuanian"}, {"ne", "nepali"},  {"no", "norwegian"},  {"nb", "norwegian"},
-    {"pt", "portuguese"}, {"ro", "romanian"}, {"ru", "russian"},   {"sr", "serbian"},
-    {"es", "spanish"},  {"sv", "swedish"},   {"ta", "tamil"},      {"tr", "turkish"},
-    {"yi", "yiddish"},
-};
-
-const char *nx_stemmer_canonical(const char *lang)
-{
-    if (!lang)
-        return NULL;
-    /* "English", "EN" and "en" are the same language. */
-    for (size_t i = 0; i < sizeof iso_names / sizeof iso_names[0]; i++)
-        if (strcasecmp(lang, iso_names[i].code) == 0 || strcasecmp(lang, iso_names[i].name) == 0)
-            return iso_names[i].name;
-    /* Names libstemmer knows but the table does not (e.g. "porter"). */
-    for (const char **l = sb_stemmer_list(); *l; l++)
-        if (strcasecmp(lang, *l) == 0)
-            return *l;
-    return NULL;
-}
-
 nx_stemmer *nx_stemmer_new(const char *lang)
 {
-    const char *name = nx_stemmer_canonical(lang);
+    const nx_lang *l = nx_lang_find(lang);
+    const char *name = l ? l->snowball : NULL;
     if (!name)
         return NULL;
     nx_stemmer *st = malloc(sizeof *st);

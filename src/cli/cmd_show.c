@@ -79,9 +79,11 @@ int cmd_show(int argc, char **argv)
         nx_search_t *s;
         st = nx_search_new(ix, hl_query, &s);
         if (st == NX_OK)
-            st = nx_search_highlight(s, title, &spans[0], &nspans[0]);
+            st = nx_search_highlight(s, title, nx_article_get(a, NX_FIELD_LANG), &spans[0],
+                                     &nspans[0]);
         if (st == NX_OK)
-            st = nx_search_highlight(s, body, &spans[1], &nspans[1]);
+            st = nx_search_highlight(s, body, nx_article_get(a, NX_FIELD_LANG), &spans[1],
+                                     &nspans[1]);
         nx_search_destroy(s);
         if (st != NX_OK) {
             cli_error("%s", nx_index_last_error(ix));

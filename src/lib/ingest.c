@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
+#include "../analyze/langid.h"
 #include "../ingest/date.h"
 #include "../ingest/input.h"
 #include "../ingest/record.h"
@@ -31,6 +32,7 @@ typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
 
 struct nx_ingest {
     nx_index_t *ix;
+    nx_langid *langid;    /* NULL when the fingerprints are not installed */
     nx_store_writer *w;
     nx_ingest_options_t opt;
     nx_ingest_counts_t n;
@@ -82,6 +84,8 @@ nx_status_t nx_ingest_begin(nx_index_t *ix, const nx_ingest_options_t *opts, nx_
         free(g);
         return s;
     }
+    /* Without fingerprints, articles without a language get the default. */
+    g->langid = nx_langid_new();
     *out = g;
     return NX_OK;
 }
@@ -91,6 +95,7 @@ void nx_ingest_destroy(nx_ingest_t *g)
     if (!g)
         return;
     nx_store_writer_free(g->w); /* rolls back what was not committed */
+    nx_langid_free(g->langid);
     free(g->rowids);
     free(g);
 }
@@ -107,21 +112,39 @@ nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
 
 /* ---------------------------------------------------------- one record */
 
-/* The record's language as a Snowball name, or the index's. Accepts
- * "fr", "fr-FR", "French". */
-static const char *record_language(nx_ingest_t *g, const char *given)
+/* The article's language as an ISO code: as the input states it ("fr",
+ * "fr-FR", "French"), else detected from its text, else the index's. A
+ * language newsidx does not know is reported and replaced the same way. */
+static const char *record_language(nx_ingest_t *g, const nx_record *r)
 {
-    if (given && *given) {
-        char code[32];
-        size_t i = 0;
-        for (; given[i] && given[i] != '-' && given[i] != '_' && i < sizeof code - 1; i++)
-            code[i] = (char)(given[i] >= 'A' && given[i] <= 'Z' ? given[i] + 32 : given[i]);
-        code[i] = '\0';
-        const char *c = nx_stemmer_canonical(code);
-        if (c)
-            return c;
+    if (r->lang && *r->lang) {
+        const nx_lang *l = nx_lang_find(r->lang);
+        if (l)
+            return l->code;
+        problem(g, g->path, r->line, "unknown language '%.40s'; detecting it from the text",
+                r->lang);
     }
-    return g->ix->lang;
+    if (g->langid) {
+        /* The body says more than the title; both, when the body is short. */
+        const char *text = r->body && strlen(r->body) > 200 ? r->body : NULL;
+        char *joined = NULL;
+        if (!text) {
+            size_t tl = r->title ? strlen(r->title) : 0, bl = r->body ? strlen(r->body) : 0;
+            joined = malloc(tl + bl + 2);
+            if (joined) {
+                snprintf(joined, tl + bl + 2, "%s %s", r->title ? r->title : "",
+                         r->body ? r->body : "");
+                text = joined;
+            }
+        }
+        const char *code = text ? nx_langid_detect(g->langid, text, strlen(text)) : NULL;
+        free(joined);
+        const nx_lang *l = code ? nx_lang_find(code) : NULL;
+        if (l)
+            return l->code;
+    }
+    const nx_lang *def = nx_lang_find(g->ix->lang);
+    return def ? def->code : "en";
 }
 
 static int remember_rowid(nx_ingest_t *g, int64_t rowid)
@@ -156,12 +179,12 @@ static int on_record(void *ctx, nx_record *r)
     nx_ingest_t *g = ctx;
     nx_article_t a;
     memset(&a, 0, sizeof a);
+    a.f[NX_FIELD_LANG] = strdup(record_language(g, r));
     a.f[NX_FIELD_ID] = make_id(g, r);
     a.f[NX_FIELD_TITLE] = r->title ? r->title : strdup("");
     a.f[NX_FIELD_BODY] = r->body ? r->body : strdup("");
     a.f[NX_FIELD_SOURCE] = r->source;
     a.f[NX_FIELD_URL] = r->url;
-    a.f[NX_FIELD_LANG] = strdup(record_language(g, r->lang));
     r->title = r->body = r->source = r->url = NULL;
     if (r->date && *r->date) {
         char iso[NX_DATE_LEN + 1];

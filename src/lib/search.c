@@ -17,6 +17,9 @@
 
 struct nx_search {
     nx_index_t *ix;
+    const nx_lang *langs[NX_MAX_LANGS]; /* languages the words are stemmed in */
+    size_t nlangs;
+    char lang_codes[NX_MAX_LANGS * 3];  /* the same as "en,fr,ru" */
     nx_query_parts parts;
     char *match;          /* FTS5 expression, NULL when the query has only filters */
     int positive;
@@ -39,11 +42,70 @@ struct nx_results {
     int have_snip;
 };
 
+static void add_lang(nx_search_t *s, const nx_lang *l)
+{
+    if (!l || s->nlangs == NX_MAX_LANGS)
+        return;
+    for (size_t i = 0; i < s->nlangs; i++)
+        if (s->langs[i] == l)
+            return;
+    s->langs[s->nlangs++] = l;
+}
+
+static void on_lang_count(void *ctx, const char *value, int64_t count)
+{
+    (void)count;
+    add_lang(ctx, nx_lang_find(value));
+}
+
+/* The languages to stem the query in: those asked for with lang:, else
+ * every language the index holds (and its default). */
+static nx_status_t choose_languages(nx_search_t *s)
+{
+    for (size_t i = 0; i < s->parts.nfilters; i++)
+        if (s->parts.filters[i].kind == NX_F_LANG && !s->parts.filters[i].negated)
+            add_lang(s, nx_lang_find(s->parts.filters[i].value));
+    if (s->nlangs == 0) {
+        add_lang(s, nx_lang_find(s->ix->lang));
+        nx_status_t st = nx_store_field_counts(s->ix, "lang", 0, on_lang_count, s);
+        if (st != NX_OK)
+            return st;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < s->nlangs; i++)
+        o += (size_t)snprintf(s->lang_codes + o, sizeof s->lang_codes - o, "%s%s", i ? "," : "",
+                              s->langs[i]->code);
+    return NX_OK;
+}
+
 static int add_words(void *ctx, const char *const *words, const size_t *lens, const int *modes,
                      size_t n)
 {
     nx_search_t *s = ctx;
     return nx_hl_add(&s->hl, s->an, words, lens, modes, n);
+}
+
+/* Compiles the text part for FTS5 (which also checks its shape for both
+ * engines) and prepares the words to highlight, in the languages chosen
+ * from the index and the filters. Called again when filters change. */
+static nx_status_t compile(nx_search_t *s)
+{
+    nx_index_t *ix = s->ix;
+    s->nlangs = 0;
+    nx_status_t st = choose_languages(s);
+    free(s->match);
+    s->match = NULL;
+    nx_hl_free(&s->hl);
+    nx_hl_languages(&s->hl, s->langs, s->nlangs);
+    if (st == NX_OK && s->parts.text) {
+        s->match = nx_query_to_fts5(s->parts.text, s->lang_codes, &s->positive, ix->err,
+                                    sizeof ix->err);
+        if (!s->match)
+            st = NX_ERR_QUERY;
+        else if (nx_query_positive_words(s->parts.text, add_words, s) != 0)
+            st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
+    return st;
 }
 
 nx_status_t nx_search_new(nx_index_t *ix, const char *query, nx_search_t **out)
@@ -82,22 +144,17 @@ nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, 
         nx_filter *f = &s->parts.filters[i];
         if (f->kind != NX_F_LANG)
             continue;
-        const char *canon = nx_stemmer_canonical(f->value);
-        if (!canon) {
+        const nx_lang *l = nx_lang_find(f->value);
+        if (!l) {
             st = nx_fail(ix, NX_ERR_QUERY, "query: lang: unknown language '%s'", f->value);
             break;
         }
         free(f->value);
-        if (!(f->value = strdup(canon)))
+        if (!(f->value = strdup(l->code)))
             st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
-    if (st == NX_OK && s->parts.text) {
-        s->match = nx_query_to_fts5(s->parts.text, &s->positive, ix->err, sizeof ix->err);
-        if (!s->match)
-            st = NX_ERR_QUERY;
-        else if (nx_query_positive_words(s->parts.text, add_words, s) != 0)
-            st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
-    }
+    if (st == NX_OK)
+        st = compile(s);
     if (st != NX_OK) {
         nx_search_destroy(s);
         return st;
@@ -128,11 +185,11 @@ nx_status_t nx_search_filter(nx_search_t *s, const char *field, const char *valu
         f.kind = field[0] == 's' ? NX_F_SOURCE : NX_F_URL;
         f.value = strdup(value);
     } else if (strcmp(field, "lang") == 0) {
-        const char *canon = nx_stemmer_canonical(value);
-        if (!canon)
+        const nx_lang *l = nx_lang_find(value);
+        if (!l)
             return nx_fail(s->ix, NX_ERR_QUERY, "--lang: unknown language '%s'", value);
         f.kind = NX_F_LANG;
-        f.value = strdup(canon);
+        f.value = strdup(l->code);
     } else if (strcmp(field, "since") == 0 || strcmp(field, "until") == 0) {
         char since[24], until[24];
         if (nx_date_range(value, since, until) != 0)
@@ -156,13 +213,14 @@ nx_status_t nx_search_filter(nx_search_t *s, const char *field, const char *valu
     }
     s->parts.filters = fs;
     fs[s->parts.nfilters++] = f;
-    return NX_OK;
+    /* A language filter changes the languages the words are stemmed in. */
+    return f.kind == NX_F_LANG ? compile(s) : NX_OK;
 }
 
 static nx_store_query store_query(const nx_search_t *s)
 {
     nx_store_query q = {s->parts.text, s->match, s->positive, s->parts.filters,
-                        s->parts.nfilters, s->sort, s->limit, s->offset};
+                        s->parts.nfilters, s->sort, s->limit, s->offset, s->langs, s->nlangs};
     return q;
 }
 
@@ -288,8 +346,9 @@ nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span
         return NX_ERR_INVALID_ARG;
     if (!r->have_snip) {
         const char *body = r->cur.f[NX_FIELD_BODY] ? r->cur.f[NX_FIELD_BODY] : "";
-        if (nx_snippet_make(r->search->an, &r->search->hl, body, strlen(body), SNIPPET_FRAGMENTS,
-                            SNIPPET_WORDS, &r->snip) != 0)
+        const nx_lang *lang = nx_lang_find(r->cur.f[NX_FIELD_LANG]);
+        if (nx_snippet_make(r->search->an, &r->search->hl, lang, body, strlen(body),
+                            SNIPPET_FRAGMENTS, SNIPPET_WORDS, &r->snip) != 0)
             return nx_fail(r->search->ix, NX_ERR_NOMEM, "out of memory making a snippet");
         r->have_snip = 1;
     }
@@ -299,8 +358,8 @@ nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span
     return NX_OK;
 }
 
-nx_status_t nx_search_highlight(nx_search_t *s, const char *text, nx_span_t **spans,
-                                size_t *nspans)
+nx_status_t nx_search_highlight(nx_search_t *s, const char *text, const char *lang,
+                                nx_span_t **spans, size_t *nspans)
 {
     if (spans)
         *spans = NULL;
@@ -308,7 +367,8 @@ nx_status_t nx_search_highlight(nx_search_t *s, const char *text, nx_span_t **sp
         *nspans = 0;
     if (!s || !text || !spans || !nspans)
         return NX_ERR_INVALID_ARG;
-    if (nx_highlight_all(s->an, &s->hl, text, strlen(text), spans, nspans) != 0)
+    if (nx_highlight_all(s->an, &s->hl, lang ? nx_lang_find(lang) : NULL, text, strlen(text),
+                         spans, nspans) != 0)
         return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory highlighting");
     return NX_OK;
 }

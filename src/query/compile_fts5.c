@@ -18,6 +18,8 @@
 
 typedef struct compiler {
     nx_sb b;
+    const char *langs; /* language marker content, or NULL */
+    char mark;         /* '=' or '^' being put before each word */
     const char *text; /* the word being quoted */
     size_t last;      /* bytes of it copied so far */
     char *err;
@@ -39,7 +41,7 @@ static int mark_word(void *ctx, const nx_word *w)
 {
     compiler *c = ctx;
     put_escaped(c, c->text + c->last, w->start - c->last);
-    nx_sb_put(&c->b, "=", 1);
+    nx_sb_put(&c->b, &c->mark, 1);
     c->last = w->start;
     return 0;
 }
@@ -49,6 +51,7 @@ static void put_term_text(compiler *c, const nx_qnode *t)
 {
     size_t n = strlen(t->text);
     if (t->exact) {
+        c->mark = t->exact == NX_EXACT_STRICT ? '=' : '^';
         c->text = t->text;
         c->last = 0;
         nx_segment(t->text, n, mark_word, c);
@@ -66,10 +69,24 @@ static void put_column(compiler *c, const nx_qnode *n)
         nx_sb_puts(&c->b, "body : ");
 }
 
+/* The language marker that starts each quoted string, so the tokenizer
+ * stems the words in every language asked for. */
+static void put_langs(compiler *c)
+{
+    if (c->langs && *c->langs) {
+        char m = NX_LANG_MARK;
+        nx_sb_put(&c->b, &m, 1);
+        nx_sb_puts(&c->b, c->langs);
+        nx_sb_put(&c->b, &m, 1);
+    }
+}
+
 /* A phrase (or one term) as an FTS5 phrase, without column filter. */
 static void put_phrase(compiler *c, const nx_qnode *n)
 {
     nx_sb_put(&c->b, "\"", 1);
+    if (!(n->kind == NX_Q_TERM && n->prefix))
+        put_langs(c);
     if (n->kind == NX_Q_TERM) {
         put_term_text(c, n);
         nx_sb_put(&c->b, "\"", 1);
@@ -171,9 +188,10 @@ static void put_node(compiler *c, const nx_qnode *n)
     }
 }
 
-char *nx_query_to_fts5(const nx_qnode *text, int *positive, char *err, size_t errlen)
+char *nx_query_to_fts5(const nx_qnode *text, const char *langs, int *positive, char *err,
+                       size_t errlen)
 {
-    compiler c = {{0}, NULL, 0, err, errlen, 0};
+    compiler c = {{0}, langs, 0, NULL, 0, err, errlen, 0};
     *positive = 1;
     const nx_qnode *root = text;
     if (text->kind == NX_Q_NOT) {

@@ -12,7 +12,7 @@ static const char *const column_names[] = {"", "title:", "body:"};
 
 static void put_term(nx_sb *b, const nx_qnode *t)
 {
-    nx_sb_printf(b, "%s%s", t->exact ? "=" : "", t->prefix ? "" : "");
+    nx_sb_puts(b, t->exact == NX_EXACT_STRICT ? "=" : "");
     nx_sb_puts(b, t->text);
     if (t->prefix)
         nx_sb_puts(b, "*");
@@ -78,7 +78,7 @@ int nx_query_positive_words(const nx_qnode *n, nx_query_words_fn fn, void *ctx)
     case NX_Q_TERM: {
         const char *w = n->text;
         size_t len = strlen(w);
-        int mode = n->prefix ? 2 : n->exact ? 1 : 0;
+        int mode = n->prefix ? 2 : n->exact == NX_EXACT_STRICT ? 1 : n->exact ? 3 : 0;
         return fn(ctx, &w, &len, &mode, 1);
     }
     case NX_Q_PHRASE: {
@@ -90,7 +90,7 @@ int nx_query_positive_words(const nx_qnode *n, nx_query_words_fn fn, void *ctx)
             for (size_t i = 0; i < n->nkids; i++) {
                 ws[i] = n->kids[i]->text;
                 lens[i] = strlen(ws[i]);
-                modes[i] = n->kids[i]->exact ? 1 : 0;
+                modes[i] = n->kids[i]->exact == NX_EXACT_STRICT ? 1 : n->kids[i]->exact ? 3 : 0;
             }
             rc = fn(ctx, ws, lens, modes, n->nkids);
         }

@@ -263,7 +263,7 @@ static nx_qnode *term_from(parser *p, const char *w, size_t n, size_t at, int in
         fail(p, at, "out of memory");
         return NULL;
     }
-    t->exact = exact || starts_upper(w, n);
+    t->exact = exact ? NX_EXACT_STRICT : starts_upper(w, n) ? NX_EXACT_NAME : 0;
     t->prefix = prefix;
     return t;
 }

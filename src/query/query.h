@@ -32,12 +32,17 @@ typedef enum nx_filter_kind {
 
 typedef enum nx_column { NX_COL_ANY = 0, NX_COL_TITLE, NX_COL_BODY } nx_column;
 
+/* How a term is matched: stemmed (0); =word, the written form only; a
+ * Capitalised word, the written form, and in languages whose names inflect
+ * (Russian, Arabic...) the name's other forms too. */
+enum { NX_EXACT_STRICT = 1, NX_EXACT_NAME = 2 };
+
 typedef struct nx_qnode {
     nx_qkind kind;
     int col;                 /* 1-based character column in the query */
     /* NX_Q_TERM */
     char *text;              /* the word as written (without '=' and '*') */
-    int exact;               /* match the written form only */
+    int exact;               /* NX_EXACT_*: 0 stemmed, or how exact */
     int prefix;              /* word* */
     /* NX_Q_TERM, NX_Q_PHRASE, NX_Q_NEAR */
     nx_column column;
@@ -95,18 +100,21 @@ int nx_date_range(const char *s, char since[24], char until[24]);
 
 /* ---- interface to code in compile_fts5.c ---- */
 
-/* The FTS5 expression for a text tree: every word quoted, exact words
- * marked with '=', columns as FTS5 column filters. *positive is 0 when the
- * tree only excludes (-x): then the returned expression is what to
+/* The FTS5 expression for a text tree: every word quoted, strict exact
+ * words marked with '=', names with '^', stemmed words and names preceded
+ * by the language marker for langs (ISO codes joined by commas; NULL or ""
+ * for the index default), columns as FTS5 column filters. *positive is 0
+ * when the tree only excludes (-x): then the returned expression is what to
  * exclude. Returns a malloc'd string, or NULL with a positioned message in
  * err (an exclusion with nothing to exclude from, or out of memory). */
-char *nx_query_to_fts5(const nx_qnode *text, int *positive, char *err, size_t errlen);
+char *nx_query_to_fts5(const nx_qnode *text, const char *langs, int *positive, char *err,
+                       size_t errlen);
 
 /* ---- interface to code in explain.c ---- */
 
 /* Calls fn for every word the query looks for (not those it excludes), to
  * feed the snippet generator: a term, or the words of a phrase. modes are
- * 0 stemmed, 1 exact, 2 prefix (the NX_HL_* values). */
+ * the NX_HL_* values of snippet.h: 0 stemmed, 1 exact, 2 prefix, 3 name. */
 typedef int (*nx_query_words_fn)(void *ctx, const char *const *words, const size_t *lens,
                                  const int *modes, size_t n);
 int nx_query_positive_words(const nx_qnode *n, nx_query_words_fn fn, void *ctx);

@@ -31,6 +31,8 @@ typedef struct wpos {
 typedef struct scan {
     nx_analyzer *an;
     const nx_hl_query *q;
+    const nx_lang *lang; /* the text's language */
+    long li;             /* its index in q->langs, or -1 */
     const char *text;
     wpos *w;
     size_t n, cap;
@@ -39,10 +41,19 @@ typedef struct scan {
     int oom;
 } scan;
 
-static void free_word(nx_hl_word *w)
+static void free_word(nx_hl_word *w, size_t nlangs)
 {
     free(w->exact);
-    free(w->stem);
+    for (size_t i = 0; w->stems && i < nlangs; i++)
+        free(w->stems[i]);
+    free(w->stems);
+}
+
+void nx_hl_languages(nx_hl_query *q, const nx_lang *const *langs, size_t n)
+{
+    q->nlangs = 0;
+    for (size_t i = 0; i < n && q->nlangs < NX_MAX_LANGS; i++)
+        q->langs[q->nlangs++] = langs[i];
 }
 
 void nx_hl_free(nx_hl_query *q)
@@ -51,7 +62,7 @@ void nx_hl_free(nx_hl_query *q)
         return;
     for (size_t i = 0; i < q->nitems; i++) {
         for (size_t k = 0; k < q->items[i].nwords; k++)
-            free_word(&q->items[i].words[k]);
+            free_word(&q->items[i].words[k], q->nlangs);
         free(q->items[i].words);
     }
     free(q->items);
@@ -61,6 +72,7 @@ void nx_hl_free(nx_hl_query *q)
 
 typedef struct hl_build {
     nx_analyzer *an;
+    const nx_hl_query *q;
     nx_hl_word *words;
     size_t n, cap;
     int mode;
@@ -70,6 +82,8 @@ typedef struct hl_build {
 static int hl_word(void *ctx, const nx_word *w)
 {
     hl_build *hb = ctx;
+    if (w->cjk_tail) /* a CJK run is matched by its bigrams */
+        return 0;
     if (hb->n == hb->cap) {
         size_t cap = hb->cap ? hb->cap * 2 : 4;
         nx_hl_word *p = realloc(hb->words, cap * sizeof *p);
@@ -80,18 +94,25 @@ static int hl_word(void *ctx, const nx_word *w)
         hb->words = p;
         hb->cap = cap;
     }
-    const char *e, *s;
-    size_t el, sl;
-    if (nx_analyzer_forms(hb->an, w->raw, w->raw_len, &e, &el, &s, &sl) != 0) {
-        hb->oom = 1;
-        return 1;
-    }
     nx_hl_word *hw = &hb->words[hb->n];
-    hw->exact = strndup(e, el);
-    hw->stem = strndup(s, sl);
+    memset(hw, 0, sizeof *hw);
     hw->mode = hb->mode;
-    if (!hw->exact || !hw->stem) {
-        free_word(hw);
+    size_t nl = hb->q->nlangs;
+    hw->stems = calloc(nl ? nl : 1, sizeof *hw->stems);
+    int ok = hw->stems != NULL;
+    for (size_t i = 0; ok && i < (nl ? nl : 1); i++) {
+        const char *e, *s;
+        size_t el, sl;
+        if (nl)
+            nx_analyzer_use(hb->an, &hb->q->langs[i], 1);
+        ok = nx_analyzer_forms(hb->an, w->raw, w->raw_len, &e, &el, &s, &sl) == 0;
+        if (ok && !hw->exact)
+            ok = (hw->exact = strndup(e, el)) != NULL;
+        if (ok && nl)
+            ok = (hw->stems[i] = strndup(s, sl)) != NULL;
+    }
+    if (!ok) {
+        free_word(hw, nl);
         hb->oom = 1;
         return 1;
     }
@@ -106,7 +127,7 @@ int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const siz
         return 0;
     /* A query word may hold several words for the analyzer (Kyiv-based):
      * it is then matched as a phrase of them. */
-    hl_build hb = {an, NULL, 0, 0, 0, 0};
+    hl_build hb = {an, q, NULL, 0, 0, 0, 0};
     for (size_t k = 0; k < n && !hb.oom; k++) {
         hb.mode = modes[k];
         nx_segment(raw[k], lens[k], hl_word, &hb);
@@ -125,17 +146,22 @@ int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const siz
         hb.oom = 1;
     }
     for (size_t k = 0; k < hb.n; k++)
-        free_word(&hb.words[k]);
+        free_word(&hb.words[k], q->nlangs);
     free(hb.words);
     return hb.oom ? -1 : 0;
 }
 
-static int word_matches(const nx_hl_word *qw, const char *exact, const char *stem)
+static int word_matches(const scan *sc, const nx_hl_word *qw, const char *exact,
+                        const char *stem)
 {
+    const char *qstem = sc->li >= 0 ? qw->stems[sc->li] : qw->exact;
     switch (qw->mode) {
     case NX_HL_EXACT: return strcmp(qw->exact, exact) == 0;
     case NX_HL_PREFIX: return strncmp(qw->exact, exact, strlen(qw->exact)) == 0;
-    default: return strcmp(qw->stem, stem) == 0;
+    case NX_HL_NAME:
+        return strcmp(qw->exact, exact) == 0 ||
+               (sc->lang->names_inflect && strcmp(qstem, stem) == 0);
+    default: return strcmp(qstem, stem) == 0;
     }
 }
 
@@ -214,7 +240,7 @@ static void mark_matches(scan *sc)
         for (size_t i = 0; i + item->nwords <= sc->n; i++) {
             size_t k = 0;
             while (k < item->nwords &&
-                   word_matches(&item->words[k], sc->exact[i + k], sc->stem[i + k]))
+                   word_matches(sc, &item->words[k], sc->exact[i + k], sc->stem[i + k]))
                 k++;
             if (k < item->nwords)
                 continue;
@@ -460,15 +486,32 @@ static void emit(const scan *sc, const char *text, size_t len, const frag *f, si
     }
 }
 
-int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
-                    size_t max_fragments, size_t fragment_words, nx_snippet *out)
+/* Sets the analyzer to the text's language and finds it among the query's. */
+static void scan_init(scan *sc, nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang,
+                      const char *text)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->an = an;
+    sc->q = q;
+    sc->text = text;
+    sc->lang = lang ? lang : nx_analyzer_default(an);
+    sc->li = -1;
+    for (size_t i = 0; i < q->nlangs; i++)
+        if (q->langs[i] == sc->lang)
+            sc->li = (long)i;
+    nx_analyzer_use(an, &sc->lang, 1);
+}
+
+int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang, const char *text,
+                    size_t len, size_t max_fragments, size_t fragment_words, nx_snippet *out)
 {
     memset(out, 0, sizeof *out);
     if (max_fragments == 0)
         max_fragments = 1;
     if (fragment_words == 0)
         fragment_words = 30;
-    scan sc = {an, q, text, NULL, 0, 0, NULL, NULL, 0};
+    scan sc;
+    scan_init(&sc, an, q, lang, text);
     nx_segment(text, len < SCAN_LIMIT ? len : SCAN_LIMIT, on_word, &sc);
     int rc = 0;
     outbuf o = {0};
@@ -515,12 +558,13 @@ void nx_snippet_free(nx_snippet *s)
     s->nspans = 0;
 }
 
-int nx_highlight_all(nx_analyzer *an, const nx_hl_query *q, const char *text, size_t len,
-                     nx_span_t **spans, size_t *nspans)
+int nx_highlight_all(nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang, const char *text,
+                     size_t len, nx_span_t **spans, size_t *nspans)
 {
     *spans = NULL;
     *nspans = 0;
-    scan sc = {an, q, text, NULL, 0, 0, NULL, NULL, 0};
+    scan sc;
+    scan_init(&sc, an, q, lang, text);
     nx_segment(text, len, on_word, &sc);
     outbuf o = {0};
     if (!sc.oom) {

@@ -8,8 +8,8 @@
 
 #include <sqlite3.h>
 
-/* The schema text, generated at build time from index-schema/fts5-v1.sql. */
-extern const char nx_schema_fts5_v1[];
+/* The schema text, generated at build time from index-schema/fts5-v2.sql. */
+extern const char nx_schema_fts5[];
 
 /* The SQLite handle of an FTS5 index. */
 sqlite3 *nx_fts5_db(const nx_index_t *ix);

@@ -206,6 +206,9 @@ char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q)
 {
     (void)ix;
     nx_sb b = {0};
-    nx_sb_printf(&b, "fts5%s: %s", q->positive ? "" : " (excluded)", q->fts5 ? q->fts5 : "");
+    nx_sb_printf(&b, "fts5%s: ", q->positive ? "" : " (excluded)");
+    /* The language markers are control characters: show them as |. */
+    for (const char *p = q->fts5 ? q->fts5 : ""; *p; p++)
+        nx_sb_put(&b, *p == '\x1f' ? "|" : p, 1);
     return nx_sb_take(&b);
 }

@@ -1,7 +1,7 @@
 /* fts5_store.c - the SQLite FTS5 engine: opening and creating an index file,
  * and writing articles and file records into it.
  *
- * The schema lives in index-schema/fts5-v1.sql and is compiled in. An index
+ * The schema lives in index-schema/fts5-v2.sql and is compiled in. An index
  * is recognised by its application_id and trusted only when its schema and
  * analyzer versions are the ones this build writes: terms from another
  * analyzer would silently stop matching, which is worse than an error. */
@@ -119,15 +119,15 @@ static int meta_put(sqlite3 *db, const char *key, const char *value)
 static char *schema_for(const char *lang)
 {
     const char *mark = "@LANGUAGE@";
-    const char *at = strstr(nx_schema_fts5_v1, mark);
-    size_t n = strlen(nx_schema_fts5_v1) + strlen(lang);
+    const char *at = strstr(nx_schema_fts5, mark);
+    size_t n = strlen(nx_schema_fts5) + strlen(lang);
     char *sql = malloc(n + 1);
     if (!sql || !at) {
         free(sql);
         return NULL;
     }
-    size_t head = (size_t)(at - nx_schema_fts5_v1);
-    memcpy(sql, nx_schema_fts5_v1, head);
+    size_t head = (size_t)(at - nx_schema_fts5);
+    memcpy(sql, nx_schema_fts5, head);
     strcpy(sql + head, lang);
     strcat(sql, at + strlen(mark));
     return sql;

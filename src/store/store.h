@@ -6,12 +6,13 @@
 #ifndef NX_STORE_STORE_H
 #define NX_STORE_STORE_H
 
+#include "../analyze/analyzer.h"
 #include "../lib/internal.h"
 #include "../query/query.h"
 
 #include <stdint.h>
 
-#define NX_SCHEMA_VERSION 1
+#define NX_SCHEMA_VERSION 2
 
 /* Where an article came from, stored with it. */
 typedef struct nx_origin {
@@ -35,6 +36,8 @@ typedef struct nx_store_query {
     size_t nfilters;
     nx_sort_t sort;
     size_t limit, offset;
+    const nx_lang *const *langs; /* languages to stem query words in */
+    size_t nlangs;
 } nx_store_query;
 
 /* Hits of a search, one at a time. */

@@ -3,7 +3,7 @@
  * split into shards or served remotely by xapian-tcpsrv.
  *
  * The conventions (term prefixes, value slots, document data, metadata) are
- * written down in index-schema/xapian-v1.md; the short version:
+ * written down in index-schema/xapian-v2.md; the short version:
  *   body words as the analyzer gives them, stems "Z"+stem; title words
  *   "S"+word, stems "ZS"+stem; "Q"+id unique id; "XO"+hash of the origin
  *   file; "L"+language; "XS"/"XU" source and URL words; "XK"+source;
@@ -485,6 +485,8 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     int rc = 0;
     const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
     const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
+    const nx_lang *dl = nx_lang_find(a->f[NX_FIELD_LANG]);
+    nx_analyzer_use(w->an, &dl, dl ? 1 : 0);
     doc_build tb = {doc, "S", "ZS", 0, 0};
     rc |= nx_analyze(w->an, title, strlen(title), NX_ANALYZE_DOCUMENT, on_doc_term, &tb);
     doc_build bb = {doc, "", "Z", 0, 0};
@@ -933,10 +935,9 @@ typedef struct qbuild {
 
 /* One position of a query word: its alternatives as terms. */
 typedef struct alt {
-    char t[2][MAX_TERM + 8];
-    size_t len[2];
-    int n;
-    int prefix; /* t[0] is a wildcard prefix */
+    char **t;   /* malloc'd terms: a word, or "Z" + code + stem */
+    size_t n, cap;
+    int prefix; /* t[0] is a prefix to expand */
 } alt;
 
 typedef struct alts {
@@ -951,7 +952,7 @@ static int on_query_term(void *ctx, int kind, const char *term, size_t len, size
     (void)start;
     (void)end;
     alts *as = ctx;
-    if (!colocated) {
+    if (!colocated || as->n == 0) {
         if (as->n == as->cap) {
             size_t cap = as->cap ? as->cap * 2 : 4;
             alt *p = realloc(as->a, cap * sizeof *p);
@@ -962,22 +963,32 @@ static int on_query_term(void *ctx, int kind, const char *term, size_t len, size
             as->a = p;
             as->cap = cap;
         }
-        as->a[as->n++].n = 0;
+        memset(&as->a[as->n++], 0, sizeof(alt));
     }
     alt *a = &as->a[as->n - 1];
-    if (a->n == 2 || len + 4 > MAX_TERM)
+    if (len + 4 > MAX_TERM)
         return 0;
-    /* Stems are stored as "Z"+stem; the analyzer marks them with '~'. */
-    if (kind == NX_TERM_STEM) {
-        a->t[a->n][0] = 'Z';
-        memcpy(a->t[a->n] + 1, term + 1, len - 1);
-        a->len[a->n] = len;
-    } else {
-        memcpy(a->t[a->n], term, len);
-        a->len[a->n] = len;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 4;
+        char **p = realloc(a->t, cap * sizeof *p);
+        if (!p) {
+            as->failed = 1;
+            return 1;
+        }
+        a->t = p;
+        a->cap = cap;
     }
-    a->prefix = 0;
-    a->n++;
+    /* Stems are stored as "Z" + code + stem; the analyzer marks them '~'. */
+    char *t = malloc(len + 1);
+    if (!t) {
+        as->failed = 1;
+        return 1;
+    }
+    memcpy(t, term, len);
+    t[len] = '\0';
+    if (kind == NX_TERM_STEM)
+        t[0] = 'Z';
+    a->t[a->n++] = t;
     return 0;
 }
 
@@ -987,35 +998,39 @@ static int on_query_term(void *ctx, int kind, const char *term, size_t len, size
  * prefixes are expanded against db. */
 static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col)
 {
-    nxx_query *subs[2];
+    nxx_query **subs = calloc(a->n ? a->n : 1, sizeof *subs);
+    if (!subs)
+        return NULL;
     size_t n = 0;
-    for (int i = 0; i < a->n; i++) {
+    for (size_t i = 0; i < a->n; i++) {
         char buf[MAX_TERM + 16];
-        /* "Z"+stem becomes "Z"+col+stem; a word becomes col+word. */
+        /* "Z"+code+stem becomes "Z"+col+code+stem; a word becomes col+word. */
         if (a->t[i][0] == 'Z' && !a->prefix)
-            snprintf(buf, sizeof buf, "Z%s%.*s", col, (int)a->len[i] - 1, a->t[i] + 1);
+            snprintf(buf, sizeof buf, "Z%s%s", col, a->t[i] + 1);
         else
-            snprintf(buf, sizeof buf, "%s%.*s", col, (int)a->len[i], a->t[i]);
+            snprintf(buf, sizeof buf, "%s%s", col, a->t[i]);
         subs[n] = a->prefix ? nxx_q_expand(db, buf, strlen(buf), MAX_EXPANSION)
                             : nxx_q_term(buf, strlen(buf));
         if (!subs[n]) {
             for (size_t k = 0; k < n; k++)
                 nxx_q_free(subs[k]);
+            free(subs);
             return NULL;
         }
         n++;
     }
-    if (n == 1)
-        return subs[0];
-    return nxx_q_combine(NXX_OR, subs, n, 0);
+    nxx_query *q = n == 1 ? subs[0] : nxx_q_combine(NXX_OR, subs, n, 0);
+    free(subs);
+    return q;
 }
 
 /* Analyzes a term's text into alternatives per position. */
 static int term_alts(qbuild *b, const nx_qnode *t, alts *as)
 {
-    nx_analyze_mode mode = t->prefix ? NX_ANALYZE_PREFIX
-                           : t->exact ? NX_ANALYZE_EXACT
-                                      : NX_ANALYZE_QUERY;
+    nx_analyze_mode mode = t->prefix                      ? NX_ANALYZE_PREFIX
+                           : t->exact == NX_EXACT_STRICT ? NX_ANALYZE_EXACT
+                           : t->exact                    ? NX_ANALYZE_NAME
+                                                         : NX_ANALYZE_QUERY;
     nx_analyze(b->an, t->text, strlen(t->text), mode, on_query_term, as);
     if (as->failed)
         return -1;
@@ -1068,6 +1083,11 @@ static nxx_query *in_columns(nxx_db *db, const alts *as, nx_column col, int op,
 
 static void free_alts(alts *as)
 {
+    for (size_t i = 0; i < as->n; i++) {
+        for (size_t k = 0; k < as->a[i].n; k++)
+            free(as->a[i].t[k]);
+        free(as->a[i].t);
+    }
     free(as->a);
     as->a = NULL;
     as->n = as->cap = 0;
@@ -1268,6 +1288,7 @@ static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **o
     qbuild b = {ix, nx_analyzer_new(ix->lang), 0};
     if (!b.an)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    nx_analyzer_use(b.an, sq->langs, sq->nlangs);
     nxx_query *q = NULL;
     if (sq->text) {
         const nx_qnode *t = sq->text;

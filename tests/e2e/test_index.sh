@@ -13,7 +13,7 @@ run stats -d "$DB" --format json
 expect_rc "stats exits 0" 0
 expect "stats counts 51 articles" test "$(jq .articles <<<"$out")" = 51
 expect "stats counts the files (18 txt/md + 3 jsonl + 15 html)" test "$(jq .files <<<"$out")" = 36
-expect "stats lists languages" test "$(jq '[.by_language[].value] | index("french") != null' <<<"$out")" = true
+expect "stats lists languages" test "$(jq '[.by_language[].value] | index("fr") != null' <<<"$out")" = true
 expect "stats date range starts in 2022" has '"first_date":"2022-' "$out"
 
 run index -d "$DB" "$T/corpus"
@@ -50,7 +50,7 @@ expect "fixture had several records" test "$before" -gt 1
 
 # The index is a plain SQLite file: its own integrity checks pass.
 expect "sqlite integrity_check" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
-expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 1
+expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 2
 
 # Relative and absolute paths give the same ids.
 run index -d "$T/rel.db" -q "$T/corpus/diplomacy"
