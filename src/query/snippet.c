@@ -151,17 +151,29 @@ int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const siz
     return hb.oom ? -1 : 0;
 }
 
+/* Mirrors what the index matches: a stemmed query word looks up its stem
+ * in each language both as a written word and as a stem term, so it
+ * matches a word written as any of its stems, or whose stem (in the text's
+ * language) is the query's stem in that language. */
+static int stem_matches(const scan *sc, const nx_hl_word *qw, const char *exact, const char *stem)
+{
+    for (size_t i = 0; i < sc->q->nlangs; i++)
+        if (strcmp(qw->stems[i], exact) == 0)
+            return 1;
+    const char *qstem = sc->li >= 0 ? qw->stems[sc->li] : qw->exact;
+    return strcmp(qstem, stem) == 0 || strcmp(qw->exact, exact) == 0;
+}
+
 static int word_matches(const scan *sc, const nx_hl_word *qw, const char *exact,
                         const char *stem)
 {
-    const char *qstem = sc->li >= 0 ? qw->stems[sc->li] : qw->exact;
     switch (qw->mode) {
     case NX_HL_EXACT: return strcmp(qw->exact, exact) == 0;
     case NX_HL_PREFIX: return strncmp(qw->exact, exact, strlen(qw->exact)) == 0;
     case NX_HL_NAME:
         return strcmp(qw->exact, exact) == 0 ||
-               (sc->lang->names_inflect && strcmp(qstem, stem) == 0);
-    default: return strcmp(qstem, stem) == 0;
+               (sc->lang->names_inflect && stem_matches(sc, qw, exact, stem));
+    default: return stem_matches(sc, qw, exact, stem);
     }
 }
 
