@@ -12,13 +12,17 @@
  *   3. Otherwise libexttextcat classifies the sample. It reports every
  *      fingerprint scoring within 3% of the best (at most 5, else
  *      "UNKNOWN"); candidates written in another script than the text, or
- *      without an ISO 639-1 code (Scots, Low German...), are dropped, and the
- *      rest must all name one language. Arabic and Hebrew script fall back to
- *      "ar" and "he" when the fingerprints do not clearly say otherwise.
+ *      without an ISO 639-1 code (Scots, Low German...), or Cyrillic ones
+ *      whose alphabet lacks letters the text uses (Russian has no і, Ukrainian
+ *      no ы), are dropped, and the rest must all name one language. Arabic
+ *      and Hebrew script fall back to "ar" and "he" when the fingerprints do
+ *      not clearly say otherwise.
  *
  * The handle owns the libexttextcat classifier (which keeps its result
  * buffer inside) and the sample buffer; there is no other state. */
 #include "langid.h"
+
+#include "analyzer.h"
 
 #include <libexttextcat/textcat.h>
 #include <stdlib.h>
@@ -431,12 +435,15 @@ static size_t make_sample(nx_langid *id, const char *text, size_t len, struct co
  * script (and, for Cyrillic, in the alphabet of the sample): their one ISO
  * code, fallback when none of them is among the candidates or when the
  * candidates disagree and fallback is one of them, else NULL. */
+/* Letters of the text's script needed to settle a close call by rank. */
+#define CLOSE_CALL_LETTERS 150
+
 static const char *classify(nx_langid *id, size_t sample_len, const struct counts *c, int script,
                             const char *fallback)
 {
     const char *res = textcat_Classify(id->tc, id->sample, sample_len);
-    const char *found = NULL;
-    int agree = 1, has_fallback = 0;
+    const char *found = NULL, *major = NULL;
+    int agree = 1, has_fallback = 0, majors_agree = 1;
     for (const char *p = res; p && *p == '['; ) {
         const char *end = strchr(p, ']');
         if (!end)
@@ -453,12 +460,27 @@ static const char *classify(nx_langid *id, size_t sample_len, const struct count
             found = l->iso;
         else if (strcmp(found, l->iso) != 0)
             agree = 0;
+        /* Languages with a stemmer are the big ones; a close call between
+         * Spanish and Galician or Asturian is better settled for Spanish. */
+        const nx_lang *known = nx_lang_find(l->iso);
+        if (known && known->snowball) {
+            if (!major)
+                major = l->iso;
+            else if (strcmp(major, l->iso) != 0)
+                majors_agree = 0;
+        }
     }
     if (!found)
         return fallback;
     if (agree)
         return found;
-    return has_fallback ? fallback : NULL;
+    if (has_fallback)
+        return fallback;
+    /* textcat lists the best first: with enough text, a close call among
+     * major languages goes to the best of them. */
+    if (major && (majors_agree || c->script[script] >= CLOSE_CALL_LETTERS))
+        return major;
+    return NULL;
 }
 
 const char *nx_langid_detect(nx_langid *id, const char *text, size_t len)
