@@ -43,6 +43,18 @@ static int is_mark(utf8proc_int32_t cp)
            cat == UTF8PROC_CATEGORY_ME;
 }
 
+/* Transliterations of Ukrainian and Russian names end in "yy" or "y" as
+ * the writer chose (Zelenskyy, Zelensky): a final "yy" is folded to "y" so
+ * both spellings are one word. */
+static long translit_y(char *w, long n)
+{
+    if (n >= 4 && w[n - 1] == 'y' && w[n - 2] == 'y' && w[n - 3] != 'y') {
+        w[n - 1] = '\0';
+        return n - 1;
+    }
+    return n;
+}
+
 long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap)
 {
     size_t i;
@@ -56,7 +68,7 @@ long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap)
             (*buf)[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
         }
         (*buf)[len] = '\0';
-        return (long)len;
+        return translit_y(*buf, (long)len);
     }
 
     /* Decompose into code points, growing until it fits. */
@@ -113,5 +125,5 @@ long nx_fold(const char *s, size_t len, int strip, char **buf, size_t *cap)
     memcpy(*buf, cps, (size_t)blen);
     (*buf)[blen] = '\0';
     free(cps);
-    return (long)blen;
+    return translit_y(*buf, (long)blen);
 }

@@ -1078,7 +1078,16 @@ int nx_read_html(const char *data, size_t len, const nx_record_sink *sink)
     /* libxml2 also reports a text node over 10 MB as XML_ERR_NO_MEMORY, but
      * then keeps the document read so far: only a missing one is a failure. */
     int parse_oom = !doc && ctxt->errNo == XML_ERR_NO_MEMORY;
+    /* Past 256 levels of nesting libxml2 stops reading, quietly under
+     * HTML_PARSE_NOERROR: say so, since the rest of the page is lost. */
+    const xmlError *last = xmlCtxtGetLastError(ctxt);
+    long cut_line = 0;
+    if (doc && last && last->message && strstr(last->message, "Excessive depth"))
+        cut_line = last->line > 0 ? last->line : 1;
     htmlFreeParserCtxt(ctxt);
+    if (cut_line && sink->on_problem)
+        sink->on_problem(sink->ctx, cut_line,
+                         "HTML nested more than 256 levels deep; text from here on not indexed");
     free(utf8);
     if (!doc)
         return fail(sink, parse_oom ? MSG_OOM : MSG_NO_TEXT);

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Longest first line taken whole as a title, in bytes. */
+#define MAX_TITLE 300
+
 typedef struct line {
     const char *s;
     size_t n;
@@ -174,6 +177,17 @@ int nx_read_text(const char *data, size_t len, const nx_record_sink *sink)
                 size_t n = l.n;
                 while (n && (*s == '#' || isspace((unsigned char)*s)))
                     s++, n--;
+                if (n > MAX_TITLE) {
+                    /* Not a title but text without line breaks: the
+                     * start names it, and all of it stays the body. */
+                    size_t cut = MAX_TITLE;
+                    while (cut > MAX_TITLE / 2 && !isspace((unsigned char)s[cut]))
+                        cut--;
+                    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+                        cut--;
+                    r.title = trimmed_copy(s, cut);
+                    break;
+                }
                 r.title = trimmed_copy(s, n);
                 start = q;
                 break;

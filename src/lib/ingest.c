@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 
 #define DEFAULT_BATCH 2000
+/* Reports per file: a file with thousands of bad lines says so once. */
+#define MAX_REPORTS 20
 #define MAX_DIR_DEPTH 64
 
 typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
@@ -47,7 +49,8 @@ struct nx_ingest {
     nx_origin origin;
     int64_t *rowids;      /* articles of this file seen so far */
     size_t nrowids, caprowids;
-    int bad_records;
+    int bad_records;      /* in this file */
+    long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
 };
 
 static void problem(nx_ingest_t *g, const char *path, long line, const char *fmt, ...)
@@ -234,7 +237,20 @@ static void on_reader_problem(void *ctx, long line, const char *msg)
         g->bad_records++;
         g->n.records_bad++;
     }
+    if (g->bad_records > MAX_REPORTS) {
+        g->quiet_problems++;
+        return;
+    }
     problem(g, g->path, line, "%s", msg);
+}
+
+/* Resets the per-file report count, saying how many were not shown. */
+static void end_file_reports(nx_ingest_t *g)
+{
+    if (g->quiet_problems)
+        problem(g, g->path, 0, "%ld more bad records not shown", g->quiet_problems);
+    g->quiet_problems = 0;
+    g->bad_records = 0;
 }
 
 /* ------------------------------------------------------------ one file */
@@ -281,6 +297,17 @@ static int run_reader(nx_ingest_t *g, const char *data, size_t len)
     }
 }
 
+/* Does the input open with a JSON object, as JSON Lines does? */
+static int starts_like_json(const char *d, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    return i < n && d[i] == '{';
+}
+
 /* Makes data safe to read: rejects empty and binary input, rescues text
  * that is not UTF-8. Returns the text to read (data itself or a new buffer
  * in *owned), or NULL when the file is unusable (already reported). */
@@ -294,6 +321,13 @@ static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char *
     long bad_line;
     int has_utf8;
     nx_text_kind kind = nx_text_classify(data, *len, &bad_line, &has_utf8);
+    if (kind == NX_TEXT_BINARY && g->fmt == FMT_JSONL && starts_like_json(data, *len)) {
+        /* Stray NULs or control bytes in some lines of a JSON Lines dump:
+         * the reader skips those lines one by one. */
+        kind = has_utf8 ? NX_TEXT_UTF8 : NX_TEXT_NOT_UTF8;
+        if (!bad_line)
+            kind = NX_TEXT_UTF8;
+    }
     if (kind == NX_TEXT_BINARY) {
         problem(g, g->path, 0, "binary data, not text; skipped");
         return NULL;
@@ -397,6 +431,7 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     }
     rc = run_reader(g, text, tlen);
     free(owned);
+    end_file_reports(g);
     if (g->fatal) {
         free(data);
         return;
@@ -408,6 +443,17 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         return;
     }
     qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
+    /* Records sharing an id replace one another: say so, and count the
+     * articles the file really holds. */
+    size_t unique = 0;
+    for (size_t i = 0; i < g->nrowids; i++)
+        if (i == 0 || g->rowids[i] != g->rowids[i - 1])
+            g->rowids[unique++] = g->rowids[i];
+    if (unique < g->nrowids)
+        problem(g, path, 0,
+                "%zu records reuse an id given earlier in the file; each replaced the earlier one",
+                g->nrowids - unique);
+    g->nrowids = unique;
     int64_t removed = 0;
     g->fatal = nx_store_remove_stale(g->w, key, g->rowids, g->nrowids, &removed);
     g->n.articles_removed += removed;
@@ -552,16 +598,18 @@ nx_status_t nx_ingest_stream(nx_ingest_t *g, FILE *stream, const char *name)
     g->nrowids = 0;
     char *owned;
     size_t tlen = len;
+    g->bad_records = 0;
     const char *text = len ? as_text(g, data, &tlen, &owned) : (owned = NULL, data);
     if (text && (g->fatal = nx_store_begin(g->w)) == NX_OK)
         run_reader(g, text, tlen);
     else if (!text && !g->fatal)
         g->n.files_bad++;
+    end_file_reports(g);
     free(owned);
     free(data);
     if (!g->fatal) {
         g->fatal = maybe_commit(g);
-        if (!g->fatal)
+        if (!g->fatal && text)
             g->n.files_indexed++;
     }
     return g->fatal;

@@ -146,7 +146,10 @@ nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, 
             continue;
         const nx_lang *l = nx_lang_find(f->value);
         if (!l) {
-            st = nx_fail(ix, NX_ERR_QUERY, "query: lang: unknown language '%s'", f->value);
+            st = nx_fail(ix, NX_ERR_QUERY,
+                         "query:1:%d: lang: unknown language '%s' (use a code such as en, fr, "
+                         "ru, or a name such as french)",
+                         f->col, f->value);
             break;
         }
         free(f->value);

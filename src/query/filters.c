@@ -34,6 +34,7 @@ static int take(nx_query_parts *out, nx_qnode *f, int negated)
     nx_filter *x = &fs[out->nfilters++];
     x->kind = f->filter;
     x->negated = negated;
+    x->col = f->col;
     x->value = f->value;
     f->value = NULL;
     memcpy(x->since, f->since, sizeof x->since);

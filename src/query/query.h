@@ -71,6 +71,7 @@ void nx_qnode_free(nx_qnode *n);
 typedef struct nx_filter {
     nx_filter_kind kind;
     int negated;
+    int col;        /* where it stood in the query (0 for options) */
     char *value;
     char since[24], until[24];
 } nx_filter;

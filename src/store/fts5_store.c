@@ -10,11 +10,14 @@
 #include "../analyze/analyzer.h"
 #include "../analyze/fts5_tokenizer.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define NX_APPLICATION_ID 1853321336 /* 'nxid' */
 #define BUSY_TIMEOUT_MS 30000
@@ -215,12 +218,42 @@ static nx_status_t check_versions(nx_index_t *ix)
     return NX_OK;
 }
 
+/* Opens the SQLite connection behind ix; immutable reads a file that no
+ * one may change (no locks, no -shm), through a URI. */
+static nx_status_t open_connection(nx_index_t *ix, const char *path, int flags, int immutable)
+{
+    sqlite3 *db = NULL;
+    char uri[3 * PATH_MAX + 32];
+    const char *name = path;
+    if (immutable) {
+        size_t o = (size_t)snprintf(uri, sizeof uri, "file:");
+        for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < sizeof uri; p++) {
+            if (isalnum(*p) || strchr("/-_.~", *p))
+                uri[o++] = (char)*p;
+            else
+                o += (size_t)snprintf(uri + o, sizeof uri - o, "%%%02X", *p);
+        }
+        snprintf(uri + o, sizeof uri - o, "?immutable=1");
+        name = uri;
+        flags |= SQLITE_OPEN_URI;
+    }
+    int rc = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    ix->impl = db;
+    if (rc != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", path,
+                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    if (nx_fts5_register_tokenizer(db) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    return NX_OK;
+}
+
 static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t npaths,
                              nx_open_mode_t mode, const nx_open_options_t *opts)
 {
     const char *path = paths[0];
     const char *lang = opts ? opts->language : NULL;
-    sqlite3 *db = NULL;
     if (npaths != 1)
         return nx_fail(ix, NX_ERR_INVALID_ARG,
                        "%s: an SQLite FTS5 index is one file; several databases can only be "
@@ -240,18 +273,39 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
     int flags = mode == NX_OPEN_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (mode == NX_OPEN_CREATE)
         flags |= SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-    ix->impl = db;
-    if (rc != SQLITE_OK)
-        return nx_fail(ix, NX_ERR_IO, "cannot open index %s: %s", path,
-                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    sqlite3_extended_result_codes(DB(ix), 1);
-    sqlite3_busy_timeout(DB(ix), BUSY_TIMEOUT_MS);
-    if (nx_fts5_register_tokenizer(DB(ix)) != SQLITE_OK)
-        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    /* A reader that may not write the file itself opens it immutable when
+     * no -wal is pending, so that it leaves no -shm behind with modes that
+     * would later lock out the index's owner. */
+    char wal[PATH_MAX];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat ws;
+    int no_wal = stat(wal, &ws) != 0 || ws.st_size == 0;
+    int immutable = mode == NX_OPEN_READ_ONLY && exists && access(path, W_OK) != 0 && no_wal;
+    nx_status_t os = open_connection(ix, path, flags, immutable);
+    if (os != NX_OK)
+        return os;
     ix->read_only = mode == NX_OPEN_READ_ONLY;
+    if (!ix->read_only && exists && sqlite3_db_readonly(DB(ix), "main") == 1)
+        return nx_fail(ix, NX_ERR_READ_ONLY,
+                       "%s: no permission to write the index (check the file, its folder, and "
+                       "its -wal and -shm files)",
+                       path);
 
+    int rc;
     int64_t app = one_int(DB(ix), "PRAGMA application_id", &rc);
+    if (ix->read_only && ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)) {
+        /* A WAL index in a folder we may not write: SQLite cannot make the
+         * -shm file it wants even to read. When no writer has left a -wal
+         * behind, the file alone is the whole index: read it as immutable. */
+        if (no_wal) {
+            sqlite3_close_v2(DB(ix));
+            ix->impl = NULL;
+            os = open_connection(ix, path, SQLITE_OPEN_READONLY, 1);
+            if (os != NX_OK)
+                return os;
+            app = one_int(DB(ix), "PRAGMA application_id", &rc);
+        }
+    }
     if ((rc & 0xff) == SQLITE_NOTADB)
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is not a newsidx index (not an SQLite file)",
                        path);
@@ -261,14 +315,23 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
         int64_t tables = one_int(DB(ix), "SELECT count(*) FROM sqlite_master", &rc);
         if (rc != SQLITE_OK)
             return nx_fts5_fail(ix, rc, "opening the index");
-        if (tables > 0)
-            return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
-                           "%s is an SQLite database but not a newsidx index", path);
-        if (mode == NX_OPEN_READ_ONLY)
+        if (tables > 0) {
+            /* Another process may have created the index between the two
+             * reads: look again before calling it foreign. */
+            app = one_int(DB(ix), "PRAGMA application_id", &rc);
+            if (rc != SQLITE_OK)
+                return nx_fts5_fail(ix, rc, "opening the index");
+            if (app != NX_APPLICATION_ID)
+                return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
+                               "%s is an SQLite database but not a newsidx index", path);
+        }
+        if (app == 0 && mode == NX_OPEN_READ_ONLY)
             return nx_fail(ix, NX_ERR_NO_INDEX, "%s is an empty file, not an index yet", path);
-        nx_status_t s = create_schema(ix, lang);
-        if (s != NX_OK)
-            return s;
+        if (app == 0) {
+            nx_status_t s = create_schema(ix, lang);
+            if (s != NX_OK)
+                return s;
+        }
     } else if (app != NX_APPLICATION_ID) {
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
                        "%s is an SQLite database of another application, not a newsidx index", path);
