@@ -185,6 +185,13 @@ int nx_date_range(const char *s, char since[24], char until[24])
 {
     int y = 0, m = 0, d = 0, used = 0;
     size_t n = strlen(s);
+    /* sscanf would take "+202" or " 202": partial dates are digits only. */
+    int digits = 1;
+    for (size_t i = 0; i < n && i < 7; i++)
+        if (!(s[i] >= '0' && s[i] <= '9') && !(i == 4 && s[i] == '-'))
+            digits = 0;
+    if ((n == 4 || n == 7) && !digits)
+        return -1;
     /* Partial dates: YYYY, YYYY-MM, YYYY-MM-DD. */
     if (n == 4 && sscanf(s, "%4d%n", &y, &used) == 1 && used == 4) {
         if (y < 1 || y > 9999)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define MAX_DEPTH 100
 #define MAX_NEAR 100000
@@ -43,6 +44,8 @@ typedef struct parser {
     size_t len, pos;
     tok cur;
     int depth;
+    size_t col_at;   /* column_of's memory: byte offset and its column, so */
+    int col_col;     /* that columns cost nothing extra left to right */
     int failed;
     char *err;
     size_t errlen;
@@ -52,12 +55,19 @@ static const char *const text_fields[] = {"title", "body", NULL};
 static const char *const filter_fields[] = {"source", "lang", "language", "url", "date", "after",
                                             "before", NULL};
 
-static int column_of(const parser *p, size_t at)
+static int column_of(parser *p, size_t at)
 {
+    size_t i = 0;
     int col = 1;
-    for (size_t i = 0; i < at && i < p->len; i++)
+    if (p->col_col && at >= p->col_at) {
+        i = p->col_at;
+        col = p->col_col;
+    }
+    for (; i < at && i < p->len; i++)
         if (((unsigned char)p->q[i] & 0xC0) != 0x80)
             col++;
+    p->col_at = at;
+    p->col_col = col;
     return col;
 }
 
@@ -195,13 +205,17 @@ void nx_qnode_free(nx_qnode *n)
 
 static int add_kid(parser *p, nx_qnode *parent, nx_qnode *kid)
 {
-    nx_qnode **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
-    if (!k) {
-        fail(p, 0, "out of memory");
-        nx_qnode_free(kid);
-        return -1;
+    /* Capacity doubles at powers of two, so it need not be stored. */
+    size_t n = parent->nkids;
+    if ((n & (n - 1)) == 0) {
+        nx_qnode **k = realloc(parent->kids, (n ? 2 * n : 1) * sizeof *k);
+        if (!k) {
+            fail(p, 0, "out of memory");
+            nx_qnode_free(kid);
+            return -1;
+        }
+        parent->kids = k;
     }
-    parent->kids = k;
     parent->kids[parent->nkids++] = kid;
     return 0;
 }
@@ -209,29 +223,40 @@ static int add_kid(parser *p, nx_qnode *parent, nx_qnode *kid)
 /* Does s[0..n) contain anything the analyzer would call a word? Bytes of
  * multi-byte characters count (letters of other scripts); ASCII must be
  * a letter or digit. */
+/* Letters, digits and marks of any script: what the analyzer calls a word
+ * (punctuation such as — … « is not searchable and is ignored). */
 static int has_word_char(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)k;
+        switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+        case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+        case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
+        case UTF8PROC_CATEGORY_MC:
             return 1;
+        default:
+            break;
+        }
     }
     return 0;
 }
 
+/* A capital (or title-case) letter first, in any script: a name. */
 static int starts_upper(const char *s, size_t n)
 {
-    unsigned char c = n ? (unsigned char)s[0] : 0;
-    if (c >= 'A' && c <= 'Z')
-        return 1;
-    /* Capitals of other scripts: two-byte Latin, Greek and Cyrillic upper
-     * case blocks are enough for names in news text. */
-    if (n >= 2 && c >= 0xC3 && c <= 0xD4) {
-        unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)s[1] & 0x3Fu);
-        return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB) ||
-               (cp >= 0x400 && cp <= 0x42F);
-    }
-    return 0;
+    utf8proc_int32_t cp;
+    if (n == 0 || utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp) <= 0)
+        return 0;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
 /* A term from raw word text w (no leading '-'). Returns NULL without
@@ -294,7 +319,7 @@ static nx_qnode *phrase_from(parser *p, const tok *t)
         return NULL;
     }
     if (ph->nkids == 1) {
-        /* A one-word phrase is that word, exact as written. */
+        /* A one-word phrase is that word (stemmed like any other). */
         nx_qnode *w = ph->kids[0];
         ph->nkids = 0;
         nx_qnode_free(ph);
@@ -394,7 +419,10 @@ static nx_qnode *parse_near_call(parser *p)
     nr->distance = DEFAULT_NEAR;
     next(p);
     while (!p->failed && p->cur.kind != T_RPAREN) {
-        if (p->cur.kind == T_WORD) {
+        if (p->cur.kind == T_WORD && p->cur.n > 1 && p->cur.s[0] == '-') {
+            fail(p, p->cur.at, "NEAR( cannot take an excluded word");
+            break;
+        } else if (p->cur.kind == T_WORD) {
             nx_qnode *t = term_from(p, p->cur.s, p->cur.n, p->cur.at, 0);
             if (t && add_kid(p, nr, t))
                 break;
@@ -438,20 +466,28 @@ static nx_qnode *parse_near_call(parser *p)
     return nr;
 }
 
-static nx_qnode *apply_column(parser *p, nx_qnode *n, nx_column col, size_t at)
+/* Restricts every word of n to col; a filter inside is an error. Returns 0
+ * or -1 (the caller frees n). */
+static int set_column(parser *p, nx_qnode *n, nx_column col, size_t at)
 {
-    if (!n)
-        return NULL;
     if (n->kind == NX_Q_FILTER) {
         fail(p, at, "a field filter cannot be inside title: or body:");
-        nx_qnode_free(n);
-        return NULL;
+        return -1;
     }
     if (n->column == NX_COL_ANY)
         n->column = col;
     for (size_t i = 0; i < n->nkids; i++)
-        if (!apply_column(p, n->kids[i], col, at))
-            return NULL;
+        if (set_column(p, n->kids[i], col, at) != 0)
+            return -1;
+    return 0;
+}
+
+static nx_qnode *apply_column(parser *p, nx_qnode *n, nx_column col, size_t at)
+{
+    if (n && set_column(p, n, col, at) != 0) {
+        nx_qnode_free(n);
+        return NULL;
+    }
     return n;
 }
 
@@ -496,6 +532,10 @@ static nx_qnode *parse_primary(parser *p)
         if (in_list(t.s, n, filter_fields))
             return parse_filter(p, &t);
         nx_column col = n == 5 ? NX_COL_TITLE : NX_COL_BODY;
+        if (++p->depth > MAX_DEPTH) {
+            fail(p, t.at, "fields nested more than %d deep", MAX_DEPTH);
+            return NULL;
+        }
         next(p);
         if (p->cur.at != t.at + n + 1 || p->cur.kind == T_END || p->cur.kind == T_RPAREN ||
             p->cur.kind == T_OR || p->cur.kind == T_AND) {
@@ -506,7 +546,14 @@ static nx_qnode *parse_primary(parser *p)
             fail(p, t.at, "%.*s: needs a word, phrase or (group)", (int)n, t.s);
             return NULL;
         }
-        return apply_column(p, parse_primary(p), col, t.at);
+        if (p->cur.kind == T_WORD && p->cur.s[0] == '-') {
+            fail(p, t.at, "%.*s: cannot take an excluded word; write -%.*s:word", (int)n, t.s,
+                 (int)n, t.s);
+            return NULL;
+        }
+        nx_qnode *inner = apply_column(p, parse_primary(p), col, t.at);
+        p->depth--;
+        return inner;
     }
     case T_WORD: {
         nx_qnode *w = term_from(p, t.s, t.n, t.at, 0);
@@ -547,6 +594,17 @@ static nx_qnode *parse_unary(parser *p)
     while (!p->failed && p->cur.kind == T_NEAR_N) {
         tok op = p->cur;
         next(p);
+        if (p->cur.kind == T_WORD && p->cur.n > 1 && p->cur.s[0] == '-') {
+            fail(p, p->cur.at, "NEAR/%d cannot take an excluded word", op.num);
+            break;
+        }
+        if (n && n->kind == NX_Q_NEAR && n->distance != op.num) {
+            fail(p, op.at,
+                 "NEAR/%d after NEAR/%d: chained distances must be the same; write "
+                 "NEAR(a b c, N) or combine with AND",
+                 op.num, n->distance);
+            break;
+        }
         nx_qnode *right = parse_primary(p);
         if (!n || !right || (n->kind != NX_Q_TERM && n->kind != NX_Q_PHRASE &&
                              n->kind != NX_Q_NEAR) ||
@@ -570,6 +628,17 @@ static nx_qnode *parse_unary(parser *p)
         nr->distance = op.num;
         if (add_kid(p, nr, right))
             break;
+    }
+    if (!p->failed && n && n->kind == NX_Q_NEAR && n->column == NX_COL_ANY) {
+        /* title:grain NEAR/2 deal: the words' column is the NEAR's; FTS5
+         * has one column filter per NEAR group, so they must agree. */
+        nx_column c = n->kids[0]->column;
+        for (size_t i = 1; i < n->nkids; i++)
+            if (n->kids[i]->column != c && n->kids[i]->column != NX_COL_ANY && c != NX_COL_ANY)
+                fail(p, t.at, "NEAR cannot join words of different fields (title:, body:)");
+            else if (c == NX_COL_ANY)
+                c = n->kids[i]->column;
+        n->column = c;
     }
     if (p->failed) {
         nx_qnode_free(n);
@@ -676,7 +745,7 @@ static nx_qnode *parse_or(parser *p)
 int nx_query_parse(const char *query, nx_qnode **out, char *err, size_t errlen)
 {
     *out = NULL;
-    parser p = {query ? query : "", query ? strlen(query) : 0, 0, {0}, 0, 0, err, errlen};
+    parser p = {query ? query : "", query ? strlen(query) : 0, 0, {0}, 0, 0, 0, 0, err, errlen};
     if (errlen)
         err[0] = '\0';
     next(&p);

@@ -184,22 +184,36 @@ static int starts_sentence(const char *text, size_t at)
     size_t i = at;
     int newline = 0;
     while (i > 0) {
-        unsigned char c = (unsigned char)text[i - 1];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '"' || c == '\'' || c == '(' ||
-            c >= 0x80) {
-            /* Closing quotes and other non-ASCII punctuation are skipped;
-             * a non-ASCII letter would have been part of a word. */
-            i--;
+        /* The code point before i. */
+        size_t prev = i - 1;
+        while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80)
+            prev--;
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)text + prev, (utf8proc_ssize_t)(i - prev),
+                             &cp) <= 0) {
+            i = prev;
             continue;
         }
-        if (c == '\n') {
+        if (cp == '\n') {
             if (newline)
                 return 1;
             newline = 1;
-            i--;
+            i = prev;
             continue;
         }
-        return c == '.' || c == '!' || c == '?' || c == ':';
+        if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == 0x3002 || cp == 0xFF01 ||
+            cp == 0xFF1F || cp == 0x061F || cp == 0x2026)
+            return 1;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        /* Spaces, quotes and brackets between a sentence's end and its next
+         * word are passed over; anything else means mid-sentence. */
+        if (cat == UTF8PROC_CATEGORY_ZS || cp == '\t' || cp == '\r' || cat == UTF8PROC_CATEGORY_PS ||
+            cat == UTF8PROC_CATEGORY_PE || cat == UTF8PROC_CATEGORY_PI ||
+            cat == UTF8PROC_CATEGORY_PF || cp == '"' || cp == '\'' || cp == 0x2014 || cp == 0x2013) {
+            i = prev;
+            continue;
+        }
+        return 0;
     }
     return 1;
 }
@@ -294,12 +308,15 @@ typedef struct frag {
 
 /* Where a window showing the hit at h should start: a sentence start up to
  * 12 words back, else a few words of lead-in. */
-static size_t window_start(const scan *sc, size_t h)
+static size_t window_start(const scan *sc, size_t h, size_t width)
 {
-    for (size_t back = 0; back <= 12 && back <= h; back++)
+    /* A sentence start up to 12 words back, as long as the hit stays in
+     * the window; else a little lead-in. */
+    for (size_t back = 0; back <= 12 && back <= h && back < width; back++)
         if (sc->w[h - back].sentence)
             return h - back;
-    return h >= 4 ? h - 4 : 0;
+    size_t lead = width > 1 && width - 1 < 4 ? width - 1 : width > 1 ? 4 : 0;
+    return h >= lead ? h - lead : 0;
 }
 
 static int overlaps(const frag *f, size_t nf, size_t a, size_t b)
@@ -323,7 +340,7 @@ static size_t pick(const scan *sc, size_t max_frags, size_t width, frag *out)
         for (size_t h = 0; h < sc->n; h++) {
             if (!sc->w[h].hl_end || (sc->w[h].items & ~shown) == 0)
                 continue;
-            size_t a = window_start(sc, h);
+            size_t a = window_start(sc, h, width);
             size_t b = a + width < sc->n ? a + width : sc->n;
             if (b < sc->w[h].hl_end) /* keep a whole phrase in view */
                 b = sc->w[h].hl_end;
@@ -427,21 +444,33 @@ static const char ELLIPSIS[] = "\xE2\x80\xA6";
  * punctuation (possibly behind a closing quote). */
 static size_t clean_end(const char *text, size_t len, size_t end, int *sentence)
 {
-    size_t i = end;
     *sentence = 0;
-    while (i < len && (text[i] == '"' || text[i] == ')' || (unsigned char)text[i] >= 0x80) &&
-           i - end < 4)
-        i++;
-    if (i < len && (text[i] == '.' || text[i] == '!' || text[i] == '?')) {
-        *sentence = 1;
-        i++;
-        while (i < len && (text[i] == '"' || text[i] == ')' ||
-                           (unsigned char)text[i] >= 0x80) && i - end < 8)
-            i++;
-        /* Do not swallow a word that started right after the punctuation. */
-        return i;
+    size_t i = end;
+    int seen_stop = 0;
+    /* Closing quotes and brackets, one sentence-ending mark, closing
+     * quotes again: whole code points only. */
+    for (int steps = 0; i < len && steps < 6; steps++) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        int closing = cat == UTF8PROC_CATEGORY_PF || cat == UTF8PROC_CATEGORY_PE || cp == '"' ||
+                      cp == '\'';
+        int stop = cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 ||
+                   cp == 0xFF1F || cp == 0x061F || cp == 0x2026;
+        if (stop && !seen_stop) {
+            seen_stop = 1;
+        } else if (!closing) {
+            break;
+        }
+        i += (size_t)k;
     }
-    return end;
+    if (!seen_stop)
+        return end;
+    *sentence = 1;
+    return i;
 }
 
 /* Moves a fragment's start back over opening quotes and brackets written
@@ -469,16 +498,27 @@ static void emit(const scan *sc, const char *text, size_t len, const frag *f, si
 {
     for (size_t fi = 0; fi < nf; fi++) {
         size_t a = f[fi].a, b = f[fi].b;
-        if (fi > 0)
+        /* Fragments that touch are one. */
+        while (fi + 1 < nf && f[fi + 1].a <= b) {
+            if (f[fi + 1].b > b)
+                b = f[fi + 1].b;
+            fi++;
+        }
+        if (o->n)
             put(o, " ", 1);
         if (!sc->w[a].sentence)
             put(o, ELLIPSIS, 3);
         size_t pos = with_opening_punct(text, sc->w[a].start);
         for (size_t i = a; i < b; i++) {
             if (sc->w[i].hl_end) {
+                /* One span for a match and any matches overlapping it
+                 * (peace talks + talks resumed); a phrase is never cut. */
                 size_t last = sc->w[i].hl_end - 1;
+                for (size_t k = i + 1; k <= last && k < sc->n; k++)
+                    if (sc->w[k].hl_end && sc->w[k].hl_end - 1 > last)
+                        last = sc->w[k].hl_end - 1;
                 if (last >= b)
-                    last = b - 1;
+                    b = last + 1;
                 put_folded(o, text, pos, sc->w[i].start);
                 size_t s0 = o->n;
                 put_folded(o, text, sc->w[i].start, sc->w[last].end);
