@@ -118,7 +118,8 @@ test: deps
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
-	@BUILD=build-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+	@BUILD=build-san CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run.sh
 
 # Index the shipped corpus into ./newsidx.db and show a few searches.
 DEMO_QUERIES := 'Baklanov conditions' 'negotiating' '"security guarantees" -putin'

@@ -16,6 +16,7 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 /* The index path: -d/--db, else $NEWSIDX_DB, else ./newsidx.db. */
 const char *cli_db_path(const char *given);
@@ -25,6 +26,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Opens the index or prints why not; returns NULL on failure. */
 nx_index_t *cli_open(const char *path, nx_open_mode_t mode, const char *lang);
+
+struct option;
+/* Splits arguments into options (for getopt_long, argv[0] first) and
+ * query words, so that options may come anywhere while "-putin" stays a
+ * word: long options from opts, short ones in valued (take a value) or
+ * flags. oargv and words need argc + 1 places. */
+int cli_split_args(int argc, char **argv, const struct option *opts, const char *valued,
+                   const char *flags, char **oargv, int *oargc, char **words, int *nwords);
 
 /* Exits 2 with a message when s is not a whole non-negative number. */
 size_t cli_number(const char *opt, const char *s);

@@ -42,6 +42,8 @@ static const char usage_text[] =
     "      --any               ranked OR: articles need not contain every word; those\n"
     "                          sharing more (and rarer) words rank higher. For long\n"
     "                          natural-language queries. AND, phrases, -x, filters still bind\n"
+    "      --facets LIST       also count the matching articles per value of each field\n"
+    "                          in LIST: source, lang, year, month (e.g. source,lang,year)\n"
     "      --explain           print the parsed query and each hit's score\n"
     "  -h, --help              this help\n"
     "\n"
@@ -53,6 +55,53 @@ static void tsv_field(const char *s)
 {
     for (; s && *s; s++)
         putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+#define FACET_LIMIT 10
+
+typedef struct facet_out {
+    int json, first;
+} facet_out;
+
+static void facet_value(void *ctx, const char *value, int64_t count)
+{
+    facet_out *fo = ctx;
+    if (fo->json) {
+        printf("%s{\"value\":", fo->first ? "" : ",");
+        json_string(stdout, value);
+        printf(",\"count\":%lld}", (long long)count);
+    } else {
+        printf("  %-30s %6lld\n", value, (long long)count);
+    }
+    fo->first = 0;
+}
+
+/* Facets after the hits: text sections, or "facets": {field: [...]}. */
+static nx_status_t print_facets(nx_search_t *s, const char *list, int json)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    if (json)
+        fputs(",\"facets\":{", stdout);
+    nx_status_t st = NX_OK;
+    int first = 1;
+    for (char *save = NULL, *f = strtok_r(buf, ",", &save); f && st == NX_OK;
+         f = strtok_r(NULL, ",", &save)) {
+        facet_out fo = {json, 1};
+        if (json) {
+            printf("%s\"%s\":[", first ? "" : ",", f);
+        } else {
+            printf("%s:\n", f);
+        }
+        int dated = strcmp(f, "year") == 0 || strcmp(f, "month") == 0;
+        st = nx_search_facet(s, f, dated ? 0 : FACET_LIMIT, facet_value, &fo);
+        if (json)
+            putchar(']');
+        first = 0;
+    }
+    if (json)
+        putchar('}');
+    return st;
 }
 
 static void json_hit(nx_results_t *r, int explain)
@@ -126,6 +175,7 @@ int cmd_search(int argc, char **argv)
         {"lang", required_argument, NULL, 'L'},  {"explain", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},        {"allow-partial", no_argument, NULL, 'P'},
         {"any", no_argument, NULL, 'A'},
+        {"facets", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[64];
@@ -137,6 +187,7 @@ int cmd_search(int argc, char **argv)
     size_t limit = 10, offset = 0;
     int count_only = 0, explain = 0;
     unsigned sflags = 0;
+    const char *facets = NULL;
     nx_sort_t sort = NX_SORT_RELEVANCE;
     out_format fmt = F_TEXT;
     /* Options may come anywhere, but '-putin' is a query word: split the
@@ -150,35 +201,7 @@ int cmd_search(int argc, char **argv)
         return EXIT_ERROR;
     }
     int oargc = 0, nwords = 0;
-    oargv[oargc++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            while (++i < argc)
-                words[nwords++] = argv[i];
-            break;
-        }
-        int takes_value = -1; /* -1: not an option */
-        if (a[0] == '-' && a[1] == '-') {
-            takes_value = 0;
-            for (const struct option *o = opts; o->name; o++) {
-                size_t n = strlen(o->name);
-                if (strncmp(a + 2, o->name, n) == 0 && a[2 + n] == '\0')
-                    takes_value = o->has_arg == required_argument;
-            }
-        } else if (a[0] == '-' && a[1] && strchr("dnfch", a[1])) {
-            takes_value = strchr("dnf", a[1]) && a[2] == '\0';
-            if (strchr("ch", a[1]) && a[2])
-                takes_value = -1; /* -chernobyl is a word */
-        }
-        if (takes_value < 0) {
-            words[nwords++] = argv[i];
-            continue;
-        }
-        oargv[oargc++] = argv[i];
-        if (takes_value && i + 1 < argc)
-            oargv[oargc++] = argv[++i];
-    }
+    cli_split_args(argc, argv, opts, "dnf", "ch", oargv, &oargc, words, &nwords);
     int c, bad = -1;
     optind = 1;
     while ((c = getopt_long(oargc, oargv, "d:n:cf:h", opts, NULL)) != -1) {
@@ -193,6 +216,7 @@ int cmd_search(int argc, char **argv)
             break;
         case 'P': allow_partial = 1; break;
         case 'A': sflags |= NX_SEARCH_ANY; break;
+        case 'F': facets = optarg; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -361,8 +385,18 @@ int cmd_search(int argc, char **argv)
         case F_IDS: printf("%s\n", nx_article_get(a, NX_FIELD_ID)); break;
         }
     }
-    if (fmt == F_JSON)
-        puts("]}");
+    if (fmt == F_JSON) {
+        putchar(']');
+        if (facets && print_facets(s, facets, 1) != NX_OK)
+            code = EXIT_ERROR;
+        puts("}");
+    } else if (facets && fmt == F_TEXT && print_facets(s, facets, 0) != NX_OK) {
+        code = EXIT_ERROR;
+    }
+    if (code == EXIT_ERROR) {
+        cli_error("%s", nx_index_last_error(ix));
+        goto out;
+    }
     if (nx_results_status(r) != NX_OK) {
         cli_error("%s", nx_index_last_error(ix));
         code = EXIT_ERROR;

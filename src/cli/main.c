@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static const struct command {
     {"search", cmd_search, "search the index and show ranked, highlighted hits"},
     {"show", cmd_show, "print one article by id"},
     {"stats", cmd_stats, "figures about the index: articles, sources, dates, languages"},
+    {"timeline", cmd_timeline, "matching articles per day, week, month or year (chart, CSV, SVG)"},
 };
 
 static void usage(FILE *f)
@@ -58,6 +60,44 @@ nx_index_t *cli_open(const char *path, nx_open_mode_t mode, const char *lang)
         return NULL;
     }
     return ix;
+}
+
+int cli_split_args(int argc, char **argv, const struct option *opts, const char *valued,
+                   const char *flags, char **oargv, int *oargc, char **words, int *nwords)
+{
+    *oargc = 0;
+    *nwords = 0;
+    oargv[(*oargc)++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                words[(*nwords)++] = argv[i];
+            break;
+        }
+        int takes_value = -1; /* -1: not an option */
+        if (a[0] == '-' && a[1] == '-') {
+            takes_value = 0;
+            for (const struct option *o = opts; o->name; o++) {
+                size_t n = strlen(o->name);
+                if (strncmp(a + 2, o->name, n) == 0 && a[2 + n] == '\0')
+                    takes_value = o->has_arg == required_argument;
+            }
+        } else if (a[0] == '-' && a[1] && strchr(valued, a[1])) {
+            takes_value = a[2] == '\0'; /* -n5 carries its value */
+        } else if (a[0] == '-' && a[1] && strchr(flags, a[1]) && a[2] == '\0') {
+            takes_value = 0;
+        }
+        if (takes_value < 0) {
+            words[(*nwords)++] = argv[i];
+            continue;
+        }
+        oargv[(*oargc)++] = argv[i];
+        if (takes_value && i + 1 < argc)
+            oargv[(*oargc)++] = argv[++i];
+    }
+    oargv[*oargc] = NULL;
+    return 0;
 }
 
 size_t cli_number(const char *opt, const char *s)

@@ -7,6 +7,7 @@
 #include "../query/query.h"
 #include "../query/snippet.h"
 #include "../store/store.h"
+#include "search_internal.h"
 #include "../query/strbuf.h"
 
 #include <stdlib.h>
@@ -77,6 +78,8 @@ static nx_status_t choose_languages(nx_search_t *s)
                               s->langs[i]->code);
     return NX_OK;
 }
+
+static nx_store_query store_query(const nx_search_t *s);
 
 static int add_words(void *ctx, const char *const *words, const size_t *lens, const int *modes,
                      size_t n)
@@ -218,6 +221,16 @@ nx_status_t nx_search_filter(nx_search_t *s, const char *field, const char *valu
     fs[s->parts.nfilters++] = f;
     /* A language filter changes the languages the words are stemmed in. */
     return f.kind == NX_F_LANG ? compile(s) : NX_OK;
+}
+
+nx_index_t *nx_search_index(const nx_search_t *s)
+{
+    return s->ix;
+}
+
+nx_store_query nx_search_store_query(const nx_search_t *s)
+{
+    return store_query(s);
 }
 
 static nx_store_query store_query(const nx_search_t *s)

@@ -138,3 +138,9 @@ char *nx_store_describe(nx_index_t *ix, const nx_store_query *q)
 {
     return ix->engine->describe(ix, q);
 }
+
+nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
+                                  nx_count_fn fn, void *ctx)
+{
+    return ix->engine->value_counts(ix, q, field, fn, ctx);
+}

@@ -74,14 +74,16 @@ static void bind_filters(sqlite3_stmt *st, const nx_filter *f, size_t nf, int *p
 /* Prepares the statement for q: rows of id, title, body, date, source,
  * url, lang, origin, score; with count_only a single count. */
 static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_only,
-                           sqlite3_stmt **out)
+                           const char *group, sqlite3_stmt **out)
 {
     *out = NULL;
     nx_sb b = {0};
     int param = 1;
     const char *match = q->text ? q->fts5 : NULL;
     int ranked = match && q->positive;
-    if (count_only)
+    if (group)
+        nx_sb_printf(&b, "SELECT a.%s, count(*) ", group);
+    else if (count_only)
         nx_sb_puts(&b, "SELECT count(*) ");
     else if (ranked)
         nx_sb_puts(&b, "SELECT " COLUMNS ", -bm25(articles_fts, " TITLE_WEIGHT ", " BODY_WEIGHT
@@ -100,7 +102,9 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         nx_sb_puts(&b, "FROM articles AS a WHERE 1");
     }
     where_filters(&b, q->filters, q->nfilters, &param);
-    if (!count_only) {
+    if (group)
+        nx_sb_printf(&b, " AND a.%s IS NOT NULL GROUP BY a.%s", group, group);
+    if (!count_only && !group) {
         if (q->sort == NX_SORT_OLDEST)
             nx_sb_puts(&b, " ORDER BY a.date IS NULL, a.date ASC, a.id");
         else if (q->sort == NX_SORT_NEWEST || !ranked)
@@ -121,7 +125,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     if (match)
         sqlite3_bind_text(st, param++, match, -1, SQLITE_STATIC);
     bind_filters(st, q->filters, q->nfilters, &param);
-    if (!count_only) {
+    if (!count_only && !group) {
         sqlite3_bind_int64(st, param, q->limit > (size_t)INT64_MAX ? -1 : (sqlite3_int64)q->limit);
         sqlite3_bind_int64(st, param + 1, (sqlite3_int64)q->offset);
     }
@@ -175,7 +179,7 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
     fts5_cursor *c = calloc(1, sizeof *c);
     if (!c)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
-    nx_status_t s = prepare(ix, q, 0, &c->st);
+    nx_status_t s = prepare(ix, q, 0, NULL, &c->st);
     if (s != NX_OK) {
         free(c);
         return s;
@@ -190,7 +194,7 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
 nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out)
 {
     sqlite3_stmt *st;
-    nx_status_t s = prepare(ix, q, 1, &st);
+    nx_status_t s = prepare(ix, q, 1, NULL, &st);
     if (s != NX_OK)
         return s;
     int rc = sqlite3_step(st);
@@ -211,4 +215,27 @@ char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q)
     for (const char *p = q->fts5 ? q->fts5 : ""; *p; p++)
         nx_sb_put(&b, *p == '\x1f' ? "|" : p, 1);
     return nx_sb_take(&b);
+}
+
+nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
+                                 nx_count_fn fn, void *ctx)
+{
+    /* The column comes from this fixed list, never from input. */
+    const char *col = strcmp(field, "date") == 0     ? "date"
+                      : strcmp(field, "source") == 0 ? "source"
+                      : strcmp(field, "lang") == 0   ? "lang"
+                                                     : NULL;
+    if (!col)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
+    sqlite3_stmt *st;
+    nx_status_t s = prepare(ix, q, 1, col, &st);
+    if (s != NX_OK)
+        return s;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    if (rc != SQLITE_DONE)
+        s = step_error(ix, rc);
+    sqlite3_finalize(st);
+    return s;
 }

@@ -73,6 +73,10 @@ typedef struct nx_engine {
                                 void *ctx);
     nx_status_t (*search)(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
     nx_status_t (*count)(nx_index_t *ix, const nx_store_query *q, int64_t *out);
+    /* Calls fn for each distinct value of field ("date", "source", "lang")
+     * among the articles matching q, with its count. */
+    nx_status_t (*value_counts)(nx_index_t *ix, const nx_store_query *q, const char *field,
+                                nx_count_fn fn, void *ctx);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
 } nx_engine;
@@ -114,6 +118,8 @@ nx_status_t nx_store_field_counts(nx_index_t *ix, const char *field, size_t limi
 nx_status_t nx_store_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
 nx_status_t nx_store_count(nx_index_t *ix, const nx_store_query *q, int64_t *out);
 char *nx_store_describe(nx_index_t *ix, const nx_store_query *q);
+nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
+                                  nx_count_fn fn, void *ctx);
 
 /* ---- interface to code in hash.c ---- */
 

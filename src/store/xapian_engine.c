@@ -28,7 +28,7 @@
 #define MAX_TERM 240
 #define TITLE_SCALE 3.0 /* as FTS5's title weight (fts5_search.c) */
 
-enum { SLOT_DATE = 0, SLOT_NEWEST = 1, SLOT_OLDEST = 2 };
+enum { SLOT_DATE = 0, SLOT_NEWEST = 1, SLOT_OLDEST = 2, SLOT_SOURCE = 3, SLOT_LANG = 4 };
 enum { D_ID, D_TITLE, D_BODY, D_DATE, D_SOURCE, D_URL, D_LANG, D_ORIGIN, D_HASH, D_COUNT };
 
 typedef struct xap_index {
@@ -515,6 +515,10 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     sort_keys(date, a->f[NX_FIELD_ID], newest, oldest, sizeof newest);
     rc |= nxx_doc_set_value(doc, SLOT_NEWEST, newest, strlen(newest));
     rc |= nxx_doc_set_value(doc, SLOT_OLDEST, oldest, strlen(oldest));
+    if (a->f[NX_FIELD_SOURCE] && *a->f[NX_FIELD_SOURCE])
+        rc |= nxx_doc_set_value(doc, SLOT_SOURCE, a->f[NX_FIELD_SOURCE],
+                                strlen(a->f[NX_FIELD_SOURCE]));
+    rc |= nxx_doc_set_value(doc, SLOT_LANG, lang, strlen(lang));
     size_t dlen;
     char *data = encode_data(a, hash, &dlen);
     rc |= !data || nxx_doc_set_data(doc, data, dlen);
@@ -1439,6 +1443,61 @@ static nx_status_t xap_count(nx_index_t *ix, const nx_store_query *sq, int64_t *
     return NX_OK;
 }
 
+typedef struct vc_ctx {
+    nx_count_fn fn;
+    void *ctx;
+    char *buf;
+    size_t cap;
+    int oom;
+} vc_ctx;
+
+static void on_value_count(void *ctx, const char *v, size_t len, uint64_t n)
+{
+    vc_ctx *c = ctx;
+    if (c->oom)
+        return;
+    if (len + 1 > c->cap) {
+        char *p = realloc(c->buf, len + 1);
+        if (!p) {
+            c->oom = 1;
+            return;
+        }
+        c->buf = p;
+        c->cap = len + 1;
+    }
+    memcpy(c->buf, v, len);
+    c->buf[len] = '\0';
+    c->fn(c->ctx, c->buf, (int64_t)n);
+}
+
+static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, const char *field,
+                                    nx_count_fn fn, void *ctx)
+{
+    unsigned slot = strcmp(field, "date") == 0     ? SLOT_DATE
+                    : strcmp(field, "source") == 0 ? SLOT_SOURCE
+                    : strcmp(field, "lang") == 0   ? SLOT_LANG
+                                                   : 99;
+    if (slot == 99)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
+                       ix->path);
+    nxx_query *q;
+    nx_status_t s = build(ix, sq, &q);
+    if (s != NX_OK)
+        return s;
+    vc_ctx c = {fn, ctx, NULL, 0, 0};
+    int rc = nxx_value_counts(db, q, slot, on_value_count, &c);
+    nxx_q_free(q);
+    free(c.buf);
+    if (rc)
+        return xfail(ix, db, "counting values");
+    if (c.oom)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    return NX_OK;
+}
+
 static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
 {
     nxx_query *q;
@@ -1471,5 +1530,6 @@ const nx_engine nx_engine_xapian = {
     xap_field_counts,
     xap_search,
     xap_count,
+    xap_value_counts,
     xap_describe,
 };

@@ -445,6 +445,24 @@ int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t
     });
 }
 
+int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
+                     void (*fn)(void *, const char *, size_t, uint64_t), void *ctx)
+{
+    return guard(db, "counting values", [&] {
+        Xapian::Enquire enq(db->db);
+        enq.set_query(q->q);
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        Xapian::ValueCountMatchSpy spy(slot);
+        enq.add_matchspy(&spy);
+        Xapian::doccount total = db->db.get_doccount();
+        enq.get_mset(0, 0, total);
+        for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+            std::string s = *v;
+            fn(ctx, s.data(), s.size(), v.get_termfreq());
+        }
+    });
+}
+
 int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
 {
     *n = 0;

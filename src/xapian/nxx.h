@@ -89,6 +89,11 @@ enum { NXX_SORT_RELEVANCE, NXX_SORT_VALUE_DESC, NXX_SORT_VALUE_ASC };
  * `slot` descending (newest first), then by docid; value sorts use `slot`. */
 int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t offset,
                uint64_t limit, nxx_hits **out);
+/* Calls fn with each distinct value of slot among the documents matching
+ * q, and how many of them have it (a ValueCountMatchSpy; works remotely). */
+int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
+                     void (*fn)(void *, const char *, size_t, uint64_t), void *ctx);
+
 /* The exact number of documents matching q. */
 int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n);
 size_t nxx_hits_size(const nxx_hits *h);

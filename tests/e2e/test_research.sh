@@ -1,0 +1,32 @@
+# test_research.sh - counting instead of listing: facets beside the hits and
+# timelines per period, on both engines.
+. "$(dirname "$0")/lib.sh"
+for engine in fts5 xapian; do
+    DB=$T/$engine.idx
+    "$NEWSIDX" index -q --engine $engine -d "$DB" "$CORPUS"
+    run search -d "$DB" -f json -n 1 --facets source,lang,year kyiv
+    total=$(jq .total <<<"$out")
+    expect "$engine: --facets source counts add up to the total" \
+        test "$(jq '[.facets.source[].count] | add' <<<"$out")" = "$total"
+    expect "$engine: --facets lang counts add up" test "$(jq '[.facets.lang[].count] | add' <<<"$out")" = "$total"
+    expect "$engine: --facets year in time order" test "$(jq -c '[.facets.year[].value]' <<<"$out")" = '["2022","2023"]'
+    run search -d "$DB" -n 1 --facets source kyiv
+    expect "$engine: text facets printed" has "Atlantic Wire Service" "$out"
+
+    run timeline -d "$DB" --by month --format csv 'Baklanov date:2022-12..2023-03'
+    expect_rc "$engine: timeline exits 0" 0
+    expect "$engine: timeline counts per month, empty months as zero" \
+        test "$(tail -n +2 <<<"$out" | tr '\n' ' ')" = "2022-12,2 2023-01,0 2023-02,1 2023-03,1 "
+    run timeline -d "$DB" --format json --by year 'date:2022..2023'
+    expect "$engine: yearly totals match the corpus" test "$(jq -c '[.periods[].articles]' <<<"$out")" = "[$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" -f ids -n 0 date:2022)"),$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" -f ids -n 0 date:2023)")]"
+    run timeline -d "$DB" --by week --format csv 'date:2022-12-01..2022-12-31'
+    expect "$engine: weeks start on Monday" test "$(sed -n 2p <<<"$out" | cut -d, -f1)" = "2022-11-28"
+    run timeline -d "$DB" --svg "$T/$engine.svg" negotiations
+    expect "$engine: text timeline draws bars" has "█" "$out"
+    expect "$engine: the SVG parses as XML" python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$T/$engine.svg"
+    run timeline -d "$DB" xylophonequark
+    expect_rc "$engine: timeline of nothing: exit 1" 1
+done
+run timeline --help
+expect_rc "timeline --help" 0
+finish
