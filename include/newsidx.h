@@ -280,6 +280,34 @@ typedef struct nx_span {
 nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const nx_span_t **spans,
                                size_t *nspans);
 
+/* "Did you mean": the query (as given to nx_search_new) with each word the
+ * index lacks, or barely has, replaced by a close word common in the index
+ * (Baklanof -> Baklanov). *out is malloc'd (the caller frees it), or NULL
+ * when there is nothing to suggest. */
+nx_status_t nx_search_suggest(nx_search_t *search, const char *query, char **out);
+
+/* Counts the articles the search matches (ignoring limit and offset) per
+ * value of field: "source" or "lang" (most frequent first), or "year",
+ * "month", "week" (the Monday starting it), "day" (in time order). Calls
+ * fn(ctx, value, count) for at most limit values (0: all). */
+nx_status_t nx_search_facet(nx_search_t *search, const char *field, size_t limit,
+                            nx_count_fn fn, void *ctx);
+
+typedef enum nx_period {
+    NX_PERIOD_AUTO = 0, /* chosen from the span: about 10 to 60 periods */
+    NX_PERIOD_DAY,
+    NX_PERIOD_WEEK,     /* labelled by the Monday starting it */
+    NX_PERIOD_MONTH,
+    NX_PERIOD_YEAR,
+} nx_period_t;
+
+/* The matching articles counted per period, in time order, every period
+ * from the first to the last (the date filters' bounds when given) with
+ * empty ones as 0: fn(ctx, "2022-12", count). *chosen (may be NULL) is the
+ * period used. Undated articles are not counted. */
+nx_status_t nx_search_timeline(nx_search_t *search, nx_period_t by, nx_count_fn fn, void *ctx,
+                               nx_period_t *chosen);
+
 /* Every place in text (any UTF-8 string, e.g. a whole article body) that
  * the search's words match, as the snippets would highlight them; lang is
  * the language text is written in (code or name; NULL: the index default).

@@ -44,6 +44,8 @@ static const char usage_text[] =
     "                          natural-language queries. AND, phrases, -x, filters still bind\n"
     "      --facets LIST       also count the matching articles per value of each field\n"
     "                          in LIST: source, lang, year, month (e.g. source,lang,year)\n"
+    "      --fix               when a word is missing or rare and a close word is common,\n"
+    "                          search with the corrected query (else it is only suggested)\n"
     "      --explain           print the parsed query and each hit's score\n"
     "  -h, --help              this help\n"
     "\n"
@@ -176,6 +178,7 @@ int cmd_search(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},        {"allow-partial", no_argument, NULL, 'P'},
         {"any", no_argument, NULL, 'A'},
         {"facets", required_argument, NULL, 'F'},
+        {"fix", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[64];
@@ -188,6 +191,8 @@ int cmd_search(int argc, char **argv)
     int count_only = 0, explain = 0;
     unsigned sflags = 0;
     const char *facets = NULL;
+    int fix = 0;
+    char *suggestion = NULL;
     nx_sort_t sort = NX_SORT_RELEVANCE;
     out_format fmt = F_TEXT;
     /* Options may come anywhere, but '-putin' is a query word: split the
@@ -217,6 +222,7 @@ int cmd_search(int argc, char **argv)
         case 'P': allow_partial = 1; break;
         case 'A': sflags |= NX_SEARCH_ANY; break;
         case 'F': facets = optarg; break;
+        case 'X': fix = 1; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -329,6 +335,31 @@ int cmd_search(int argc, char **argv)
         fputs(nx_search_explain(s), stderr);
     if (st == NX_OK)
         st = nx_search_count(s, &total);
+    /* Did you mean: when nothing matches, or always with --fix. */
+    if (st == NX_OK && (total == 0 || fix) && *query)
+        st = nx_search_suggest(s, query, &suggestion);
+    if (st == NX_OK && suggestion && fix) {
+        fprintf(stderr, "newsidx: showing results for: %s\n", suggestion);
+        nx_search_t *s2;
+        st = nx_search_new_ex(ix, suggestion, sflags, &s2);
+        for (size_t i = 0; st == NX_OK && i < nfilters; i++)
+            st = nx_search_filter(s2, filters[i][0], filters[i][1]);
+        if (st == NX_OK) {
+            nx_search_destroy(s);
+            s = s2;
+            st = nx_search_set_limit(s, limit ? limit : (size_t)-1);
+            if (st == NX_OK)
+                st = nx_search_set_offset(s, offset);
+            if (st == NX_OK)
+                st = nx_search_set_sort(s, sort);
+            if (st == NX_OK)
+                st = nx_search_count(s, &total);
+        } else {
+            nx_search_destroy(s2);
+        }
+    } else if (st == NX_OK && suggestion && fmt == F_TEXT) {
+        fprintf(stderr, "newsidx: did you mean: %s\n", suggestion);
+    }
     if (st == NX_OK && !count_only)
         st = nx_search_run(s, &r);
     int code = EXIT_ERROR;
@@ -351,8 +382,13 @@ int cmd_search(int argc, char **argv)
     if (fmt == F_JSON) {
         printf("{\"version\":%d,\"query\":", JSON_VERSION);
         json_string(stdout, query);
-        printf(",\"total\":%lld,\"offset\":%zu,\"limit\":%zu,\"results\":[", (long long)total,
+        printf(",\"total\":%lld,\"offset\":%zu,\"limit\":%zu,\"suggestion\":", (long long)total,
                offset, limit);
+        if (suggestion)
+            json_string(stdout, suggestion);
+        else
+            fputs("null", stdout);
+        fputs(",\"results\":[", stdout);
     } else if (fmt == F_TEXT && total == 0) {
         fprintf(stderr, "newsidx: no articles match\n");
     }
@@ -409,6 +445,7 @@ out:
     nx_results_destroy(r);
     nx_search_destroy(s);
     nx_index_close(ix);
+    free(suggestion);
     free(query);
     return code;
 }

@@ -144,3 +144,8 @@ nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const
 {
     return ix->engine->value_counts(ix, q, field, fn, ctx);
 }
+
+nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    return ix->engine->vocabulary(ix, prefix, fn, ctx);
+}

@@ -28,6 +28,7 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
 nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
 nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out);
 char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q);
+nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
 nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                  nx_count_fn fn, void *ctx);
 

@@ -111,3 +111,28 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "counting field values");
 }
+
+nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    /* fts5vocab reads the index's term list; a temp table is allowed even
+     * on a read-only connection. */
+    int rc = sqlite3_exec(DB(ix),
+                          "CREATE VIRTUAL TABLE IF NOT EXISTS temp.nx_vocab USING "
+                          "fts5vocab(main, articles_fts, row)",
+                          NULL, NULL, NULL);
+    sqlite3_stmt *st = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(DB(ix),
+                                "SELECT term, doc FROM temp.nx_vocab WHERE term >= ?1 AND "
+                                "term < ?1 || char(1114111) AND substr(term, 1, 1) != '~'",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "reading the vocabulary");
+}

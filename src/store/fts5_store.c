@@ -634,5 +634,6 @@ const nx_engine nx_engine_fts5 = {
     nx_fts5_search,
     nx_fts5_count,
     nx_fts5_value_counts,
+    nx_fts5_vocabulary,
     nx_fts5_describe,
 };

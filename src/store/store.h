@@ -77,6 +77,9 @@ typedef struct nx_engine {
      * among the articles matching q, with its count. */
     nx_status_t (*value_counts)(nx_index_t *ix, const nx_store_query *q, const char *field,
                                 nx_count_fn fn, void *ctx);
+    /* Calls fn for each written word (exact term) of the index starting
+     * with prefix, with the number of articles holding it. */
+    nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
 } nx_engine;
@@ -120,6 +123,7 @@ nx_status_t nx_store_count(nx_index_t *ix, const nx_store_query *q, int64_t *out
 char *nx_store_describe(nx_index_t *ix, const nx_store_query *q);
 nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                   nx_count_fn fn, void *ctx);
+nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
 
 /* ---- interface to code in hash.c ---- */
 

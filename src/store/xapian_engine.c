@@ -1498,6 +1498,35 @@ static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, co
     return NX_OK;
 }
 
+typedef struct vocab_ctx {
+    vc_ctx vc;
+    const char *prefix; /* nxx_terms strips it; the caller wants whole words */
+} vocab_ctx;
+
+static void on_vocab_term(void *ctx, const char *t, size_t len, uint64_t n)
+{
+    vocab_ctx *c = ctx;
+    char buf[MAX_TERM + 16];
+    int k = snprintf(buf, sizeof buf, "%s%.*s", c->prefix, (int)len, t);
+    if (k > 0 && (size_t)k < sizeof buf)
+        on_value_count(&c->vc, buf, (size_t)k, n);
+}
+
+static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    nxx_db *db = reader(ix);
+    if (!db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
+    /* Body words are unprefixed, lower case; a lower-case prefix therefore
+     * never reaches the upper-case prefixed terms. */
+    vocab_ctx c = {{fn, ctx, NULL, 0, 0}, prefix};
+    int rc = nxx_terms(db, prefix, on_vocab_term, &c);
+    free(c.vc.buf);
+    if (rc)
+        return xfail(ix, db, "reading the vocabulary");
+    return c.vc.oom ? nx_fail(ix, NX_ERR_NOMEM, "out of memory") : NX_OK;
+}
+
 static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
 {
     nxx_query *q;
@@ -1531,5 +1560,6 @@ const nx_engine nx_engine_xapian = {
     xap_search,
     xap_count,
     xap_value_counts,
+    xap_vocabulary,
     xap_describe,
 };

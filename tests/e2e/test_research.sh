@@ -27,6 +27,18 @@ for engine in fts5 xapian; do
     run timeline -d "$DB" xylophonequark
     expect_rc "$engine: timeline of nothing: exit 1" 1
 done
+for engine in fts5 xapian; do
+    DB=$T/$engine.idx
+    run search -d "$DB" Baklanof
+    expect_rc "$engine: misspelt name: nothing found" 1
+    expect "$engine: Baklanof suggests Baklanov" has "did you mean: Baklanov" "$err"
+    run search -d "$DB" -f json negotiatoins
+    expect "$engine: suggestion in JSON" test "$(jq -r .suggestion <<<"$out")" = negotiations
+    run search -d "$DB" --fix -f ids -n 1 'Baklanof conditons'
+    expect "$engine: --fix runs the corrected query" test "$out" = mh-2022-1205-03
+    run search -d "$DB" -f json kyiv
+    expect "$engine: no suggestion when the words are common" test "$(jq -r .suggestion <<<"$out")" = null
+done
 run timeline --help
 expect_rc "timeline --help" 0
 finish

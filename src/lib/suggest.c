@@ -1,0 +1,170 @@
+/* suggest.c - "did you mean": a close, common word of the index for each
+ * query word that the index lacks or barely has (Baklanof -> Baklanov).
+ *
+ * Candidates are the index's written words with the same first letter and
+ * a length within two, at a Damerau-Levenshtein distance of 1 (2 for words
+ * of eight letters or more). The best is the one in the most articles;
+ * it must be in at least SUGGEST_RATIO times as many as the word typed. */
+#include "internal.h"
+
+#include "../analyze/analyzer.h"
+#include "../query/query.h"
+#include "../query/strbuf.h"
+#include "search_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SUGGEST_RATIO 10
+#define MAX_WORD 64
+
+/* Edit distance with transpositions, over bytes, giving up past limit. */
+static int distance(const char *a, size_t la, const char *b, size_t lb, int limit)
+{
+    if (la > MAX_WORD || lb > MAX_WORD)
+        return limit + 1;
+    int d[MAX_WORD + 1][MAX_WORD + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int row_min = limit + 1;
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < row_min)
+                row_min = v;
+        }
+        if (row_min > limit)
+            return limit + 1;
+    }
+    return d[la][lb];
+}
+
+typedef struct scan {
+    const char *word; /* folded query word */
+    size_t len;
+    int limit;
+    int64_t own;      /* articles holding the word itself */
+    char best[MAX_WORD * 4 + 1];
+    int64_t best_n;
+    int best_d;
+} scan;
+
+static void on_term(void *ctx, const char *t, int64_t n)
+{
+    scan *sc = ctx;
+    size_t lt = strlen(t);
+    if (lt == sc->len && memcmp(t, sc->word, lt) == 0) {
+        sc->own = n;
+        return;
+    }
+    if (lt + 2 < sc->len || lt > sc->len + 2 || lt >= sizeof sc->best)
+        return;
+    int d = distance(sc->word, sc->len, t, lt, sc->limit);
+    if (d > sc->limit)
+        return;
+    /* Fewer edits first, then more articles. */
+    if (!sc->best[0] || d < sc->best_d || (d == sc->best_d && n > sc->best_n)) {
+        memcpy(sc->best, t, lt + 1);
+        sc->best_n = n;
+        sc->best_d = d;
+    }
+}
+
+typedef struct fix {
+    nx_search_t *s;
+    nx_index_t *ix;
+    nx_analyzer *an;
+    nx_sb out;        /* the query with replacements so far */
+    const char *query;
+    size_t pos;       /* how much of query was copied to out */
+    int changed;
+    nx_status_t st;
+} fix;
+
+/* Writes w with the case of the word it replaces (Baklanof -> Baklanov). */
+static void put_like(nx_sb *b, const char *w, const char *model)
+{
+    unsigned char c = (unsigned char)model[0];
+    if (c >= 'A' && c <= 'Z' && w[0] >= 'a' && w[0] <= 'z') {
+        char first = (char)(w[0] - 'a' + 'A');
+        nx_sb_put(b, &first, 1);
+        nx_sb_puts(b, w + 1);
+    } else {
+        nx_sb_puts(b, w);
+    }
+}
+
+static int on_words(void *ctx, const char *const *words, const size_t *lens, const int *modes,
+                    size_t n)
+{
+    fix *f = ctx;
+    for (size_t k = 0; k < n && f->st == NX_OK; k++) {
+        if (modes[k] == 2 /* prefix */)
+            continue;
+        const char *e, *stem;
+        size_t el, sl;
+        if (nx_analyzer_forms(f->an, words[k], lens[k], &e, &el, &stem, &sl) != 0) {
+            f->st = nx_fail(f->ix, NX_ERR_NOMEM, "out of memory");
+            return 1;
+        }
+        if (el == 0 || el > MAX_WORD || (unsigned char)e[0] >= 0x80 || (e[0] >= '0' && e[0] <= '9'))
+            continue;
+        scan sc = {e, el, el >= 8 ? 2 : 1, 0, "", 0, 0};
+        char folded[MAX_WORD * 4 + 1];
+        memcpy(folded, e, el);
+        folded[el] = '\0';
+        sc.word = folded;
+        char prefix[2] = {folded[0], '\0'};
+        f->st = nx_store_vocabulary(f->ix, prefix, on_term, &sc);
+        /* A word the index lacks: any close word will do; a rare one: only a
+         * close word far more common. */
+        if (f->st != NX_OK || !sc.best[0] || (sc.own > 0 && sc.best_n < sc.own * SUGGEST_RATIO))
+            continue;
+        /* Replace the word where it stands in the query text. */
+        const char *at = strstr(f->query + f->pos, words[k]);
+        if (!at)
+            continue;
+        nx_sb_put(&f->out, f->query + f->pos, (size_t)(at - (f->query + f->pos)));
+        put_like(&f->out, sc.best, words[k]);
+        f->pos = (size_t)(at - f->query) + lens[k];
+        f->changed = 1;
+    }
+    return 0;
+}
+
+nx_status_t nx_search_suggest(nx_search_t *s, const char *query, char **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !query || !out)
+        return NX_ERR_INVALID_ARG;
+    nx_index_t *ix = nx_search_index(s);
+    const nx_qnode *text = nx_search_store_query(s).text;
+    if (!text)
+        return NX_OK;
+    fix f = {s, ix, nx_analyzer_new(ix->lang), {0}, query, 0, 0, NX_OK};
+    if (!f.an)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    nx_query_positive_words(text, on_words, &f);
+    nx_analyzer_free(f.an);
+    if (f.st == NX_OK && f.changed) {
+        nx_sb_puts(&f.out, query + f.pos);
+        *out = nx_sb_take(&f.out);
+        if (!*out)
+            f.st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    } else {
+        free(f.out.s);
+    }
+    return f.st;
+}
