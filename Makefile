@@ -18,7 +18,7 @@ PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0 xapian-core libexttextcat
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libstemmer ships no pkg-config file.
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -lstdc++ -pthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -lstdc++ -lm -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 

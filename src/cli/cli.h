@@ -17,6 +17,8 @@ int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_similar(int argc, char **argv);
+int cmd_names(int argc, char **argv);
 
 /* The index path: -d/--db, else $NEWSIDX_DB, else ./newsidx.db. */
 const char *cli_db_path(const char *given);

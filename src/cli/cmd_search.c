@@ -179,6 +179,8 @@ int cmd_search(int argc, char **argv)
         {"any", no_argument, NULL, 'A'},
         {"facets", required_argument, NULL, 'F'},
         {"fix", no_argument, NULL, 'X'},
+        {"like", required_argument, NULL, 'K'},
+        {"copies", no_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[64];
@@ -191,7 +193,8 @@ int cmd_search(int argc, char **argv)
     int count_only = 0, explain = 0;
     unsigned sflags = 0;
     const char *facets = NULL;
-    int fix = 0;
+    int fix = 0, copies = 0;
+    const char *like = NULL;
     char *suggestion = NULL;
     nx_sort_t sort = NX_SORT_RELEVANCE;
     out_format fmt = F_TEXT;
@@ -223,6 +226,8 @@ int cmd_search(int argc, char **argv)
         case 'A': sflags |= NX_SEARCH_ANY; break;
         case 'F': facets = optarg; break;
         case 'X': fix = 1; break;
+        case 'K': like = optarg; break;
+        case 'Y': copies = 1; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -293,7 +298,7 @@ int cmd_search(int argc, char **argv)
     }
     free(oargv);
     free(words);
-    if (!*query && nfilters == 0) {
+    if (!*query && nfilters == 0 && !like) {
         free(query);
         cli_error("search: give a query, for example: newsidx search baklanov conditions");
         return EXIT_ERROR;
@@ -322,7 +327,9 @@ int cmd_search(int argc, char **argv)
     nx_results_t *r = NULL;
     int64_t total = 0;
     /* A query made only of options (--source X) matches everything they allow. */
-    nx_status_t st = nx_search_new_ex(ix, query, sflags, &s);
+    nx_status_t st = like ? nx_search_new_similar(ix, like, &s) : nx_search_new_ex(ix, query, sflags, &s);
+    if (st == NX_OK && like)
+        st = nx_search_set_copies(s, copies);
     for (size_t i = 0; st == NX_OK && i < nfilters; i++)
         st = nx_search_filter(s, filters[i][0], filters[i][1]);
     if (st == NX_OK)
@@ -336,7 +343,7 @@ int cmd_search(int argc, char **argv)
     if (st == NX_OK)
         st = nx_search_count(s, &total);
     /* Did you mean: when nothing matches, or always with --fix. */
-    if (st == NX_OK && (total == 0 || fix) && *query)
+    if (st == NX_OK && (total == 0 || fix) && *query && !like)
         st = nx_search_suggest(s, query, &suggestion);
     if (st == NX_OK && suggestion && fix) {
         fprintf(stderr, "newsidx: showing results for: %s\n", suggestion);
@@ -366,6 +373,8 @@ int cmd_search(int argc, char **argv)
     if (st != NX_OK) {
         cli_error("%s", nx_index_last_error(ix)[0] ? nx_index_last_error(ix)
                                                     : nx_status_to_string(st));
+        if (st == NX_ERR_NOT_FOUND)
+            code = EXIT_NONE;
         goto out;
     }
     code = total > 0 ? EXIT_FOUND : EXIT_NONE;

@@ -18,6 +18,8 @@ static const struct command {
     {"search", cmd_search, "search the index and show ranked, highlighted hits"},
     {"show", cmd_show, "print one article by id"},
     {"stats", cmd_stats, "figures about the index: articles, sources, dates, languages"},
+    {"similar", cmd_similar, "the articles most like one (more like this)"},
+    {"names", cmd_names, "names mentioned with a query, by significance"},
     {"timeline", cmd_timeline, "matching articles per day, week, month or year (chart, CSV, SVG)"},
 };
 

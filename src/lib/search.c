@@ -29,6 +29,11 @@ struct nx_search {
     size_t limit, offset;
     nx_sort_t sort;
     char *explain;
+    /* "more like this" */
+    char *similar_id;     /* never listed */
+    char **sim_words;     /* its words, to tell copies */
+    size_t sim_n;
+    int copies;           /* list copies too */
 };
 
 struct nx_results {
@@ -178,6 +183,10 @@ void nx_search_destroy(nx_search_t *s)
     nx_hl_free(&s->hl);
     nx_analyzer_free(s->an);
     free(s->explain);
+    free(s->similar_id);
+    for (size_t i = 0; i < s->sim_n; i++)
+        free(s->sim_words[i]);
+    free(s->sim_words);
     free(s);
 }
 
@@ -233,11 +242,52 @@ nx_store_query nx_search_store_query(const nx_search_t *s)
     return store_query(s);
 }
 
+/* Hits a similar search may skip (the article, its copies). */
+#define SIMILAR_SLACK 20
+
 static nx_store_query store_query(const nx_search_t *s)
 {
+    size_t limit = s->limit;
+    if (s->similar_id && limit < (size_t)-1 - SIMILAR_SLACK)
+        limit += SIMILAR_SLACK;
     nx_store_query q = {s->parts.text, s->match, s->positive, s->parts.filters,
-                        s->parts.nfilters, s->sort, s->limit, s->offset, s->langs, s->nlangs};
+                        s->parts.nfilters, s->sort, limit, s->offset, s->langs, s->nlangs};
     return q;
+}
+
+nx_status_t nx_search_set_similar(nx_search_t *s, const char *id, const char *const *words,
+                                  size_t n)
+{
+    s->similar_id = strdup(id);
+    s->sim_words = calloc(n ? n : 1, sizeof *s->sim_words);
+    if (!s->similar_id || !s->sim_words)
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (!(s->sim_words[i] = strdup(words[i])))
+            return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+        s->sim_n = i + 1;
+    }
+    return NX_OK;
+}
+
+nx_status_t nx_search_set_copies(nx_search_t *s, int include)
+{
+    if (!s)
+        return NX_ERR_INVALID_ARG;
+    s->copies = include;
+    return NX_OK;
+}
+
+/* Is the current hit one a similar search must not list? */
+static int skip_hit(const nx_search_t *s, const nx_article_t *a)
+{
+    if (!s->similar_id)
+        return 0;
+    if (a->f[NX_FIELD_ID] && strcmp(a->f[NX_FIELD_ID], s->similar_id) == 0)
+        return 1;
+    return !s->copies &&
+           nx_word_overlap((const char *const *)s->sim_words, s->sim_n, a->f[NX_FIELD_TITLE],
+                           a->f[NX_FIELD_BODY]) >= 0.7;
 }
 
 const char *nx_search_explain(nx_search_t *s)
@@ -298,8 +348,12 @@ static void load_row(nx_results_t *r)
 {
     nx_snippet_free(&r->snip);
     r->have_snip = 0;
-    int rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->status);
-    if (rc <= 0) {
+    int rc;
+    do
+        rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->status);
+    while (rc > 0 && skip_hit(r->search, &r->cur));
+    /* A similar search asked the engine for some extra hits to skip. */
+    if (rc <= 0 || r->rank - r->search->offset >= r->search->limit) {
         r->valid = 0;
         return;
     }

@@ -39,6 +39,36 @@ for engine in fts5 xapian; do
     run search -d "$DB" -f json kyiv
     expect "$engine: no suggestion when the words are common" test "$(jq -r .suggestion <<<"$out")" = null
 done
+# Names and similar articles, with two wire copies of one story.
+A=$T/wire
+mkdir -p "$A"
+cp -r "$CORPUS"/* "$A/"
+orig="$A/diplomacy/2022-12-05-baklanov-conditions-for-talks.txt"
+body=$(awk 'NR>1 && started {print} /^$/ {started=1}' "$orig")
+printf 'Title: Russian ex-envoy lists terms for resuming talks\nDate: 2022-12-05T16:00:00Z\nSource: Northern Post\n\nBy a staff writer\n\n%s\n' "$body" >"$A/copy1.txt"
+printf 'Title: Baklanov: talks only on Moscow terms\nDate: 2022-12-06T08:00:00Z\nSource: Danube Daily\n\n%s\n' "$(head -c 1500 <<<"$body")" >"$A/copy2.txt"
+for engine in fts5 xapian; do
+    DB=$T/wire-$engine.idx
+    "$NEWSIDX" index -q --engine $engine -d "$DB" "$A"
+    run names -d "$DB" -f json Baklanov
+    expect_rc "$engine: names exits 0" 0
+    expect "$engine: names: Haines (named with Baklanov) ranks above Putin (named everywhere)" \
+        test "$(jq '[.names[].name] | (index("Avril Haines") // 99) < (index("Putin") // 99)' <<<"$out")" = true
+    expect "$engine: names: the query's own name is not listed" \
+        test "$(jq '[.names[].name | select(test("Baklanov"))] | length' <<<"$out")" = 0
+    expect "$engine: names shows counts" test "$(jq '.names[0].with > 0 and .names[0].everywhere >= .names[0].with' <<<"$out")" = true
+    run similar -d "$DB" -f ids -n 3 mh-2022-1205-03
+    expect_rc "$engine: similar exits 0" 0
+    expect "$engine: similar: never the article itself" lacks "mh-2022-1205-03" "$out"
+    expect "$engine: similar: copies left out" lacks "copy1.txt" "$out"
+    expect "$engine: similar: the other Baklanov-on-talks article in the first two" \
+        has "awr-2022-1206-01" "$(head -n 2 <<<"$out")"
+    run similar -d "$DB" -f ids -n 3 --copies mh-2022-1205-03
+    expect "$engine: similar --copies lists the copies first" has "wire/copy1.txt" "$(head -n 2 <<<"$out")"
+    run similar -d "$DB" no-such-id
+    expect_rc "$engine: similar of an unknown id: exit 1" 1
+done
+
 run timeline --help
 expect_rc "timeline --help" 0
 finish
