@@ -483,10 +483,47 @@ static const char *classify(nx_langid *id, size_t sample_len, const struct count
     return NULL;
 }
 
+/* Most archives are mostly English: when the commonest English function
+ * words make up a large share of the first words, the text is English,
+ * and the costly n-gram comparison is skipped. (It also keeps short
+ * English wire items from being taken for Scots or Catalan.) */
+static int clearly_english(const char *text, size_t len)
+{
+    static const char *const fw[] = {"the", "of", "and", "to", "in", "a", "is", "that", "for",
+                                     "on", "said", "was", "with", "it", "by", "at", "as", "from",
+                                     "be", "has", "have", "will", "its", "are", NULL};
+    size_t words = 0, hits = 0, i = 0, high = 0;
+    char w[16];
+    while (i < len && words < 200) {
+        while (i < len && !((text[i] | 0x20) >= 'a' && (text[i] | 0x20) <= 'z')) {
+            high += (unsigned char)text[i] >= 0x80; /* curly quotes, dashes, or another script */
+            i++;
+        }
+        size_t n = 0;
+        while (i < len && ((text[i] | 0x20) >= 'a' && (text[i] | 0x20) <= 'z')) {
+            if (n < sizeof w - 1)
+                w[n++] = (char)(text[i] | 0x20);
+            i++;
+        }
+        if (!n)
+            break;
+        w[n] = '\0';
+        words++;
+        for (const char *const *f = fw; *f; f++)
+            if (strcmp(w, *f) == 0) {
+                hits++;
+                break;
+            }
+    }
+    return words >= 30 && high * 20 < i && hits * 100 >= words * 25;
+}
+
 const char *nx_langid_detect(nx_langid *id, const char *text, size_t len)
 {
     if (!id || !text || len == 0)
         return NULL;
+    if (clearly_english(text, len < 4096 ? len : 4096))
+        return "en";
     struct counts c = {{0}, {0}};
     size_t sample_len = make_sample(id, text, len, &c);
     size_t *count = c.script;

@@ -203,7 +203,8 @@ nx_status_t nx_search_facet(nx_search_t *s, const char *field, size_t limit, nx_
     }
     if (st == NX_OK) {
         /* Dates in time order; other values most frequent first. */
-        qsort(bs.b, bs.n, sizeof *bs.b, is_date ? by_key : by_count);
+        if (bs.n)
+            qsort(bs.b, bs.n, sizeof *bs.b, is_date ? by_key : by_count);
         for (size_t i = 0; i < bs.n && (!limit || i < limit); i++)
             fn(ctx, bs.b[i].key, bs.b[i].n);
     }
@@ -285,7 +286,8 @@ nx_status_t nx_search_timeline(nx_search_t *s, nx_period_t by, nx_count_fn fn, v
     if (st == NX_OK && bs.oom)
         st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     if (st == NX_OK) {
-        qsort(bs.b, bs.n, sizeof *bs.b, by_key);
+        if (bs.n)
+            qsort(bs.b, bs.n, sizeof *bs.b, by_key);
         char key[16], last[16];
         period_key(r.first, by, key);
         period_key(r.last, by, last);

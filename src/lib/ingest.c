@@ -442,7 +442,8 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         free(data);
         return;
     }
-    qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
+    if (g->nrowids) /* qsort needs a real array, even for none */
+        qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
     /* Records sharing an id replace one another: say so, and count the
      * articles the file really holds. */
     size_t unique = 0;

@@ -24,6 +24,8 @@ struct nx_index {
     char lang[32];      /* canonical Snowball name, the tokenizer argument */
     char err[1024];     /* last error message */
     char notice[1024];  /* non-fatal notes (databases skipped) */
+    char langs[256];    /* languages the index holds, "en,fr", once looked up */
+    int langs_known;
 };
 
 /* ---- interface to code in index.c ---- */

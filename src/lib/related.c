@@ -217,7 +217,8 @@ nx_status_t nx_search_names(nx_search_t *s, const char *query, size_t limit, nx_
      * score, (fg/Nfg - bg/N) * (fg/Nfg) / (bg/N), high for names far more
      * common with the query than elsewhere. */
     if (st == NX_OK) {
-        qsort(ns.v, ns.n, sizeof *ns.v, by_fg);
+        if (ns.n)
+            qsort(ns.v, ns.n, sizeof *ns.v, by_fg);
         size_t keep = ns.n < NAMES_CANDIDATES ? ns.n : NAMES_CANDIDATES;
         for (size_t i = 0; st == NX_OK && i < keep; i++) {
             name *nm = &ns.v[i];
@@ -243,7 +244,8 @@ nx_status_t nx_search_names(nx_search_t *s, const char *query, size_t limit, nx_
             double pb = nall ? (double)(nm->bg ? nm->bg : 1) / (double)nall : 1;
             nm->score = nm->fg >= 2 || nfg < 4 ? (pf - pb) * pf / pb : 0;
         }
-        qsort(ns.v, keep, sizeof *ns.v, by_score);
+        if (keep)
+            qsort(ns.v, keep, sizeof *ns.v, by_score);
         size_t shown = 0;
         for (size_t i = 0; st == NX_OK && i < keep && shown < (limit ? limit : keep); i++) {
             if (ns.v[i].score <= 0 || in_query(query, ns.v[i].text))
@@ -387,7 +389,8 @@ nx_status_t nx_search_new_similar(nx_index_t *ix, const char *id, nx_search_t **
     }
     nx_sb q = {0};
     if (st == NX_OK) {
-        qsort(sc, nsc, sizeof *sc, by_weight);
+        if (nsc)
+            qsort(sc, nsc, sizeof *sc, by_weight);
         for (size_t i = 0; i < nsc && i < SIMILAR_TERMS; i++) {
             if (sc[i].score <= 0)
                 break;

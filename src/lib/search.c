@@ -73,9 +73,24 @@ static nx_status_t choose_languages(nx_search_t *s)
             add_lang(s, nx_lang_find(s->parts.filters[i].value));
     if (s->nlangs == 0) {
         add_lang(s, nx_lang_find(s->ix->lang));
-        nx_status_t st = nx_store_field_counts(s->ix, "lang", 0, on_lang_count, s);
-        if (st != NX_OK)
-            return st;
+        /* Reading the index's languages costs a scan: once per handle. */
+        nx_index_t *ix = s->ix;
+        if (!ix->langs_known) {
+            nx_status_t st = nx_store_field_counts(ix, "lang", 0, on_lang_count, s);
+            if (st != NX_OK)
+                return st;
+            size_t o = 0;
+            for (size_t i = 0; i < s->nlangs && o + 4 < sizeof ix->langs; i++)
+                o += (size_t)snprintf(ix->langs + o, sizeof ix->langs - o, "%s%s", i ? "," : "",
+                                      s->langs[i]->code);
+            ix->langs_known = 1;
+        } else {
+            char buf[sizeof ix->langs];
+            snprintf(buf, sizeof buf, "%s", ix->langs);
+            for (char *save = NULL, *c = strtok_r(buf, ",", &save); c;
+                 c = strtok_r(NULL, ",", &save))
+                add_lang(s, nx_lang_find(c));
+        }
     }
     size_t o = 0;
     for (size_t i = 0; i < s->nlangs; i++)

@@ -819,7 +819,8 @@ static nx_status_t term_counts(nx_index_t *ix, const char *prefix, int sort_by_c
     if (c->oom)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     if (sort_by_count)
-        qsort(c->items, c->n, sizeof *c->items, by_count);
+        if (c->n) /* qsort needs a real array, even for none */
+            qsort(c->items, c->n, sizeof *c->items, by_count);
     return NX_OK;
 }
 
@@ -1000,7 +1001,7 @@ static int on_query_term(void *ctx, int kind, const char *term, size_t len, size
 
 /* The query for one alternative set in one column ("" body, "S" title);
  * prefixes are expanded against db. */
-static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col)
+static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col, int alone)
 {
     nxx_query **subs = calloc(a->n ? a->n : 1, sizeof *subs);
     if (!subs)
@@ -1023,7 +1024,10 @@ static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col)
         }
         n++;
     }
-    nxx_query *q = n == 1 ? subs[0] : nxx_q_combine(NXX_OR, subs, n, 0);
+    /* The forms of a word standing alone are one word for weighting (a
+     * synonym): an OR would count it once per form matched. Inside a
+     * phrase or NEAR, Xapian 1.4 takes only an OR of terms. */
+    nxx_query *q = n == 1 ? subs[0] : nxx_q_combine(alone ? NXX_SYNONYM : NXX_OR, subs, n, 0);
     free(subs);
     return q;
 }
@@ -1050,12 +1054,12 @@ static nxx_query *sequence(nxx_db *db, const alts *as, const char *col, int op, 
     if (as->n == 0)
         return NULL;
     if (as->n == 1 && op == NXX_PHRASE)
-        return alt_query(db, &as->a[0], col);
+        return alt_query(db, &as->a[0], col, 1);
     nxx_query **subs = calloc(as->n, sizeof *subs);
     if (!subs)
         return NULL;
     for (size_t i = 0; i < as->n; i++) {
-        if (!(subs[i] = alt_query(db, &as->a[i], col))) {
+        if (!(subs[i] = alt_query(db, &as->a[i], col, 0))) {
             for (size_t k = 0; k < i; k++)
                 nxx_q_free(subs[k]);
             free(subs);
