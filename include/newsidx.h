@@ -286,6 +286,28 @@ nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const n
  * when there is nothing to suggest. */
 nx_status_t nx_search_suggest(nx_search_t *search, const char *query, char **out);
 
+/* "More like this": a search for the articles most like the article id,
+ * from its most significant words (often in it, rare in the archive),
+ * ranked by relevance. The article itself is never listed, nor articles
+ * that are copies of it (sharing most of its words) unless
+ * nx_search_set_copies asks for them. *out belongs to the caller;
+ * NX_ERR_NOT_FOUND when there is no such article. */
+nx_status_t nx_search_new_similar(nx_index_t *index, const char *id, nx_search_t **out);
+/* With include != 0, a similar search also lists copies of the article. */
+nx_status_t nx_search_set_copies(nx_search_t *search, int include);
+
+/* Names mentioned with the search: capitalised word sequences of the
+ * matching articles (up to 500 read), ranked by how much more common they
+ * are with the search than in the whole archive (a significant-terms
+ * score), not by raw count. query is the text given to nx_search_new
+ * (its own words are not listed). fn gets the name, the matching articles
+ * naming it, all articles naming it, and the score; at most limit names
+ * (0: all significant ones). Changes the search's limit. */
+typedef void (*nx_name_fn)(void *ctx, const char *name, int64_t with, int64_t everywhere,
+                           double score);
+nx_status_t nx_search_names(nx_search_t *search, const char *query, size_t limit, nx_name_fn fn,
+                            void *ctx);
+
 /* Counts the articles the search matches (ignoring limit and offset) per
  * value of field: "source" or "lang" (most frequent first), or "year",
  * "month", "week" (the Monday starting it), "day" (in time order). Calls
