@@ -114,7 +114,11 @@ static long stem_form(nx_analyzer *an, const nx_lang *l, const char *raw, size_t
     const char *s = nx_stemmer_stem(st, an->cf, (size_t)clen, &slen);
     /* s points into the stemmer, so folding it into cf is safe. */
     long flen = nx_fold(s, slen, 1, &an->cf, &an->cf_cap);
-    if (flen < 0 || grow(&an->stem, &an->stem_cap, (size_t)flen + 4))
+    if (flen < 0)
+        return -1;
+    if (flen == 0) /* Snowball can stem a word to nothing (some Greek): keep it as written */
+        return 0;
+    if (grow(&an->stem, &an->stem_cap, (size_t)flen + 4))
         return -1;
     an->stem[0] = NX_STEM_MARK;
     memcpy(an->stem + 1, l->code, 2);

@@ -694,6 +694,10 @@ static const struct an_case an_cases[] = {
     {"ru", DOC, "\u0401\u043b\u043a\u0430", "\u0435\u043b\u043a\u0430@0:8 +~ru\u0435\u043b\u043a@0:8"},
     {"ar", DOC, "\u0627\u0644\u0645\u064f\u0641\u0627\u0648\u0636\u0627\u062a",
      "\u0627\u0644\u0645\u0641\u0627\u0648\u0636\u0627\u062a@0:20 +~ar\u0645\u0641\u0627\u0648\u0636@0:20"},
+    /* the Greek stemmer stems ουσα to nothing: the word stays as written
+     * (found by fuzzing, tests/fuzz/regressions/analyzer/greek-empty-stem) */
+    {"el", DOC, "\u03bf\u03c5\u03c3\u03b1", "\u03bf\u03c5\u03c3\u03b1@0:8"},
+    {"el", QRY, "\u03bf\u03c5\u03c3\u03b1", "\u03bf\u03c5\u03c3\u03b1@0:8"},
     /* queries: the plain stem, then the colocated marked stem */
     {"en", QRY, "Paris negotiations", "pari@0:5 +~enpari@0:5 negoti@6:18 +~ennegoti@6:18"},
     {"en", QRY, "talk", "talk@0:4 +~entalk@0:4"},
