@@ -52,6 +52,7 @@ help:
 	@echo "make demo       deps + build + index corpus/ into ./newsidx.db + example searches"
 	@echo "make test       deps + build + all tests; ends with 'N passed, N failed'"
 	@echo "make check      the tests again under AddressSanitizer and UBSan (build-san/)"
+	@echo "make fuzz       libFuzzer targets (tests/fuzz/README.md); make bench, make eval: bench/README.md"
 	@echo "make install    PREFIX=$(PREFIX): binary, libraries, header, pkg-config file, man page"
 
 deps:
@@ -150,7 +151,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsidx.pc
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
