@@ -6,7 +6,10 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-export NEWSIDX="$PWD/$BUILD/newsidx"
+case "$BUILD" in
+/*) export NEWSIDX="$BUILD/newsidx" ;;
+*) export NEWSIDX="$PWD/$BUILD/newsidx" ;;
+esac
 passed=0
 failed=0
 

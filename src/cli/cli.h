@@ -37,6 +37,9 @@ struct option;
 int cli_split_args(int argc, char **argv, const struct option *opts, const char *valued,
                    const char *flags, char **oargv, int *oargc, char **words, int *nwords);
 
+/* The words joined by spaces, malloc'd; NULL when out of memory. */
+char *cli_join(char *const *words, int n);
+
 /* Exits 2 with a message when s is not a whole non-negative number. */
 size_t cli_number(const char *opt, const char *s);
 

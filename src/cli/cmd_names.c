@@ -73,15 +73,7 @@ int cmd_names(int argc, char **argv)
         default: fputs(usage_text, stderr); bad = EXIT_ERROR; break;
         }
     }
-    size_t qlen = 1;
-    for (int i = 0; i < nwords; i++)
-        qlen += strlen(words[i]) + 1;
-    char *query = bad < 0 ? calloc(1, qlen) : NULL;
-    for (int i = 0; query && i < nwords; i++) {
-        if (i)
-            strcat(query, " ");
-        strcat(query, words[i]);
-    }
+    char *query = bad < 0 ? cli_join(words, nwords) : NULL;
     free(oargv);
     free(words);
     if (bad >= 0)

@@ -281,20 +281,12 @@ int cmd_search(int argc, char **argv)
     }
     for (int i = optind; i < oargc; i++)
         words[nwords++] = oargv[i];
-    size_t qlen = 1;
-    for (int i = 0; i < nwords; i++)
-        qlen += strlen(words[i]) + 1;
-    char *query = calloc(1, qlen);
+    char *query = cli_join(words, nwords);
     if (!query) {
         free(oargv);
         free(words);
         cli_error("out of memory");
         return EXIT_ERROR;
-    }
-    for (int i = 0; i < nwords; i++) {
-        if (i)
-            strcat(query, " ");
-        strcat(query, words[i]);
     }
     free(oargv);
     free(words);

@@ -207,15 +207,7 @@ int cmd_timeline(int argc, char **argv)
         free(words);
         return bad;
     }
-    size_t qlen = 1;
-    for (int i = 0; i < nwords; i++)
-        qlen += strlen(words[i]) + 1;
-    char *query = calloc(1, qlen);
-    for (int i = 0; query && i < nwords; i++) {
-        if (i)
-            strcat(query, " ");
-        strcat(query, words[i]);
-    }
+    char *query = cli_join(words, nwords);
     free(oargv);
     free(words);
     if (!query) {

@@ -102,6 +102,20 @@ int cli_split_args(int argc, char **argv, const struct option *opts, const char 
     return 0;
 }
 
+char *cli_join(char *const *words, int n)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *q = calloc(1, len);
+    for (int i = 0; q && i < n; i++) {
+        if (i)
+            strcat(q, " ");
+        strcat(q, words[i]);
+    }
+    return q;
+}
+
 size_t cli_number(const char *opt, const char *s)
 {
     char *end;

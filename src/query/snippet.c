@@ -554,6 +554,17 @@ static void scan_init(scan *sc, nx_analyzer *an, const nx_hl_query *q, const nx_
     nx_analyzer_use(an, &sc->lang, 1);
 }
 
+static void scan_free(scan *sc)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        free(sc->exact[i]);
+        free(sc->stem[i]);
+    }
+    free(sc->exact);
+    free(sc->stem);
+    free(sc->w);
+}
+
 int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang, const char *text,
                     size_t len, size_t max_fragments, size_t fragment_words, nx_snippet *out)
 {
@@ -580,13 +591,7 @@ int nx_snippet_make(nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang, 
         if (!o.s && !o.oom)
             put(&o, "", 0);
     }
-    for (size_t i = 0; i < sc.n; i++) {
-        free(sc.exact[i]);
-        free(sc.stem[i]);
-    }
-    free(sc.exact);
-    free(sc.stem);
-    free(sc.w);
+    scan_free(&sc);
     if (sc.oom || o.oom) {
         free(o.s);
         free(o.spans);
@@ -629,13 +634,7 @@ int nx_highlight_all(nx_analyzer *an, const nx_hl_query *q, const nx_lang *lang,
             i = last;
         }
     }
-    for (size_t i = 0; i < sc.n; i++) {
-        free(sc.exact[i]);
-        free(sc.stem[i]);
-    }
-    free(sc.exact);
-    free(sc.stem);
-    free(sc.w);
+    scan_free(&sc);
     if (sc.oom || o.oom) {
         free(o.spans);
         return -1;

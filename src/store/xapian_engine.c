@@ -1342,6 +1342,16 @@ static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **o
     return NX_OK;
 }
 
+/* The database to search and the query for sq. */
+static nx_status_t prepare(nx_index_t *ix, const nx_store_query *sq, nxx_db **db, nxx_query **q)
+{
+    *db = reader(ix);
+    if (!*db)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
+                       ix->path);
+    return build(ix, sq, q);
+}
+
 typedef struct xap_cursor {
     nx_cursor base;
     nx_index_t *ix;
@@ -1392,12 +1402,9 @@ static void xcursor_free(nx_cursor *c)
 static nx_status_t xap_search(nx_index_t *ix, const nx_store_query *sq, nx_cursor **out)
 {
     *out = NULL;
-    nxx_db *db = reader(ix);
-    if (!db)
-        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
-                       ix->path);
+    nxx_db *db;
     nxx_query *q;
-    nx_status_t s = build(ix, sq, &q);
+    nx_status_t s = prepare(ix, sq, &db, &q);
     if (s != NX_OK)
         return s;
     int ranked = sq->text && sq->positive;
@@ -1430,12 +1437,9 @@ static nx_status_t xap_search(nx_index_t *ix, const nx_store_query *sq, nx_curso
 static nx_status_t xap_count(nx_index_t *ix, const nx_store_query *sq, int64_t *out)
 {
     *out = 0;
-    nxx_db *db = reader(ix);
-    if (!db)
-        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
-                       ix->path);
+    nxx_db *db;
     nxx_query *q;
-    nx_status_t s = build(ix, sq, &q);
+    nx_status_t s = prepare(ix, sq, &db, &q);
     if (s != NX_OK)
         return s;
     uint64_t n;
@@ -1483,12 +1487,9 @@ static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, co
                                                    : 99;
     if (slot == 99)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
-    nxx_db *db = reader(ix);
-    if (!db)
-        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to search it",
-                       ix->path);
+    nxx_db *db;
     nxx_query *q;
-    nx_status_t s = build(ix, sq, &q);
+    nx_status_t s = prepare(ix, sq, &db, &q);
     if (s != NX_OK)
         return s;
     vc_ctx c = {fn, ctx, NULL, 0, 0};
