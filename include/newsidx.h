@@ -109,6 +109,15 @@ void nx_index_close(nx_index_t *index);
 /* The message for the last failed call on this index, or "" if none. Borrowed. */
 const char *nx_index_last_error(const nx_index_t *index);
 
+/* Checks the index for damage: SQLite's and FTS5's integrity checks, or
+ * Xapian's checker. NX_OK when sound; NX_ERR_CORRUPT with the findings in
+ * nx_index_last_error when not. */
+nx_status_t nx_index_check(nx_index_t *index);
+
+/* Merges the index's segments so searches read less (FTS5); the index must
+ * be open for writing. Safe to interrupt: the index stays as it was. */
+nx_status_t nx_index_optimize(nx_index_t *index);
+
 /* The index's language (canonical Snowball name). Borrowed. */
 const char *nx_index_language(const nx_index_t *index);
 
@@ -178,6 +187,7 @@ typedef struct nx_ingest_counts {
     int64_t articles_unchanged; /* same id, same content hash */
     int64_t articles_removed;   /* gone from a changed file */
     int64_t records_bad;        /* bad records skipped inside otherwise good files */
+    int64_t files_pruned;       /* recorded files gone from the archive, forgotten */
     int64_t bytes_read;         /* input bytes read (after gunzip) */
 } nx_ingest_counts_t;
 
@@ -192,6 +202,8 @@ typedef struct nx_ingest_options {
     void *ctx;
     size_t batch_articles;      /* articles per transaction; 0: default (2000) */
     int force;                  /* re-read files even when size and mtime match */
+    int prune;                  /* at finish, forget files under the folders given
+                                   that were not seen (deleted from the archive) */
 } nx_ingest_options_t;
 
 /* Starts an indexing run; *out belongs to the caller (nx_ingest_destroy).

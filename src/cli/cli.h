@@ -19,6 +19,8 @@ int cmd_show(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_names(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_optimize(int argc, char **argv);
 
 /* The index path: -d/--db, else $NEWSIDX_DB, else ./newsidx.db. */
 const char *cli_db_path(const char *given);

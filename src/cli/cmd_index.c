@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
     "usage: newsidx index [-d DB] [--lang LANG] [--engine fts5|xapian] [--shards N] [-q]\n"
-    "                     [--force] [--batch N] PATH... | -\n"
+    "                     [--force] [--prune] [--batch N] PATH... | -\n"
     "\n"
     "Indexes files (.txt .md .jsonl .ndjson .html .htm, each optionally .gz) and\n"
     "folders (recursively; hidden entries skipped). '-' reads JSON Lines from stdin.\n"
@@ -26,6 +26,8 @@ static const char usage_text[] =
     "                    hash of the article id (DB/shard0 ... DB/shardN-1)\n"
     "  -q, --quiet       no progress and no summary; problems are still reported\n"
     "      --force       read every file again even if it looks unchanged\n"
+    "      --prune       also forget the files under the folders given that are gone\n"
+    "                    (deleted or moved away), with their articles\n"
     "      --batch N     articles per transaction (default 2000)\n"
     "  -h, --help        this help\n"
     "\n"
@@ -82,6 +84,9 @@ static void summary(const run *r, const nx_ingest_counts_t *n)
            (long long)n->files_bad, (long long)n->articles_added, (long long)n->articles_updated,
            (long long)n->articles_unchanged, (long long)n->articles_removed,
            (long long)n->records_bad, (double)n->bytes_read / 1e6, secs);
+    if (n->files_pruned)
+        printf("%lld files gone from the archive: forgotten with their articles\n",
+               (long long)n->files_pruned);
 }
 
 int cmd_index(int argc, char **argv)
@@ -91,6 +96,7 @@ int cmd_index(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},        {"force", no_argument, NULL, 'f'},
         {"batch", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
         {"engine", required_argument, NULL, 'e'}, {"shards", required_argument, NULL, 's'},
+        {"prune", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
@@ -107,6 +113,7 @@ int cmd_index(int argc, char **argv)
         case 's': oo.shards = (unsigned)cli_number("--shards", optarg); break;
         case 'q': r.quiet = 1; break;
         case 'f': io.force = 1; break;
+        case 'p': io.prune = 1; break;
         case 'b': io.batch_articles = cli_number("--batch", optarg); break;
         case 'h': fputs(usage_text, stdout); return EXIT_FOUND;
         default: fputs(usage_text, stderr); return EXIT_ERROR;

@@ -17,6 +17,8 @@ static const struct command {
     {"index", cmd_index, "add files, folders or JSON Lines on stdin to the index"},
     {"search", cmd_search, "search the index and show ranked, highlighted hits"},
     {"show", cmd_show, "print one article by id"},
+    {"check", cmd_check, "check the index for damage"},
+    {"optimize", cmd_optimize, "merge the full-text index for faster searches"},
     {"stats", cmd_stats, "figures about the index: articles, sources, dates, languages"},
     {"similar", cmd_similar, "the articles most like one (more like this)"},
     {"names", cmd_names, "names mentioned with a query, by significance"},

@@ -94,6 +94,20 @@ const char *nx_index_language(const nx_index_t *ix)
     return ix ? ix->lang : NULL;
 }
 
+nx_status_t nx_index_check(nx_index_t *ix)
+{
+    return ix ? nx_store_check(ix) : NX_ERR_INVALID_ARG;
+}
+
+nx_status_t nx_index_optimize(nx_index_t *ix)
+{
+    if (!ix)
+        return NX_ERR_INVALID_ARG;
+    if (ix->read_only)
+        return nx_fail(ix, NX_ERR_READ_ONLY, "%s is open read-only", ix->path);
+    return nx_store_optimize(ix);
+}
+
 nx_status_t nx_index_stats(nx_index_t *ix, nx_stats_t *out)
 {
     if (!ix || !out)

@@ -51,6 +51,9 @@ struct nx_ingest {
     size_t nrowids, caprowids;
     int bad_records;      /* in this file */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
+    /* for --prune: the files seen, and the folders walked */
+    char **seen, **roots;
+    size_t nseen, capseen, nroots, caproots;
 };
 
 static void problem(nx_ingest_t *g, const char *path, long line, const char *fmt, ...)
@@ -99,14 +102,86 @@ void nx_ingest_destroy(nx_ingest_t *g)
         return;
     nx_store_writer_free(g->w); /* rolls back what was not committed */
     nx_langid_free(g->langid);
+    for (size_t i = 0; i < g->nseen; i++)
+        free(g->seen[i]);
+    free(g->seen);
+    for (size_t i = 0; i < g->nroots; i++)
+        free(g->roots[i]);
+    free(g->roots);
     free(g->rowids);
     free(g);
+}
+
+/* Appends a copy of s to a string list; -1 when out of memory. */
+static int remember(char ***list, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        char **p = realloc(*list, c * sizeof *p);
+        if (!p)
+            return -1;
+        *list = p;
+        *cap = c;
+    }
+    if (!((*list)[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct prune_ctx {
+    nx_ingest_t *g;
+    char **gone;
+    size_t n, cap;
+    int oom;
+} prune_ctx;
+
+static void on_recorded(void *ctx, const char *path, int64_t articles)
+{
+    (void)articles;
+    prune_ctx *p = ctx;
+    const char *key = path;
+    if (!bsearch(&key, p->g->seen, p->g->nseen, sizeof *p->g->seen, cmp_str) &&
+        remember(&p->gone, &p->n, &p->cap, path))
+        p->oom = 1;
+}
+
+/* Forgets the recorded files under the folders walked that this run did
+ * not see: they were deleted or moved out of the archive. */
+static nx_status_t prune(nx_ingest_t *g)
+{
+    if (g->nseen)
+        qsort(g->seen, g->nseen, sizeof *g->seen, cmp_str);
+    nx_status_t s = nx_store_begin(g->w);
+    for (size_t r = 0; s == NX_OK && r < g->nroots; r++) {
+        prune_ctx p = {g, NULL, 0, 0, 0};
+        s = nx_store_files(g->w, g->roots[r], on_recorded, &p);
+        if (s == NX_OK && p.oom)
+            s = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; s == NX_OK && i < p.n; i++) {
+            int64_t removed = 0;
+            s = nx_store_file_remove(g->w, p.gone[i], &removed);
+            g->n.articles_removed += removed;
+            g->n.files_pruned++;
+        }
+        for (size_t i = 0; i < p.n; i++)
+            free(p.gone[i]);
+        free(p.gone);
+    }
+    return s;
 }
 
 nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
 {
     if (!g)
         return NX_ERR_INVALID_ARG;
+    if (!g->fatal && g->opt.prune)
+        g->fatal = prune(g);
     nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
     if (counts)
         *counts = g->n;
@@ -374,6 +449,10 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     char key[PATH_MAX];
     if (!realpath(path, key))
         snprintf(key, sizeof key, "%s", path);
+    if (g->opt.prune && remember(&g->seen, &g->nseen, &g->capseen, key)) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return;
+    }
     struct stat st;
     FILE *f = fopen(path, "rb");
     if (!f || fstat(fileno(f), &st) != 0) {
@@ -568,6 +647,13 @@ nx_status_t nx_ingest_path(nx_ingest_t *g, const char *path)
         problem(g, path, 0, "cannot read: %s", strerror(errno));
         g->n.files_bad++;
     } else if (S_ISDIR(st.st_mode)) {
+        char real[PATH_MAX];
+        if (g->opt.prune && realpath(path, real)) {
+            /* "/a/b/" so that /a/bc is not taken for part of /a/b. */
+            strncat(real, "/", sizeof real - strlen(real) - 1);
+            if (remember(&g->roots, &g->nroots, &g->caproots, real))
+                return g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        }
         walk(g, path, id_base, NULL, 0);
     } else {
         index_file(g, path, id_base, 1);

@@ -149,3 +149,23 @@ nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn 
 {
     return ix->engine->vocabulary(ix, prefix, fn, ctx);
 }
+
+nx_status_t nx_store_check(nx_index_t *ix)
+{
+    return ix->engine->check(ix);
+}
+
+nx_status_t nx_store_optimize(nx_index_t *ix)
+{
+    return ix->engine->optimize(ix);
+}
+
+nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    return w->ix->engine->files(w->impl, prefix, fn, ctx);
+}
+
+nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed)
+{
+    return w->ix->engine->file_remove(w->impl, path, removed);
+}

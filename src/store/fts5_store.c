@@ -615,6 +615,84 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
     return NX_OK;
 }
 
+static nx_status_t fts5_check(nx_index_t *ix)
+{
+    sqlite3_stmt *st = NULL;
+    char found[512] = "";
+    int rc = sqlite3_prepare_v2(DB(ix), "PRAGMA integrity_check", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (r && strcmp(r, "ok") != 0 && !found[0])
+            snprintf(found, sizeof found, "%s", r);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        return nx_fts5_fail(ix, rc, "checking the database");
+    if (found[0])
+        return nx_fail(ix, NX_ERR_CORRUPT, "%s: SQLite integrity check: %s", ix->path, found);
+    /* FTS5 compares its index with the articles it was built from; the
+     * command is a write, so a read-only handle checks SQLite's part only. */
+    if (ix->read_only)
+        return nx_fail(ix, NX_ERR_READ_ONLY,
+                       "%s: SQLite's structures are sound; the full-text index can only be "
+                       "checked with write access to the index",
+                       ix->path);
+    rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')",
+                      NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_CORRUPT)
+        return nx_fail(ix, NX_ERR_CORRUPT,
+                       "%s: the full-text index does not match the articles (%s)", ix->path,
+                       sqlite3_errmsg(DB(ix)));
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(ix, rc, "checking the full-text index");
+    return NX_OK;
+}
+
+static nx_status_t fts5_optimize(nx_index_t *ix)
+{
+    int rc = sqlite3_exec(DB(ix),
+                          "INSERT INTO articles_fts(articles_fts) VALUES('optimize'); "
+                          "PRAGMA wal_checkpoint(TRUNCATE)",
+                          NULL, NULL, NULL);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "optimizing");
+}
+
+static nx_status_t fts5_files(void *wp, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    fts5_writer *w = wp;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(DB(w->ix),
+                                "SELECT path, articles FROM files WHERE substr(path, 1, "
+                                "length(?1)) = ?1 ORDER BY path",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "listing indexed files");
+}
+
+static nx_status_t fts5_file_remove(void *wp, const char *path, int64_t *removed)
+{
+    fts5_writer *w = wp;
+    nx_status_t s = fts5_remove_stale(w, path, NULL, 0, removed);
+    if (s != NX_OK)
+        return s;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(DB(w->ix), "DELETE FROM files WHERE path = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(DB(w->ix));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file");
+}
+
 const nx_engine nx_engine_fts5 = {
     "fts5",
     fts5_open,
@@ -635,5 +713,9 @@ const nx_engine nx_engine_fts5 = {
     nx_fts5_count,
     nx_fts5_value_counts,
     nx_fts5_vocabulary,
+    fts5_check,
+    fts5_optimize,
+    fts5_files,
+    fts5_file_remove,
     nx_fts5_describe,
 };

@@ -80,6 +80,16 @@ typedef struct nx_engine {
     /* Calls fn for each written word (exact term) of the index starting
      * with prefix, with the number of articles holding it. */
     nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
+    /* Verifies the index's structures (SQLite and FTS5 integrity checks,
+     * Xapian's checker); NX_ERR_CORRUPT with the findings when damaged. */
+    nx_status_t (*check)(nx_index_t *ix);
+    /* Merges the index's segments for faster searches (FTS5 'optimize'). */
+    nx_status_t (*optimize)(nx_index_t *ix);
+    /* Calls fn(ctx, path, articles) for every recorded input file whose
+     * path starts with prefix (writer). */
+    nx_status_t (*files)(void *w, const char *prefix, nx_count_fn fn, void *ctx);
+    /* Forgets a recorded file: its articles and its record (writer). */
+    nx_status_t (*file_remove)(void *w, const char *path, int64_t *removed);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
 } nx_engine;
@@ -124,6 +134,10 @@ char *nx_store_describe(nx_index_t *ix, const nx_store_query *q);
 nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                   nx_count_fn fn, void *ctx);
 nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
+nx_status_t nx_store_check(nx_index_t *ix);
+nx_status_t nx_store_optimize(nx_index_t *ix);
+nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);
+nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed);
 
 /* ---- interface to code in hash.c ---- */
 

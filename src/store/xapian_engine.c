@@ -1532,6 +1532,81 @@ static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_count_f
     return c.vc.oom ? nx_fail(ix, NX_ERR_NOMEM, "out of memory") : NX_OK;
 }
 
+static nx_status_t xap_check(nx_index_t *ix)
+{
+    char err[1024];
+    if (strncmp(ix->path, "tcp://", 6) == 0)
+        return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: check a database where it is stored",
+                       ix->path);
+    long n = shard_count(ix->path);
+    for (long i = 0; i < (n > 0 ? n : 1); i++) {
+        char p[PATH_MAX];
+        if (n > 0)
+            shard_path(p, sizeof p, ix->path, (size_t)i);
+        else
+            snprintf(p, sizeof p, "%s", ix->path);
+        if (nxx_check(p, err, sizeof err) != 0)
+            return nx_fail(ix, NX_ERR_CORRUPT, "%s", err);
+    }
+    return NX_OK;
+}
+
+static nx_status_t xap_optimize(nx_index_t *ix)
+{
+    (void)ix; /* Xapian keeps its B-trees balanced; xapian-compact makes a compact copy */
+    return NX_OK;
+}
+
+typedef struct files_ctx {
+    nx_count_fn fn;
+    void *ctx;
+    const char *prefix;
+    nxx_db *db;
+    int failed;
+} files_ctx;
+
+/* Metadata F<hash> = "size mtime hash articles path". */
+static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
+{
+    (void)n;
+    files_ctx *f = ctx;
+    char k[64], *v = NULL;
+    snprintf(k, sizeof k, "F%.*s", (int)(len < 40 ? len : 40), key);
+    if (nxx_get_metadata(f->db, k, &v) != 0) {
+        f->failed = 1;
+        return;
+    }
+    long long size, mtime, arts;
+    char hash[17];
+    int used = 0;
+    if (sscanf(v, "%lld %lld %16s %lld %n", &size, &mtime, hash, &arts, &used) == 4 && used > 0 &&
+        strncmp(v + used, f->prefix, strlen(f->prefix)) == 0)
+        f->fn(f->ctx, v + used, arts);
+    free(v);
+}
+
+static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void *ctx)
+{
+    xap_writer *w = wp;
+    files_ctx f = {fn, ctx, prefix, w->x->shards[0], 0};
+    if (nxx_metadata_keys(w->x->shards[0], "F", on_file_key, &f) || f.failed)
+        return xfail(w->ix, w->x->shards[0], "listing indexed files");
+    return NX_OK;
+}
+
+static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
+{
+    xap_writer *w = wp;
+    nx_status_t s = xap_remove_stale(w, path, NULL, 0, removed);
+    if (s != NX_OK)
+        return s;
+    char key[32];
+    file_key(key, sizeof key, path);
+    if (nxx_set_metadata(w->x->shards[0], key, ""))
+        return xfail(w->ix, w->x->shards[0], "forgetting a file");
+    return NX_OK;
+}
+
 static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
 {
     nxx_query *q;
@@ -1566,5 +1641,9 @@ const nx_engine nx_engine_xapian = {
     xap_count,
     xap_value_counts,
     xap_vocabulary,
+    xap_check,
+    xap_optimize,
+    xap_files,
+    xap_file_remove,
     xap_describe,
 };

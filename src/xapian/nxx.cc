@@ -119,6 +119,19 @@ int nxx_open(const char *const *paths, size_t n, int writable, int create, nxx_d
     return 0;
 }
 
+int nxx_check(const char *path, char *err, size_t errlen)
+{
+    nxx_db tmp;
+    int rc = guard(&tmp, "checking", [&] {
+        size_t errors = Xapian::Database::check(path, Xapian::DBCHECK_SHORT_TREE, nullptr);
+        if (errors)
+            throw Xapian::DatabaseCorruptError(std::to_string(errors) + " errors found");
+    });
+    if (rc)
+        std::snprintf(err, errlen, "%s: %s", path, tmp.err.c_str());
+    return rc;
+}
+
 void nxx_close(nxx_db *db)
 {
     if (!db)
@@ -289,6 +302,20 @@ int nxx_value_bounds(nxx_db *db, unsigned slot, char **lo, char **hi)
     });
 }
 
+int nxx_metadata_keys(nxx_db *db, const char *prefix,
+                      void (*fn)(void *, const char *, size_t, uint64_t), void *ctx)
+{
+    return guard(db, "listing metadata", [&] {
+        /* Collected first: fn may read metadata itself. */
+        std::vector<std::string> keys;
+        size_t plen = std::strlen(prefix);
+        for (auto k = db->db.metadata_keys_begin(prefix); k != db->db.metadata_keys_end(prefix); ++k)
+            keys.push_back(*k);
+        for (const auto &k : keys)
+            fn(ctx, k.data() + plen, k.size() - plen, 0);
+    });
+}
+
 int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n)
 {
     *n = 0;
@@ -451,7 +478,9 @@ int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
     return guard(db, "counting values", [&] {
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        enq.set_weighting_scheme(Xapian::BoolWeight());
+        /* Not BoolWeight: in Xapian 1.4.22 a BoolWeight match that must check
+         * every document fails ("Unexpected end of posting list") once the
+         * first documents of a posting list were deleted. */
         Xapian::ValueCountMatchSpy spy(slot);
         enq.add_matchspy(&spy);
         Xapian::doccount total = db->db.get_doccount();
@@ -469,7 +498,9 @@ int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
     return guard(db, "counting", [&] {
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        enq.set_weighting_scheme(Xapian::BoolWeight());
+        /* Not BoolWeight: in Xapian 1.4.22 a BoolWeight match that must check
+         * every document fails ("Unexpected end of posting list") once the
+         * first documents of a posting list were deleted. */
         Xapian::doccount total = db->db.get_doccount();
         Xapian::MSet m = enq.get_mset(0, 0, total);
         *n = m.get_matches_estimated();

@@ -29,6 +29,10 @@ void nxx_close(nxx_db *db);
 /* The message of the last failure on db. */
 const char *nxx_error(const nxx_db *db);
 
+/* Checks the database at path (a local folder) for damage with Xapian's own
+ * checker; returns 0 when sound, else -1 with the reason in err. */
+int nxx_check(const char *path, char *err, size_t errlen);
+
 /* Metadata (writable only for set). *value is malloc'd, "" when unset. */
 int nxx_get_metadata(nxx_db *db, const char *key, char **value);
 int nxx_set_metadata(nxx_db *db, const char *key, const char *value);
@@ -62,6 +66,9 @@ int nxx_terms(nxx_db *db, const char *prefix, void (*fn)(void *, const char *, s
               void *ctx);
 /* Lowest and highest value in a slot (empty strings when none), malloc'd. */
 int nxx_value_bounds(nxx_db *db, unsigned slot, char **lo, char **hi);
+/* Calls fn with each metadata key starting with prefix (prefix stripped). */
+int nxx_metadata_keys(nxx_db *db, const char *prefix,
+                      void (*fn)(void *, const char *, size_t, uint64_t), void *ctx);
 /* Number of metadata keys starting with prefix. */
 int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n);
 /* Sum of document data sizes, iterating over every document. */
