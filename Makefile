@@ -42,7 +42,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SONAME := libnewsidx.so.0
 VERSION := 0.1.0
 
-.PHONY: all deps demo test check clean install uninstall help unit examples
+.PHONY: all deps demo test check clean install uninstall help unit print-libs
+
+# What a program linking libnewsidx.a needs after it (tests/e2e/test_api.sh).
+print-libs:
+	@echo $(PKG_LIBS)
 
 all: $(BUILD)/libnewsidx.a $(BUILD)/libnewsidx.so $(BUILD)/newsidx
 

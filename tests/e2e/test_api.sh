@@ -1,0 +1,33 @@
+# test_api.sh - the C library as a program would use it: a small program
+# built against include/newsidx.h and the static library only, run on the
+# shipped corpus; and the shared library exports only the public API.
+. "$(dirname "$0")/lib.sh"
+BUILD_DIR=$(dirname "$NEWSIDX")
+LIBS=$(cd "$ROOT" && make -s --no-print-directory print-libs 2>/dev/null)
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/example" \
+    "$ROOT/tests/api/search_example.c" "$BUILD_DIR/libnewsidx.a" $LIBS 2>"$T/cc.err"; then
+    ok "example builds against the public header and the static library"
+else
+    not_ok "example builds" "$(cat "$T/cc.err")"
+    finish
+fi
+out=$("$T/example" "$T/api.db" "$CORPUS" "Baklanov conditions" 2>"$T/err")
+rc=$?
+err=$(cat "$T/err")
+expect_rc "example exits 0 with hits" 0
+expect "example indexed the corpus" has "indexed 51 articles" "$out"
+expect "example lists the conditions article first" has "1 mh-2022-1205-03" "$out"
+expect "example gets highlight spans" has "first highlight: " "$out"
+out=$("$T/example" "$T/api.db" "$CORPUS" '"unbalanced' 2>"$T/err")
+rc=$?
+err=$(cat "$T/err")
+expect_rc "a bad query through the API: 2" 2
+expect "the API gives the positioned message" has "query:1:1: unbalanced quote" "$err"
+if [ -f "$BUILD_DIR/libnewsidx.so" ]; then
+    bad=$(nm -D --defined-only "$BUILD_DIR/libnewsidx.so" | awk '$2 == "T" && $3 !~ /^nx_/')
+    expect "libnewsidx.so exports only nx_ functions" test -z "$bad"
+    hdr=$(grep -oE '\bnx_[a-z_]+\(' "$ROOT/include/newsidx.h" | tr -d '(' | sort -u)
+    exp=$(nm -D --defined-only "$BUILD_DIR/libnewsidx.so" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort -u)
+    expect "every function of the header is exported" test -z "$(comm -23 <(echo "$hdr") <(echo "$exp"))"
+fi
+finish
