@@ -4,6 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(dirname "$NEWSIDX")
 LIBS=$(cd "$ROOT" && make -s --no-print-directory print-libs 2>/dev/null)
+# A sanitizer build (make check) needs its runtime in the program too.
+nm "$BUILD_DIR/libnewsidx.a" 2>/dev/null | grep -q __asan_ && LIBS="$LIBS -fsanitize=address,undefined"
 if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/example" \
     "$ROOT/tests/api/search_example.c" "$BUILD_DIR/libnewsidx.a" $LIBS 2>"$T/cc.err"; then
     ok "example builds against the public header and the static library"
