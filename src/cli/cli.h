@@ -39,6 +39,22 @@ struct option;
 int cli_split_args(int argc, char **argv, const struct option *opts, const char *valued,
                    const char *flags, char **oargv, int *oargc, char **words, int *nwords);
 
+/* A command line split into options (for getopt_long over oargv) and the
+ * words of a query, so options may come anywhere and "-putin" stays a word. */
+typedef struct cli_args {
+    char **oargv, **words;
+    int oargc, nwords;
+} cli_args;
+
+/* Splits argv (cli_split_args) into new arrays; -1 when out of memory
+ * (reported). */
+int cli_args_new(cli_args *a, int argc, char **argv, const struct option *opts,
+                 const char *valued, const char *flags);
+/* After getopt_long: the query words (and anything left from optind on),
+ * joined into a malloc'd string (NULL when out of memory); frees the arrays. */
+char *cli_args_query(cli_args *a);
+void cli_args_free(cli_args *a);
+
 /* The words joined by spaces, malloc'd; NULL when out of memory. */
 char *cli_join(char *const *words, int n);
 

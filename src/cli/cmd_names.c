@@ -44,21 +44,14 @@ int cmd_names(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char **oargv = calloc((size_t)argc + 1, sizeof *oargv);
-    char **words = calloc((size_t)argc + 1, sizeof *words);
-    int oargc, nwords;
-    if (!oargv || !words) {
-        free(oargv);
-        free(words);
-        cli_error("out of memory");
+    cli_args args;
+    if (cli_args_new(&args, argc, argv, opts, "dnf", "h") != 0)
         return EXIT_ERROR;
-    }
-    cli_split_args(argc, argv, opts, "dnf", "h", oargv, &oargc, words, &nwords);
     const char *db = NULL;
     size_t limit = 15;
     int json = 0, c, bad = -1;
     optind = 1;
-    while (bad < 0 && (c = getopt_long(oargc, oargv, "d:n:f:h", opts, NULL)) != -1) {
+    while (bad < 0 && (c = getopt_long(args.oargc, args.oargv, "d:n:f:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'n': limit = cli_number("--limit", optarg); break;
@@ -73,11 +66,11 @@ int cmd_names(int argc, char **argv)
         default: fputs(usage_text, stderr); bad = EXIT_ERROR; break;
         }
     }
-    char *query = bad < 0 ? cli_join(words, nwords) : NULL;
-    free(oargv);
-    free(words);
-    if (bad >= 0)
+    if (bad >= 0) {
+        cli_args_free(&args);
         return bad;
+    }
+    char *query = cli_args_query(&args);
     if (!query || !*query) {
         free(query);
         cli_error("names: give a query, for example: newsidx names Baklanov");

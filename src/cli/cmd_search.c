@@ -106,7 +106,7 @@ static nx_status_t print_facets(nx_search_t *s, const char *list, int json)
     return st;
 }
 
-static void json_hit(nx_results_t *r, int explain)
+static void json_hit(nx_results_t *r)
 {
     const nx_article_t *a = nx_results_get(r);
     const char *text;
@@ -137,9 +137,7 @@ static void json_hit(nx_results_t *r, int explain)
                    utf8_index(text, spans[i].end));
         fputs("]}", stdout);
     }
-    fputs("]", stdout);
-    (void)explain;
-    fputs("}", stdout);
+    fputs("]}", stdout);
 }
 
 static void text_hit(nx_results_t *r, const highlighter *h, int explain)
@@ -200,19 +198,12 @@ int cmd_search(int argc, char **argv)
     out_format fmt = F_TEXT;
     /* Options may come anywhere, but '-putin' is a query word: split the
      * arguments first, then let getopt see only the options. */
-    char **oargv = calloc((size_t)argc + 1, sizeof *oargv);
-    char **words = calloc((size_t)argc + 1, sizeof *words);
-    if (!oargv || !words) {
-        free(oargv);
-        free(words);
-        cli_error("out of memory");
+    cli_args args;
+    if (cli_args_new(&args, argc, argv, opts, "dnf", "ch") != 0)
         return EXIT_ERROR;
-    }
-    int oargc = 0, nwords = 0;
-    cli_split_args(argc, argv, opts, "dnf", "ch", oargv, &oargc, words, &nwords);
     int c, bad = -1;
     optind = 1;
-    while ((c = getopt_long(oargc, oargv, "d:n:cf:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(args.oargc, args.oargv, "d:n:cf:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (ndbs == sizeof dbs / sizeof dbs[0]) {
@@ -274,22 +265,13 @@ int cmd_search(int argc, char **argv)
             bad = EXIT_ERROR;
         }
         if (bad >= 0) {
-            free(oargv);
-            free(words);
+            cli_args_free(&args);
             return bad;
         }
     }
-    for (int i = optind; i < oargc; i++)
-        words[nwords++] = oargv[i];
-    char *query = cli_join(words, nwords);
-    if (!query) {
-        free(oargv);
-        free(words);
-        cli_error("out of memory");
+    char *query = cli_args_query(&args);
+    if (!query)
         return EXIT_ERROR;
-    }
-    free(oargv);
-    free(words);
     if (!*query && nfilters == 0 && !like) {
         free(query);
         cli_error("search: give a query, for example: newsidx search baklanov conditions");
@@ -402,10 +384,10 @@ int cmd_search(int argc, char **argv)
         case F_JSON:
             if (!first)
                 putchar(',');
-            json_hit(r, explain);
+            json_hit(r);
             break;
         case F_JSONL:
-            json_hit(r, explain);
+            json_hit(r);
             putchar('\n');
             break;
         case F_TSV:

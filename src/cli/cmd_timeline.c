@@ -157,19 +157,12 @@ int cmd_timeline(int argc, char **argv)
     const char *filters[4][2];
     size_t nfilters = 0;
     nx_period_t by = NX_PERIOD_AUTO;
-    char **oargv = calloc((size_t)argc + 1, sizeof *oargv);
-    char **words = calloc((size_t)argc + 1, sizeof *words);
-    int oargc, nwords;
-    if (!oargv || !words) {
-        free(oargv);
-        free(words);
-        cli_error("out of memory");
+    cli_args args;
+    if (cli_args_new(&args, argc, argv, opts, "df", "h") != 0)
         return EXIT_ERROR;
-    }
-    cli_split_args(argc, argv, opts, "df", "h", oargv, &oargc, words, &nwords);
     int c, bad = -1;
     optind = 1;
-    while (bad < 0 && (c = getopt_long(oargc, oargv, "d:f:h", opts, NULL)) != -1) {
+    while (bad < 0 && (c = getopt_long(args.oargc, args.oargv, "d:f:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'g': svg = optarg; break;
@@ -200,20 +193,13 @@ int cmd_timeline(int argc, char **argv)
             bad = EXIT_ERROR;
         }
     }
-    for (int i = optind; i < oargc; i++)
-        words[nwords++] = oargv[i];
     if (bad >= 0) {
-        free(oargv);
-        free(words);
+        cli_args_free(&args);
         return bad;
     }
-    char *query = cli_join(words, nwords);
-    free(oargv);
-    free(words);
-    if (!query) {
-        cli_error("out of memory");
+    char *query = cli_args_query(&args);
+    if (!query)
         return EXIT_ERROR;
-    }
     if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
         cli_error("--format must be text, csv or json, not '%s'", format);
         free(query);

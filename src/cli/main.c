@@ -118,6 +118,39 @@ char *cli_join(char *const *words, int n)
     return q;
 }
 
+int cli_args_new(cli_args *a, int argc, char **argv, const struct option *opts,
+                 const char *valued, const char *flags)
+{
+    a->oargv = calloc((size_t)argc + 1, sizeof *a->oargv);
+    a->words = calloc((size_t)argc + 1, sizeof *a->words);
+    a->oargc = a->nwords = 0;
+    if (!a->oargv || !a->words) {
+        cli_args_free(a);
+        cli_error("out of memory");
+        return -1;
+    }
+    return cli_split_args(argc, argv, opts, valued, flags, a->oargv, &a->oargc, a->words,
+                          &a->nwords);
+}
+
+char *cli_args_query(cli_args *a)
+{
+    for (int i = optind; i < a->oargc; i++)
+        a->words[a->nwords++] = a->oargv[i];
+    char *q = cli_join(a->words, a->nwords);
+    cli_args_free(a);
+    if (!q)
+        cli_error("out of memory");
+    return q;
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->oargv);
+    free(a->words);
+    a->oargv = a->words = NULL;
+}
+
 size_t cli_number(const char *opt, const char *s)
 {
     char *end;

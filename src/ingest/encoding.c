@@ -56,6 +56,11 @@ static const unsigned short cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
+unsigned nx_cp1252_char(unsigned char c)
+{
+    return c >= 0x80 && c <= 0x9F ? cp1252_high[c - 0x80] : c;
+}
+
 char *nx_cp1252_to_utf8(const char *d, size_t n, size_t *len)
 {
     char *out = malloc(n * 3 + 1);
@@ -64,9 +69,9 @@ char *nx_cp1252_to_utf8(const char *d, size_t n, size_t *len)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)d[i];
-        utf8proc_int32_t cp = c;
-        if (c >= 0x80 && c <= 0x9F)
-            cp = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
+        utf8proc_int32_t cp = (utf8proc_int32_t)nx_cp1252_char(c);
+        if (c && !cp)
+            cp = 0xFFFD;
         if (cp == 0)
             continue;
         o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + o);

@@ -31,6 +31,10 @@ typedef enum { NX_TEXT_UTF8, NX_TEXT_BINARY, NX_TEXT_NOT_UTF8 } nx_text_kind;
  * was seen in *has_utf8. */
 nx_text_kind nx_text_classify(const char *d, size_t n, long *bad_line, int *has_utf8);
 
+/* The code point of a Windows-1252 byte; 0 for the five bytes it leaves
+ * undefined (0x81 0x8D 0x8F 0x90 0x9D). */
+unsigned nx_cp1252_char(unsigned char c);
+
 /* Decodes Windows-1252 (a superset of Latin-1 in practice) to UTF-8;
  * returns a malloc'd NUL-terminated string with *len bytes, or NULL. */
 char *nx_cp1252_to_utf8(const char *d, size_t n, size_t *len);

@@ -3,6 +3,7 @@
  * libxml2's forgiving HTML parser builds the tree; we read the metadata news
  * sites put in <meta> tags (Open Graph, Dublin Core, schema.org), pick the
  * article out of the page chrome and flatten it to paragraphs. */
+#include "input.h"
 #include "record.h"
 
 #include <errno.h>
@@ -111,15 +112,6 @@ static size_t utf8_encode(unsigned cp, char out[3])
     return 3;
 }
 
-/* Windows-1252 bytes 0x80-0x9F. Browsers decode Latin-1 labelled pages and
- * &#128;-&#159; references this way; the five holes keep their C1 code. */
-static const unsigned short cp1252_c1[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-};
-
 /* ---- text buffer that collapses white space ------------------------------ */
 
 enum { SEP_NONE, SEP_SPACE, SEP_PARA };
@@ -220,7 +212,8 @@ static void tb_text(struct textbuf *tb, const xmlChar *text)
             p += n;
         } else if (is_c1(p)) {
             /* Old pages write &#146; for a quote, meaning windows-1252. */
-            unsigned cp = cp1252_c1[p[1] - 0x80];
+            /* The five undefined bytes keep their C1 code, as browsers do. */
+            unsigned cp = nx_cp1252_char(p[1]) ? nx_cp1252_char(p[1]) : p[1];
             char u[3];
             if (cp >= 0xA0)
                 tb_visible(tb, u, utf8_encode(cp, u));
@@ -391,26 +384,6 @@ static void choose_charset(const char *data, size_t len, struct source *src)
             src->iconv_name = iconv_aliases[i][1];
 }
 
-static char *decode_cp1252(const char *in, size_t len, size_t *outlen)
-{
-    if (len > (SIZE_MAX - 1) / 3)
-        return NULL;
-    char *out = malloc(len * 3 + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c == 0)
-            continue;
-        unsigned cp = c >= 0x80 && c <= 0x9F ? cp1252_c1[c - 0x80] : c;
-        o += utf8_encode(cp, out + o);
-    }
-    out[o] = '\0';
-    *outlen = o;
-    return out;
-}
-
 static int grow(char **buf, size_t *cap, size_t need)
 {
     if (*cap >= need)
@@ -492,7 +465,7 @@ static char *decode_input(const char *data, size_t len, size_t *outlen)
         src.cs = mostly_utf8((const unsigned char *)src.p, src.len) ? CS_UTF8 : CS_CP1252;
     }
     if (src.cs == CS_CP1252)
-        return decode_cp1252(src.p, src.len, outlen);
+        return nx_cp1252_to_utf8(src.p, src.len, outlen);
     char *out = nx_utf8_repair(src.p, src.len);
     if (out)
         *outlen = strlen(out);

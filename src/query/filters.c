@@ -75,9 +75,11 @@ int nx_query_split(nx_qnode *tree, nx_query_parts *out, char *err, size_t errlen
             if (f) {
                 if (take(out, f, neg)) {
                     snprintf(err, errlen, "query:1:1: out of memory");
-                    tree->nkids = keep;
+                    /* Kids from i on were not moved down yet: free them,
+                     * then the tree with the ones kept. */
                     for (size_t j = i; j < tree->nkids; j++)
                         nx_qnode_free(tree->kids[j]);
+                    tree->nkids = keep;
                     nx_qnode_free(tree);
                     return -1;
                 }

@@ -667,7 +667,6 @@ static nx_qnode *parse_and(parser *p)
     if (!all)
         return NULL;
     all->implicit = 1;
-    size_t at = p->cur.at;
     while (!p->failed && !ends_group(p)) {
         if (p->cur.kind == T_AND) {
             all->implicit = 0;
@@ -694,7 +693,6 @@ static nx_qnode *parse_and(parser *p)
     }
     if (all->nkids == 0) {
         nx_qnode_free(all);
-        (void)at;
         return NULL;
     }
     return all;
