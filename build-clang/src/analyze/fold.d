@@ -1,3 +1,0 @@
-build-clang/src/analyze/fold.o: src/analyze/fold.c src/analyze/analyzer.h
-
-src/analyze/analyzer.h:

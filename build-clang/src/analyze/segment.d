@@ -1,4 +1,0 @@
-build-clang/src/analyze/segment.o: src/analyze/segment.c \
-  src/analyze/analyzer.h
-
-src/analyze/analyzer.h:

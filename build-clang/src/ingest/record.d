@@ -1,3 +1,0 @@
-build-clang/src/ingest/record.o: src/ingest/record.c src/ingest/record.h
-
-src/ingest/record.h:
