@@ -17,7 +17,7 @@ out=$("$T/example" "$T/api.db" "$CORPUS" "Baklanov conditions" 2>"$T/err")
 rc=$?
 err=$(cat "$T/err")
 expect_rc "example exits 0 with hits" 0
-expect "example indexed the corpus" has "indexed 51 articles" "$out"
+expect "example indexed the corpus" has "indexed 62 articles" "$out"
 expect "example lists the conditions article first" has "1 mh-2022-1205-03" "$out"
 expect "example gets highlight spans" has "first highlight: " "$out"
 out=$("$T/example" "$T/api.db" "$CORPUS" '"unbalanced' 2>"$T/err")

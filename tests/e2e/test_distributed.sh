@@ -20,7 +20,7 @@ run index --engine xapian --shards 3 -d "$T/sharded" "$CORPUS"
 expect_rc "index --shards 3" 0
 expect "three shard folders" test -d "$T/sharded/shard0" -a -d "$T/sharded/shard1" -a -d "$T/sharded/shard2"
 run stats -d "$T/sharded" --format json
-expect "shards hold every article once" test "$(jq .articles <<<"$out")" = 51
+expect "shards hold every article once" test "$(jq .articles <<<"$out")" = 62
 n0=$("$NEWSIDX" stats -d "$T/sharded/shard0" --format json | jq .articles)
 n1=$("$NEWSIDX" stats -d "$T/sharded/shard1" --format json | jq .articles)
 expect "articles are spread over the shards" test "$n0" -gt 5 -a "$n1" -gt 5

@@ -107,5 +107,5 @@ done
 run search -d "$T/c.db" -f ids lang:zh
 expect "corpus: the Chinese article is lang zh" test "$out" = "gmd-2023-0818-zh"
 run search -d "$T/c.db" -f ids -n 0 lang:fr
-expect "corpus: two French articles" test "$(wc -l <<<"$out")" = 2
+expect "corpus: three French articles" test "$(wc -l <<<"$out")" = 3
 finish

@@ -50,7 +50,7 @@ printf 'Title: Baklanov: talks only on Moscow terms\nDate: 2022-12-06T08:00:00Z\
 for engine in fts5 xapian; do
     DB=$T/wire-$engine.idx
     "$NEWSIDX" index -q --engine $engine -d "$DB" "$A"
-    run names -d "$DB" -f json Baklanov
+    run names -d "$DB" -f json -n 50 Baklanov
     expect_rc "$engine: names exits 0" 0
     expect "$engine: names: Haines (named with Baklanov) ranks above Putin (named everywhere)" \
         test "$(jq '[.names[].name] | (index("Avril Haines") // 99) < (index("Putin") // 99)' <<<"$out")" = true
