@@ -13,8 +13,8 @@ CFLAGS ?= -O2 -g
 
 # Debian packages the build and tests need (installed by `make deps`).
 DEB_PKGS := gcc g++ make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
-            zlib1g-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3 libexttextcat-dev libexttextcat-data
-PKGS := sqlite3 libutf8proc json-c zlib libxml-2.0 xapian-core libexttextcat
+            zlib1g-dev libzstd-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3 libexttextcat-dev libexttextcat-data
+PKGS := sqlite3 libutf8proc json-c zlib libzstd libxml-2.0 xapian-core libexttextcat
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libstemmer ships no pkg-config file.
@@ -32,7 +32,7 @@ LDFLAGS_ALL = $(LDFLAGS) $(SAN)
 LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-SCHEMA := index-schema/fts5-v2.sql
+SCHEMA := index-schema/fts5-v3.sql
 
 LIB_CXX := $(sort $(wildcard src/xapian/*.cc))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5.o
@@ -43,6 +43,8 @@ SONAME := libnewsidx.so.0
 VERSION := 0.1.0
 
 .PHONY: all deps demo test check clean install uninstall help unit print-libs
+# `make` alone builds; keep this above every rule.
+.DEFAULT_GOAL := all
 
 # What a program linking libnewsidx.a needs after it (tests/e2e/test_api.sh).
 print-libs:

@@ -21,8 +21,8 @@ sentences recombined from the word lists below. Every body contains the word
 "newsroom" exactly once (the last sentence), so a search for it counts every
 article; no other sentence uses that word.
 
---tag WORD adds the word WORD to every body as well (to tell two versions of
-an archive apart: regenerate with another tag and every file changes).
+--tag WORD adds "Edition WORD" to every body and title (to tell two versions
+of an archive apart: regenerate with another tag and every file changes).
 --skip-every K leaves out every K-th article (1-based, K>1) - a changed
 archive where records disappear from files; the printed count accounts for it.
 --units A:B writes only files (or folders) A to B-1 of the F, with the same
@@ -159,7 +159,10 @@ def article(rng, seed, number, tag):
         paragraphs.append(" ".join(sentences))
     closing = CLOSING.format(source=source)
     if tag:
+        # In the title too: the index stores bodies compressed, so tests
+        # tell versions apart with SQL on the title.
         closing += " Edition %s." % tag
+        title += " (Edition %s)" % tag
     paragraphs.append(closing)
     return {
         "id": "g%d-%07d" % (seed, number),

@@ -285,7 +285,7 @@ static int on_record(void *ctx, nx_record *r)
     int64_t rowid;
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
-    if (!rc && (g->fatal = nx_store_put_article(g->w, &a, &g->origin, &outcome, &rowid)) != NX_OK)
+    if (!rc && (g->fatal = nx_store_put_article(g->w, &a, &g->origin, NULL, &outcome, &rowid)) != NX_OK)
         rc = 1;
     if (!rc && remember_rowid(g, rowid)) {
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");

@@ -19,6 +19,7 @@ struct nx_engine;
 struct nx_index {
     const struct nx_engine *engine; /* which engine holds it (src/store/store.h) */
     void *impl;         /* the engine's own handle */
+    void *aux;          /* the engine's helper (FTS5: the text packer, owned by the connection) */
     char *path;         /* as given (the first, when several) */
     int read_only;
     char lang[32];      /* canonical Snowball name, the tokenizer argument */

@@ -87,9 +87,9 @@ nx_status_t nx_store_commit(nx_store_writer *w)
 }
 
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
-                                 int *outcome, int64_t *rowid)
+                                 nx_dup_facts *dup, int *outcome, int64_t *rowid)
 {
-    return w->ix->engine->put_article(w->impl, a, o, outcome, rowid);
+    return w->ix->engine->put_article(w->impl, a, o, dup, outcome, rowid);
 }
 
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)
@@ -168,4 +168,14 @@ nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn f
 nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed)
 {
     return w->ix->engine->file_remove(w->impl, path, removed);
+}
+
+nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx)
+{
+    return w->ix->engine->dup_signatures(w->impl, fn, ctx);
+}
+
+nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len)
+{
+    return w->ix->engine->dup_text(w->impl, key, text, len);
 }

@@ -8,7 +8,9 @@
 
 #include <sqlite3.h>
 
-/* The schema text, generated at build time from index-schema/fts5-v2.sql. */
+struct nx_textpack;
+
+/* The schema text, generated at build time from index-schema/fts5-v3.sql. */
 extern const char nx_schema_fts5[];
 
 /* The SQLite handle of an FTS5 index. */
@@ -17,6 +19,19 @@ sqlite3 *nx_fts5_db(const nx_index_t *ix);
 /* Turns an SQLite failure into a status with context: what was being done,
  * and SQLite's own message after it, with a hint for the common causes. */
 nx_status_t nx_fts5_fail(nx_index_t *ix, int rc, const char *doing);
+
+/* ---- fts5_pack.c ---- */
+
+/* Registers nx_unpack(body) and nx_unpacked_size(body) on db, with a text
+ * packer the connection owns; *packer is set to it (for writers). */
+int nx_fts5_register_pack(sqlite3 *db, struct nx_textpack **packer);
+/* Loads the index's dictionary into the packer if it has one; with
+ * may_train, trains one from the stored bodies when there is none and
+ * enough text to learn from (inside the caller's write transaction). */
+int nx_fts5_pack_maintain(sqlite3 *db, struct nx_textpack *packer, int may_train);
+/* Compresses the bodies still stored as is (training a dictionary first if
+ * need be); for optimize, inside the caller's transaction. */
+int nx_fts5_pack_all(sqlite3 *db, struct nx_textpack *packer);
 
 /* ---- fts5_read.c ---- */
 nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out);

@@ -15,7 +15,9 @@ static char *col_dup(sqlite3_stmt *st, int i)
 }
 
 /* Columns in nx_field_t order, so rows map straight onto articles. */
-#define ARTICLE_COLUMNS "id, title, body, date, source, url, lang, origin"
+#define ARTICLE_COLUMNS                                                                    \
+    "id, title, nx_unpack(body), date, source, url, lang, "                                \
+    "(SELECT path FROM files WHERE files.fileno = articles.fileno)"
 
 nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out)
 {
@@ -59,7 +61,7 @@ nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out)
     int rc = sqlite3_prepare_v2(
         DB(ix),
         "SELECT count(*), count(DISTINCT nullif(source, '')), count(DISTINCT lang), "
-        "coalesce(sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))), 0), "
+        "coalesce(sum(length(CAST(title AS BLOB)) + nx_unpacked_size(body)), 0), "
         "coalesce(min(date), ''), coalesce(max(date), ''), (SELECT count(*) FROM files) "
         "FROM articles",
         -1, &st, NULL);

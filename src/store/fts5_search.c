@@ -19,7 +19,9 @@
 #define TITLE_WEIGHT "3.0"
 #define BODY_WEIGHT "1.0"
 
-#define COLUMNS "a.id, a.title, a.body, a.date, a.source, a.url, a.lang, a.origin"
+#define COLUMNS                                                                            \
+    "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
+    "(SELECT path FROM files WHERE files.fileno = a.fileno)"
 
 static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
 {
@@ -93,7 +95,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
          * is longer than the page, so ties are still broken by date and
          * id below. */
         nx_sb_puts(&b, "SELECT " COLUMNS ", f.score FROM (SELECT rowid, -bm25(articles_fts, "
-                       TITLE_WEIGHT ", " BODY_WEIGHT ") AS score FROM articles_fts WHERE "
+                       BODY_WEIGHT ", " TITLE_WEIGHT ") AS score FROM articles_fts WHERE "
                        "articles_fts MATCH ?1 ORDER BY score DESC LIMIT ?2) AS f JOIN articles "
                        "AS a ON a.rowid = f.rowid ORDER BY f.score DESC, a.date DESC, a.id "
                        "LIMIT ?3 OFFSET ?4");
@@ -117,7 +119,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     else if (count_only)
         nx_sb_puts(&b, "SELECT count(*) ");
     else if (ranked)
-        nx_sb_puts(&b, "SELECT " COLUMNS ", -bm25(articles_fts, " TITLE_WEIGHT ", " BODY_WEIGHT
+        nx_sb_puts(&b, "SELECT " COLUMNS ", -bm25(articles_fts, " BODY_WEIGHT ", " TITLE_WEIGHT
                        ") AS score ");
     else
         nx_sb_puts(&b, "SELECT " COLUMNS ", 0.0 AS score ");

@@ -1,7 +1,7 @@
 /* fts5_store.c - the SQLite FTS5 engine: opening and creating an index file,
  * and writing articles and file records into it.
  *
- * The schema lives in index-schema/fts5-v2.sql and is compiled in. An index
+ * The schema lives in index-schema/fts5-v3.sql and is compiled in. An index
  * is recognised by its application_id and trusted only when its schema and
  * analyzer versions are the ones this build writes: terms from another
  * analyzer would silently stop matching, which is worse than an error. */
@@ -9,6 +9,7 @@
 
 #include "../analyze/analyzer.h"
 #include "../analyze/fts5_tokenizer.h"
+#include "textpack.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,11 +24,18 @@
 #define BUSY_TIMEOUT_MS 30000
 #define DB(ix) nx_fts5_db(ix)
 
+struct fts5_writer;
 typedef struct fts5_writer {
     nx_index_t *ix;
+    nx_textpack *pack;
     int in_tx;
+    int64_t raw_bytes;   /* body bytes stored uncompressed in this transaction */
+    int trained;         /* this transaction trained the text dictionary */
+    char *fileno_path;   /* the file whose number is fileno (the one being read) */
+    int64_t fileno;
     sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
+    sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs;
 } fts5_writer;
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
@@ -144,8 +152,11 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
                        "no Snowball stemmer for language '%s' (try a name such as english, "
                        "french, russian, or a code such as en, fr, ru)",
                        lang);
-    /* WAL cannot be switched on inside a transaction. */
-    int rc = sqlite3_exec(DB(ix), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    /* WAL cannot be switched on inside a transaction, and auto-vacuum
+     * only before the file has its first page (a no-op when another
+     * process made the index meanwhile). */
+    int rc = sqlite3_exec(DB(ix), "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode=WAL",
+                          NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
@@ -246,6 +257,10 @@ static nx_status_t open_connection(nx_index_t *ix, const char *path, int flags, 
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     if (nx_fts5_register_tokenizer(db) != SQLITE_OK)
         return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    nx_textpack *packer = NULL;
+    if (nx_fts5_register_pack(db, &packer) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
+    ix->aux = packer;
     return NX_OK;
 }
 
@@ -351,8 +366,9 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
 static void fts5_close(nx_index_t *ix)
 {
     if (ix->impl) {
-        sqlite3_close_v2(DB(ix));
+        sqlite3_close_v2(DB(ix)); /* frees the packer too */
         ix->impl = NULL;
+        ix->aux = NULL;
     }
 }
 
@@ -373,28 +389,46 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     if (!w)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     w->ix = ix;
+    w->pack = ix->aux;
     sqlite3 *db = DB(ix);
     int rc = SQLITE_OK;
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
-              "INSERT INTO articles(id, title, body, date, source, url, lang, origin, size, "
-              "mtime_ns, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+              "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
+              "cluster, minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
               rc);
     rc = prep(db, &w->upd_article,
               "UPDATE articles SET id = ?1, title = ?2, body = ?3, date = ?4, source = ?5, "
-              "url = ?6, lang = ?7, origin = ?8, size = ?9, mtime_ns = ?10, hash = ?11 "
+              "url = ?6, lang = ?7, fileno = ?8, hash = ?9, cluster = ?10, minhash = ?11 "
               "WHERE rowid = ?12",
               rc);
-    rc = prep(db, &w->upd_origin,
-              "UPDATE articles SET origin = ?2, size = ?3, mtime_ns = ?4 WHERE rowid = ?1", rc);
+    rc = prep(db, &w->upd_origin, "UPDATE articles SET fileno = ?2 WHERE rowid = ?1", rc);
     rc = prep(db, &w->file_get,
               "SELECT size, mtime_ns, hash, articles FROM files WHERE path = ?1", rc);
+    /* An upsert, not INSERT OR REPLACE: the file keeps its number, which
+     * its articles refer to. */
     rc = prep(db, &w->file_put,
-              "INSERT OR REPLACE INTO files(path, size, mtime_ns, hash, articles) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)",
+              "INSERT INTO files(path, size, mtime_ns, hash, articles) VALUES (?1, ?2, ?3, ?4, "
+              "?5) ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = "
+              "excluded.mtime_ns, hash = excluded.hash, articles = excluded.articles",
               rc);
-    rc = prep(db, &w->sel_origin, "SELECT rowid FROM articles WHERE origin = ?1", rc);
+    /* A file's first article numbers it; size 0 and no hash until the file
+     * is read to the end, so that an interrupted run reads it again. */
+    rc = prep(db, &w->file_add,
+              "INSERT INTO files(path, size, mtime_ns, hash, articles) VALUES (?1, -1, 0, '', 0) "
+              "ON CONFLICT(path) DO NOTHING",
+              rc);
+    rc = prep(db, &w->file_no, "SELECT fileno FROM files WHERE path = ?1", rc);
+    rc = prep(db, &w->sel_origin,
+              "SELECT rowid FROM articles WHERE fileno = (SELECT fileno FROM files WHERE path = "
+              "?1)",
+              rc);
     rc = prep(db, &w->del_article, "DELETE FROM articles WHERE rowid = ?1", rc);
+    rc = prep(db, &w->sel_text, "SELECT nx_unpack(body) FROM articles WHERE rowid = ?1", rc);
+    rc = prep(db, &w->sel_sigs,
+              "SELECT rowid, coalesce(cluster, rowid), minhash FROM articles WHERE minhash IS "
+              "NOT NULL",
+              rc);
     if (rc != SQLITE_OK) {
         fts5_writer_free(w);
         return nx_fts5_fail(ix, rc, "preparing to write");
@@ -404,6 +438,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
 }
 
 static void fts5_rollback(void *wp);
+static nx_status_t train_if_due(struct fts5_writer *w, int at_commit);
 
 static void fts5_writer_free(void *wp)
 {
@@ -411,6 +446,9 @@ static void fts5_writer_free(void *wp)
     if (!w)
         return;
     fts5_rollback(w);
+    /* Pages FTS5 freed while merging go back to the file system; an error
+     * here loses nothing (the pages stay free inside the file). */
+    sqlite3_exec(DB(w->ix), "PRAGMA incremental_vacuum", NULL, NULL, NULL);
     sqlite3_finalize(w->sel_article);
     sqlite3_finalize(w->ins_article);
     sqlite3_finalize(w->upd_article);
@@ -419,6 +457,11 @@ static void fts5_writer_free(void *wp)
     sqlite3_finalize(w->file_put);
     sqlite3_finalize(w->sel_origin);
     sqlite3_finalize(w->del_article);
+    sqlite3_finalize(w->file_add);
+    sqlite3_finalize(w->file_no);
+    sqlite3_finalize(w->sel_text);
+    sqlite3_finalize(w->sel_sigs);
+    free(w->fileno_path);
     free(w);
 }
 
@@ -433,6 +476,15 @@ static nx_status_t fts5_begin(void *wp)
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "starting a write transaction");
     w->in_tx = 1;
+    w->raw_bytes = 0;
+    w->trained = 0;
+    /* Another writer may have trained the dictionary since we opened. */
+    rc = nx_fts5_pack_maintain(DB(w->ix), w->pack, 0);
+    if (rc != SQLITE_OK) {
+        nx_status_t s = nx_fts5_fail(w->ix, rc, "reading the text dictionary");
+        fts5_rollback(w);
+        return s;
+    }
     return NX_OK;
 }
 
@@ -441,13 +493,19 @@ static nx_status_t fts5_commit(void *wp)
     fts5_writer *w = wp;
     if (!w->in_tx)
         return NX_OK;
+    nx_status_t s = train_if_due(w, 1);
+    if (s != NX_OK) {
+        fts5_rollback(w);
+        return s;
+    }
     int rc = sqlite3_exec(DB(w->ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        nx_status_t s = nx_fts5_fail(w->ix, rc, "committing");
+        s = nx_fts5_fail(w->ix, rc, "committing");
         fts5_rollback(w);
         return s;
     }
     w->in_tx = 0;
+    w->trained = 0;
     return NX_OK;
 }
 
@@ -456,7 +514,30 @@ static void fts5_rollback(void *wp)
     fts5_writer *w = wp;
     if (w->in_tx)
         sqlite3_exec(DB(w->ix), "ROLLBACK", NULL, NULL, NULL);
+    /* The dictionary's row is gone with the transaction: so must it be. */
+    if (w->trained)
+        nx_textpack_forget(w->pack);
     w->in_tx = 0;
+    w->trained = 0;
+}
+
+/* Trains the text dictionary once this transaction has stored a
+ * megabyte as is (or, at commit, any text), so that a big first file is
+ * compressed as it goes instead of rewritten at the end: rewriting rows
+ * smaller leaves their pages half empty. */
+static nx_status_t train_if_due(fts5_writer *w, int at_commit)
+{
+    if (w->raw_bytes == 0 || nx_textpack_dict_id(w->pack))
+        return NX_OK;
+    if (!at_commit && w->raw_bytes < NX_PACK_TRAIN_MIN)
+        return NX_OK;
+    int rc = nx_fts5_pack_maintain(DB(w->ix), w->pack, 1);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "compressing the stored text");
+    if (nx_textpack_dict_id(w->pack))
+        w->trained = 1;
+    w->raw_bytes = 0;
+    return NX_OK;
 }
 
 
@@ -475,12 +556,44 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The number of the file at path, adding its record if it has none yet. */
+static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
+{
+    if (w->fileno_path && strcmp(w->fileno_path, path) == 0) {
+        *out = w->fileno;
+        return SQLITE_OK;
+    }
+    sqlite3_bind_text(w->file_add, 1, path, -1, SQLITE_STATIC);
+    int rc = step_done(w->file_add);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(w->file_no, 1, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(w->file_no);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(w->file_no, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_CORRUPT;
+    }
+    sqlite3_reset(w->file_no);
+    if (rc != SQLITE_OK)
+        return rc;
+    char *p = strdup(path);
+    if (!p)
+        return SQLITE_NOMEM;
+    free(w->fileno_path);
+    w->fileno_path = p;
+    w->fileno = *out;
+    return SQLITE_OK;
+}
+
 static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
-                                    int *outcome, int64_t *rowid)
+                                    nx_dup_facts *dup, int *outcome, int64_t *rowid)
 {
     fts5_writer *w = wp;
-    char hash[17];
-    nx_article_hash(a, hash);
+    char hex[17];
+    nx_article_hash(a, hex);
+    int64_t hash = (int64_t)strtoull(hex, NULL, 16);
 
     sqlite3_stmt *st = w->sel_article;
     sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
@@ -489,8 +602,7 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     int same = 0;
     if (rc == SQLITE_ROW) {
         existing = sqlite3_column_int64(st, 0);
-        const char *h = (const char *)sqlite3_column_text(st, 1);
-        same = h && strcmp(h, hash) == 0;
+        same = sqlite3_column_int64(st, 1) == hash;
         rc = SQLITE_OK;
     } else if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;
@@ -499,40 +611,107 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "looking up an article");
 
+    int64_t fileno = 0;
+    if (o->path && (rc = fileno_of(w, o->path, &fileno)) != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "recording a file");
+
     if (existing && same) {
         st = w->upd_origin;
         sqlite3_bind_int64(st, 1, existing);
-        bind_opt_text(st, 2, o->path);
-        sqlite3_bind_int64(st, 3, o->size);
-        sqlite3_bind_int64(st, 4, o->mtime_ns);
+        if (o->path)
+            sqlite3_bind_int64(st, 2, fileno);
+        else
+            sqlite3_bind_null(st, 2);
         rc = step_done(st);
         *outcome = NX_PUT_UNCHANGED;
         *rowid = existing;
     } else {
+        const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
+        unsigned char *packed;
+        size_t packed_len;
+        if (nx_textpack_pack(w->pack, body, strlen(body), &packed, &packed_len) != 0)
+            return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory compressing an article");
+        if (packed[0] == NX_PACK_RAW)
+            w->raw_bytes += (int64_t)packed_len;
+
         st = existing ? w->upd_article : w->ins_article;
         sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
                           SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "", -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, packed, (int)packed_len, free);
         bind_opt_text(st, 4, a->f[NX_FIELD_DATE]);
         bind_opt_text(st, 5, a->f[NX_FIELD_SOURCE]);
         bind_opt_text(st, 6, a->f[NX_FIELD_URL]);
         bind_opt_text(st, 7, a->f[NX_FIELD_LANG]);
-        bind_opt_text(st, 8, o->path);
-        sqlite3_bind_int64(st, 9, o->size);
-        sqlite3_bind_int64(st, 10, o->mtime_ns);
-        sqlite3_bind_text(st, 11, hash, -1, SQLITE_TRANSIENT);
+        if (o->path)
+            sqlite3_bind_int64(st, 8, fileno);
+        else
+            sqlite3_bind_null(st, 8);
+        sqlite3_bind_int64(st, 9, hash);
+        /* A cluster is named by its first article; that one stores NULL. */
+        if (dup && dup->cluster >= 0 && dup->cluster != existing)
+            sqlite3_bind_int64(st, 10, dup->cluster);
+        else
+            sqlite3_bind_null(st, 10);
+        if (dup && dup->sig)
+            sqlite3_bind_blob(st, 11, dup->sig, (int)dup->sig_len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 11);
         if (existing)
             sqlite3_bind_int64(st, 12, existing);
         rc = step_done(st);
         *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
         *rowid = existing ? existing : sqlite3_last_insert_rowid(DB(w->ix));
+        if (dup)
+            dup->assigned = dup->cluster >= 0 ? dup->cluster : *rowid;
     }
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "storing an article");
-    return NX_OK;
+    return train_if_due(w, 0);
+}
+
+static nx_status_t fts5_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
+{
+    fts5_writer *w = wp;
+    sqlite3_stmt *st = w->sel_sigs;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    sqlite3_reset(st);
+    if (rc == SQLITE_NOMEM)
+        return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory reading near-duplicate signatures");
+    return rc == SQLITE_DONE ? NX_OK
+                             : nx_fts5_fail(w->ix, rc, "reading near-duplicate signatures");
+}
+
+static nx_status_t fts5_dup_text(void *wp, int64_t key, char **text, size_t *len)
+{
+    fts5_writer *w = wp;
+    *text = NULL;
+    *len = 0;
+    sqlite3_stmt *st = w->sel_text;
+    sqlite3_bind_int64(st, 1, key);
+    int rc = sqlite3_step(st);
+    nx_status_t s = NX_OK;
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (t && (*text = malloc(n + 1))) {
+            memcpy(*text, t, n + 1);
+            *len = n;
+        } else if (t) {
+            s = nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+        }
+    } else if (rc != SQLITE_DONE) {
+        s = nx_fts5_fail(w->ix, rc, "reading an article");
+    }
+    sqlite3_reset(st);
+    return s;
 }
 
 static nx_status_t fts5_file_get(void *wp, const char *path, nx_file_row *row, int *found)
@@ -548,6 +727,8 @@ static nx_status_t fts5_file_get(void *wp, const char *path, nx_file_row *row, i
         row->mtime_ns = sqlite3_column_int64(st, 1);
         const char *h = (const char *)sqlite3_column_text(st, 2);
         snprintf(row->hash, sizeof row->hash, "%s", h ? h : "");
+        if (row->size < 0) /* numbered by an article, never read to the end */
+            *found = 0;
         row->articles = sqlite3_column_int64(st, 3);
         rc = SQLITE_OK;
     } else if (rc == SQLITE_DONE) {
@@ -651,9 +832,19 @@ static nx_status_t fts5_check(nx_index_t *ix)
 
 static nx_status_t fts5_optimize(nx_index_t *ix)
 {
-    int rc = sqlite3_exec(DB(ix),
-                          "INSERT INTO articles_fts(articles_fts) VALUES('optimize'); "
-                          "PRAGMA wal_checkpoint(TRUNCATE)",
+    /* One transaction for both: a crash leaves the index as it was. */
+    int rc = sqlite3_exec(DB(ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = nx_fts5_pack_all(DB(ix), ix->aux);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
+    else
+        sqlite3_exec(DB(ix), "ROLLBACK", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(DB(ix), "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE)",
                           NULL, NULL, NULL);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "optimizing");
 }
@@ -718,4 +909,6 @@ const nx_engine nx_engine_fts5 = {
     fts5_files,
     fts5_file_remove,
     nx_fts5_describe,
+    fts5_dup_signatures,
+    fts5_dup_text,
 };

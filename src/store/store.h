@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#define NX_SCHEMA_VERSION 2
+#define NX_SCHEMA_VERSION 3
 
 /* Where an article came from, stored with it. */
 typedef struct nx_origin {
@@ -26,6 +26,18 @@ typedef struct nx_file_row {
 } nx_file_row;
 
 enum { NX_PUT_ADDED, NX_PUT_UPDATED, NX_PUT_UNCHANGED };
+
+/* Near-duplicate facts stored with an article (src/lib/dupindex.h). Keys
+ * are the engines' article keys (the rowid put_article returns). */
+typedef struct nx_dup_facts {
+    const unsigned char *sig; /* packed signature, or NULL: not fingerprinted */
+    size_t sig_len;
+    int64_t cluster;          /* label of the cluster it joins; -1: starts its own */
+    int64_t assigned;         /* set by put_article: the label it was stored with */
+} nx_dup_facts;
+
+/* Receives one stored signature; nonzero stops (out of memory). */
+typedef int (*nx_sig_fn)(void *ctx, int64_t key, int64_t cluster, const void *sig, size_t len);
 
 /* A search as the engines receive it. */
 typedef struct nx_store_query {
@@ -61,8 +73,8 @@ typedef struct nx_engine {
     nx_status_t (*begin)(void *w);
     nx_status_t (*commit)(void *w);
     void (*rollback)(void *w);
-    nx_status_t (*put_article)(void *w, const nx_article_t *a, const nx_origin *o, int *outcome,
-                               int64_t *rowid);
+    nx_status_t (*put_article)(void *w, const nx_article_t *a, const nx_origin *o,
+                               nx_dup_facts *dup, int *outcome, int64_t *rowid);
     nx_status_t (*file_get)(void *w, const char *path, nx_file_row *row, int *found);
     nx_status_t (*file_put)(void *w, const char *path, const nx_file_row *row);
     nx_status_t (*remove_stale)(void *w, const char *path, const int64_t *keep, size_t nkeep,
@@ -92,6 +104,11 @@ typedef struct nx_engine {
     nx_status_t (*file_remove)(void *w, const char *path, int64_t *removed);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
+    /* Calls fn for every stored near-duplicate signature (writer). */
+    nx_status_t (*dup_signatures)(void *w, nx_sig_fn fn, void *ctx);
+    /* The body of the article with key, malloc'd into *text; NULL when
+     * there is none (writer: sees what the transaction wrote). */
+    nx_status_t (*dup_text)(void *w, int64_t key, char **text, size_t *len);
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -117,7 +134,9 @@ void nx_store_writer_free(nx_store_writer *w); /* rolls back what is not committ
 nx_status_t nx_store_begin(nx_store_writer *w);
 nx_status_t nx_store_commit(nx_store_writer *w);
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
-                                 int *outcome, int64_t *rowid);
+                                 nx_dup_facts *dup, int *outcome, int64_t *rowid);
+nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx);
+nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);
 nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row);
 /* Deletes the articles whose origin is path and whose row id is not in keep

@@ -28,7 +28,15 @@
 #define MAX_TERM 240
 #define TITLE_SCALE 3.0 /* as FTS5's title weight (fts5_search.c) */
 
-enum { SLOT_DATE = 0, SLOT_NEWEST = 1, SLOT_OLDEST = 2, SLOT_SOURCE = 3, SLOT_LANG = 4 };
+enum {
+    SLOT_DATE = 0,
+    SLOT_NEWEST = 1,
+    SLOT_OLDEST = 2,
+    SLOT_SOURCE = 3,
+    SLOT_LANG = 4,
+    SLOT_CLUSTER = 5, /* near-duplicate cluster label, 16 hex digits: the collapse key */
+    SLOT_MINHASH = 6  /* the same label, then the packed signature */
+};
 enum { D_ID, D_TITLE, D_BODY, D_DATE, D_SOURCE, D_URL, D_LANG, D_ORIGIN, D_HASH, D_COUNT };
 
 typedef struct xap_index {
@@ -477,7 +485,8 @@ static void sort_keys(const char *date, const char *id, char *newest, char *olde
     snprintf(oldest, len, "%s%c%s", date && *date ? date : "~", 1, id);
 }
 
-static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash)
+static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash,
+                          const nx_dup_facts *dup)
 {
     nxx_doc *doc = nxx_doc_new();
     if (!doc)
@@ -519,6 +528,15 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
         rc |= nxx_doc_set_value(doc, SLOT_SOURCE, a->f[NX_FIELD_SOURCE],
                                 strlen(a->f[NX_FIELD_SOURCE]));
     rc |= nxx_doc_set_value(doc, SLOT_LANG, lang, strlen(lang));
+    if (dup) {
+        char v[16 + 256];
+        snprintf(v, sizeof v, "%016llx", (unsigned long long)dup->assigned);
+        rc |= nxx_doc_set_value(doc, SLOT_CLUSTER, v, 16);
+        if (dup->sig && dup->sig_len <= 256) {
+            memcpy(v + 16, dup->sig, dup->sig_len);
+            rc |= nxx_doc_set_value(doc, SLOT_MINHASH, v, 16 + dup->sig_len);
+        }
+    }
     size_t dlen;
     char *data = encode_data(a, hash, &dlen);
     rc |= !data || nxx_doc_set_data(doc, data, dlen);
@@ -603,7 +621,7 @@ static size_t shard_of(const xap_writer *w, const char *id)
 }
 
 static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
-                                   int *outcome, int64_t *rowid)
+                                   nx_dup_facts *dup, int *outcome, int64_t *rowid)
 {
     xap_writer *w = wp;
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
@@ -631,7 +649,14 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     /* The stored origin is the file's path (files key), as FTS5 stores it. */
     nx_article_t copy = *a;
     copy.f[NX_FIELD_ORIGIN] = (char *)o->path;
-    nxx_doc *doc = build_doc(w, &copy, hash);
+    /* A document's id is known only once it is added, so a cluster is
+     * labelled by a hash of its first article's id (ids are unique). */
+    if (dup)
+        dup->assigned = dup->cluster >= 0 ? dup->cluster
+                                          : (int64_t)(nx_hash64(a->f[NX_FIELD_ID],
+                                                                strlen(a->f[NX_FIELD_ID])) >>
+                                                      1);
+    nxx_doc *doc = build_doc(w, &copy, hash, dup);
     if (!doc)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
     uint64_t newid;
@@ -1607,6 +1632,59 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
     return NX_OK;
 }
 
+typedef struct sig_walk {
+    nx_sig_fn fn;
+    void *ctx;
+    size_t shard, nshards;
+} sig_walk;
+
+static int on_sig_value(void *ctx, uint64_t docid, const char *v, size_t len)
+{
+    sig_walk *sw = ctx;
+    if (len <= 16)
+        return 0;
+    char hex[17];
+    memcpy(hex, v, 16);
+    hex[16] = '\0';
+    int64_t label = (int64_t)strtoull(hex, NULL, 16);
+    return sw->fn(sw->ctx, (int64_t)(docid * sw->nshards + sw->shard), label, v + 16, len - 16);
+}
+
+static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
+{
+    xap_writer *w = wp;
+    for (size_t sh = 0; sh < w->x->nshards; sh++) {
+        sig_walk sw = {fn, ctx, sh, w->x->nshards};
+        if (nxx_values(w->x->shards[sh], SLOT_MINHASH, on_sig_value, &sw))
+            return xfail(w->ix, w->x->shards[sh], "reading near-duplicate signatures");
+    }
+    return NX_OK;
+}
+
+static nx_status_t xap_dup_text(void *wp, int64_t key, char **text, size_t *len)
+{
+    xap_writer *w = wp;
+    *text = NULL;
+    *len = 0;
+    size_t sh = (size_t)key % w->x->nshards;
+    nxx_db *db = w->x->shards[sh];
+    char *data;
+    size_t dlen;
+    if (nxx_get_data(db, (uint64_t)key / w->x->nshards, &data, &dlen))
+        return xfail(w->ix, db, "reading an article");
+    const char *f[D_COUNT];
+    if (data && decode_data(data, dlen, f) == 0) {
+        *len = strlen(f[D_BODY]);
+        *text = strdup(f[D_BODY]);
+        if (!*text) {
+            free(data);
+            return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+        }
+    }
+    free(data);
+    return NX_OK;
+}
+
 static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
 {
     nxx_query *q;
@@ -1646,4 +1724,6 @@ const nx_engine nx_engine_xapian = {
     xap_files,
     xap_file_remove,
     xap_describe,
+    xap_dup_signatures,
+    xap_dup_text,
 };

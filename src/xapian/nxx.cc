@@ -250,6 +250,36 @@ int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, siz
     });
 }
 
+int nxx_get_data(nxx_db *db, uint64_t docid, char **data, size_t *len)
+{
+    *data = nullptr;
+    *len = 0;
+    return guard(db, "reading an article", [&] {
+        std::string s;
+        try {
+            s = db->db.get_document(static_cast<Xapian::docid>(docid)).get_data();
+        } catch (const Xapian::DocNotFoundError &) {
+            return;
+        }
+        *data = dup(s);
+        if (!*data)
+            throw std::bad_alloc();
+        *len = s.size();
+    });
+}
+
+int nxx_values(nxx_db *db, unsigned slot,
+               int (*fn)(void *, uint64_t, const char *, size_t), void *ctx)
+{
+    return guard(db, "reading values", [&] {
+        for (auto v = db->db.valuestream_begin(slot); v != db->db.valuestream_end(slot); ++v) {
+            std::string s = *v;
+            if (fn(ctx, v.get_docid(), s.data(), s.size()))
+                throw std::bad_alloc();
+        }
+    });
+}
+
 int nxx_delete(nxx_db *db, uint64_t docid)
 {
     return guard(db, "deleting an article",

@@ -55,6 +55,13 @@ int nxx_replace(nxx_db *db, const char *idterm, nxx_doc *d, uint64_t *docid);
  * data, malloc'd (*len bytes). */
 int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, size_t *len);
 int nxx_delete(nxx_db *db, uint64_t docid);
+/* The data of document docid, malloc'd (*len bytes); NULL when there is no
+ * such document. */
+int nxx_get_data(nxx_db *db, uint64_t docid, char **data, size_t *len);
+/* Calls fn(ctx, docid, value, len) for every document with a value in
+ * slot; fn returning nonzero stops (and the call fails). */
+int nxx_values(nxx_db *db, unsigned slot,
+               int (*fn)(void *, uint64_t, const char *, size_t), void *ctx);
 /* Ids of the documents holding term; *ids malloc'd, ascending. */
 int nxx_postings(nxx_db *db, const char *term, uint64_t **ids, size_t *n);
 

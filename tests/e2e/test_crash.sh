@@ -138,16 +138,16 @@ check_whole() {
         test "$(ro 'select count(*) from articles_fts_docsize')" = "$n"
     expect "$name: no article twice" test "$(ro 'select count(DISTINCT id) from articles')" = "$n"
     local bad
-    bad=$(ro 'select path, articles, (select count(*) from articles a where a.origin = f.path)
-              from files f where articles != (select count(*) from articles a where a.origin = f.path)')
+    bad=$(ro 'select path, articles, (select count(*) from articles a where a.fileno = f.fileno)
+              from files f where articles != (select count(*) from articles a where a.fileno = f.fileno)')
     expect "$name: every recorded file has exactly its articles" test -z "$bad"
     [ -z "$bad" ] || echo "    mismatched files: ${bad:0:300}"
     expect "$name: no article without its file record (no half-indexed file)" \
-        test "$(ro 'select count(*) from articles where origin not in (select path from files)')" = 0
+        test "$(ro 'select count(*) from articles where fileno not in (select fileno from files)')" = 0
 }
 
 snapshot() {
-    ro 'select id, hash, origin, size, mtime_ns from articles order by id' | md5sum
+    ro 'select id, hash, fileno from articles order by id' | md5sum
     ro 'select path, size, mtime_ns, hash, articles from files order by path' | md5sum
 }
 
@@ -236,7 +236,7 @@ kill_when "changed files: after wire-0070 re-indexed" \
     "select size from files where path = '$path70'" "[ \"\$v\" = $size70 ]"
 check_whole "kill while re-indexing changed files"
 expect "changed files: some re-indexed before the kill" \
-    test "$(ro "select count(*) from articles where body like '%Edition v2%'")" -gt 0
+    test "$(ro "select count(*) from articles where title like '%Edition v2%'")" -gt 0
 
 # 8. One huge transaction (--batch larger than the rest of the run), killed
 # at the gate after all the remaining changed files: nothing of the run may
@@ -261,7 +261,7 @@ expect "complete after changes: no duplicates" \
 expect "complete after changes: removed records are gone" \
     test "$(ro "select count(*) from articles where id = 'g11-0004509'")" = 0
 expect "complete after changes: all 50 changed files carry the new text" \
-    test "$(ro "select count(DISTINCT origin) from articles where body like '%Edition v2%'")" = 50
+    test "$(ro "select count(DISTINCT fileno) from articles where title like '%Edition v2%'")" = 50
 check_whole "after completing the changed archive"
 run index -d "$DB" --batch $BATCH "$A"
 expect "run after that: every file unchanged" has "151 files: 0 indexed, 151 unchanged, 0 bad" "$out"

@@ -65,10 +65,10 @@ consistent() {
     run search -d "$DB" --count newsroom
     expect "$1: search works and finds every stored article ($out vs $n)" test "${out:-0}" = "$n"
     expect "$1: FTS5 docsize rows == articles" test "$(ro 'select count(*) from articles_fts_docsize')" = "$n"
-    bad=$(ro 'select path from files f where articles != (select count(*) from articles a where a.origin = f.path)')
+    bad=$(ro 'select path from files f where articles != (select count(*) from articles a where a.fileno = f.fileno)')
     expect "$1: every recorded file has exactly its articles" test -z "$bad"
     expect "$1: no article without its file record" \
-        test "$(ro 'select count(*) from articles where origin not in (select path from files)')" = 0
+        test "$(ro 'select count(*) from articles where fileno not in (select fileno from files)')" = 0
     expect "$1: stored articles == sum over recorded files" \
         test "$(ro 'select coalesce(sum(articles), 0) from files')" = "$n"
 }
@@ -104,16 +104,16 @@ cp "$T/v2"/*.jsonl "$A/"
 limited 3000000 index -d "$DB" --batch 200 "$A"
 clear_disk_error "limit while re-indexing"
 consistent "after the limit while re-indexing"
-mixed=$(ro "select origin from articles group by origin
-            having sum(body like '%Edition v2%') not in (0, count(*))")
+mixed=$(ro "select fileno from articles group by fileno
+            having sum(title like '%Edition v2%') not in (0, count(*))")
 expect "no file half old, half new" test -z "$mixed"
-v2=$(ro "select count(DISTINCT origin) from articles where body like '%Edition v2%'")
+v2=$(ro "select count(DISTINCT fileno) from articles where title like '%Edition v2%'")
 expect "some changed files were committed before the limit, not all ($v2 of 20)" \
     test "$v2" -gt 0 -a "$v2" -lt 20
 run index -d "$DB" "$A"
 expect_rc "later run after the re-index limit exits 0" 0
 expect "every changed file now has its new text" \
-    test "$(ro "select count(*) from articles where body like '%Edition v2%'")" = 2000
+    test "$(ro "select count(*) from articles where title like '%Edition v2%'")" = 2000
 expect "still every article once" test "$(ro 'select count(DISTINCT id) from articles')" = "$total"
 consistent "after completing the re-index"
 run index -d "$DB" "$A"

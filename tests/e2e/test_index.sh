@@ -50,7 +50,7 @@ expect "fixture had several records" test "$before" -gt 1
 
 # The index is a plain SQLite file: its own integrity checks pass.
 expect "sqlite integrity_check" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
-expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 2
+expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 3
 
 # Relative and absolute paths give the same ids.
 run index -d "$T/rel.db" -q "$T/corpus/diplomacy"

@@ -1,0 +1,128 @@
+-- newsidx index schema, version 3 (SQLite FTS5 engine).
+--
+-- Version 3 (from 2), to make the index smaller than the text it holds and
+-- to remember near-duplicates:
+--   * articles.body is stored compressed (see "Stored text" below);
+--   * articles name their file by number (files.fileno), not by path;
+--   * the content hash is an integer, not 16 hex digits;
+--   * the full-text index lists body before title: FTS5 writes a two-byte
+--     column marker in a position list for every column but the first, and
+--     most (term, article) pairs are in the body only;
+--   * articles.cluster and articles.minhash hold the near-duplicate
+--     clustering (wire copies).
+-- Version 2 (from 1): articles.lang holds an ISO 639-1 code, and the
+-- full-text index reads its text through the view articles_fts_src, which
+-- puts the article's language before each text so the tokenizer stems it
+-- in that language (SQLite 3.40's tokenizer API has no per-row language).
+--
+-- Applied once, in one transaction, when an index is created. An index
+-- records the schema and analyzer versions in `meta`; newsidx refuses to
+-- open an index whose versions differ from its own rather than misread it.
+-- Any change to this file needs a new version number (a new file), and
+-- src/store/ must learn to open or migrate the old one.
+--
+-- Stored text: articles.body is a BLOB whose first byte says how the rest
+-- is stored: 0 = the UTF-8 text as is; 1 = a zstd frame (any dictionary it
+-- names is in `dictionaries`, the frame header carries its id). newsidx
+-- registers two SQL functions on every connection: nx_unpack(body) gives
+-- the text back, nx_unpacked_size(body) its length in bytes without
+-- decompressing. Until an index holds enough text to train a dictionary
+-- (about 1 MB), bodies are stored as is; past that, a dictionary is trained
+-- from the stored bodies and every later body is compressed with it.
+-- `newsidx optimize` compresses the early ones too.
+--
+-- Incremental auto-vacuum (set by newsidx before this file runs: it must
+-- precede the file's first page): FTS5 merges its segments as it goes and
+-- frees pages; newsidx gives them back to the file system when a writer
+-- closes.
+
+PRAGMA application_id = 1853321336;   -- 'nxid' as a big-endian integer
+PRAGMA user_version = 3;
+
+-- Key/value facts about the index: schema_version, analyzer_version,
+-- language (Snowball name, the tokenizer's argument), engine, created.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- zstd dictionaries for the stored text, by the id their frames name.
+CREATE TABLE dictionaries (
+    id   INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+
+-- One row per input file, to skip unchanged files on the next run.
+CREATE TABLE files (
+    fileno   INTEGER PRIMARY KEY,
+    path     TEXT NOT NULL UNIQUE, -- absolute path as given, normalised
+    size     INTEGER NOT NULL,     -- bytes on disk
+    mtime_ns INTEGER NOT NULL,     -- modification time, nanoseconds since the epoch
+    hash     TEXT NOT NULL,        -- 64-bit FNV-1a of the content, hex
+    articles INTEGER NOT NULL      -- articles it yielded last time
+);
+
+-- The articles. rowid is internal (FTS5 refers to it); id is the stable
+-- external id shown to users.
+CREATE TABLE articles (
+    rowid    INTEGER PRIMARY KEY,
+    id       TEXT NOT NULL UNIQUE,
+    title    TEXT NOT NULL DEFAULT '',
+    body     BLOB NOT NULL,      -- the text, packed (see "Stored text" above)
+    date     TEXT,               -- ISO-8601 UTC 'YYYY-MM-DDTHH:MM:SSZ', or NULL if unknown
+    source   TEXT,
+    url      TEXT,
+    lang     TEXT,               -- the article's language, ISO 639-1 ('en', 'fr', 'zh')
+    fileno   INTEGER,            -- the file it came from (files.fileno), or NULL
+    hash     INTEGER NOT NULL,   -- FNV-1a of title, body, date, source, url, lang: detects edits
+    cluster  INTEGER,            -- near-duplicate cluster: rowid of its first article;
+                                 -- NULL in that first article (and in articles with no copy)
+    minhash  BLOB                -- near-duplicate signature (src/analyze/minhash.h), or NULL
+);
+CREATE INDEX articles_fileno ON articles(fileno);
+CREATE INDEX articles_date ON articles(date);
+CREATE INDEX articles_source ON articles(source);
+CREATE INDEX articles_lang ON articles(lang);
+CREATE INDEX articles_cluster ON articles(cluster) WHERE cluster IS NOT NULL;
+
+-- What the full-text index reads: body and title, each behind a language
+-- marker (char 31, the code, char 31) that the newsidx tokenizer consumes.
+CREATE VIEW articles_fts_src(rowid, body, title) AS
+    SELECT rowid,
+           char(31) || coalesce(lang, '') || char(31) || nx_unpack(body),
+           char(31) || coalesce(lang, '') || char(31) || title
+    FROM articles;
+
+-- Full-text index over body and title, as external content of the view:
+-- the text is stored once, in `articles`. The tokenizer is newsidx's
+-- analyzer, registered by the library on every connection; its argument is
+-- the index's default language.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    body, title,
+    content = 'articles_fts_src', content_rowid = 'rowid',
+    tokenize = 'newsidx @LANGUAGE@'
+);
+
+-- Keep the FTS5 index in step with `articles`. The delete command must be
+-- given the old values exactly as they were indexed, markers included.
+-- Recompressing a body (same text, new bytes) must not touch the index.
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, body, title) VALUES (new.rowid,
+        char(31) || coalesce(new.lang, '') || char(31) || nx_unpack(new.body),
+        char(31) || coalesce(new.lang, '') || char(31) || new.title);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, body, title) VALUES ('delete', old.rowid,
+        char(31) || coalesce(old.lang, '') || char(31) || nx_unpack(old.body),
+        char(31) || coalesce(old.lang, '') || char(31) || old.title);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, body, lang ON articles
+WHEN old.title IS NOT new.title OR old.lang IS NOT new.lang
+     OR nx_unpack(old.body) IS NOT nx_unpack(new.body) BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, body, title) VALUES ('delete', old.rowid,
+        char(31) || coalesce(old.lang, '') || char(31) || nx_unpack(old.body),
+        char(31) || coalesce(old.lang, '') || char(31) || old.title);
+    INSERT INTO articles_fts(rowid, body, title) VALUES (new.rowid,
+        char(31) || coalesce(new.lang, '') || char(31) || nx_unpack(new.body),
+        char(31) || coalesce(new.lang, '') || char(31) || new.title);
+END;

@@ -1,0 +1,249 @@
+/* fts5_pack.c - compressed article text inside the SQLite index: the SQL
+ * functions the schema's view and triggers call (nx_unpack,
+ * nx_unpacked_size), and training the zstd dictionary once the index holds
+ * enough text (index-schema/fts5-v3.sql, "Stored text"). */
+#include "fts5.h"
+
+#include "textpack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pack_ctx {
+    sqlite3 *db;
+    nx_textpack *p;
+} pack_ctx;
+
+static void pack_ctx_free(void *v)
+{
+    pack_ctx *c = v;
+    if (c) {
+        nx_textpack_free(c->p);
+        free(c);
+    }
+}
+
+/* Reads dictionary id from the index into the packer. */
+static int load_dict(pack_ctx *c, unsigned id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, "SELECT data FROM dictionaries WHERE id = ?1", -1, &st,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *d = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        rc = d && nx_textpack_set_dict(c->p, d, (size_t)n) == 0 ? SQLITE_OK : SQLITE_CORRUPT;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_CORRUPT; /* a frame names a dictionary the index lacks */
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    pack_ctx *c = sqlite3_user_data(ctx);
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) { /* written by hand: take it as it is */
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    const unsigned char *in = sqlite3_value_blob(argv[0]);
+    size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+    char *out;
+    size_t out_len;
+    unsigned need;
+    int r = nx_textpack_unpack(c->p, in, len, &out, &out_len, &need);
+    if (r == 1) {
+        int rc = load_dict(c, need);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error(ctx, "stored text names a compression dictionary the index "
+                                      "does not hold", -1);
+            sqlite3_result_error_code(ctx, rc == SQLITE_CORRUPT ? SQLITE_CORRUPT : rc);
+            return;
+        }
+        r = nx_textpack_unpack(c->p, in, len, &out, &out_len, &need);
+    }
+    if (r != 0) {
+        sqlite3_result_error(ctx, "stored text is damaged (cannot decompress it)", -1);
+        sqlite3_result_error_code(ctx, SQLITE_CORRUPT);
+        return;
+    }
+    sqlite3_result_text64(ctx, out, out_len, free, SQLITE_UTF8);
+}
+
+static void fn_unpacked_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+        sqlite3_result_int64(ctx, sqlite3_value_bytes(argv[0]));
+        return;
+    }
+    long long n = nx_textpack_size(sqlite3_value_blob(argv[0]),
+                                   (size_t)sqlite3_value_bytes(argv[0]));
+    sqlite3_result_int64(ctx, n < 0 ? 0 : n);
+}
+
+int nx_fts5_register_pack(sqlite3 *db, nx_textpack **packer)
+{
+    pack_ctx *c = calloc(1, sizeof *c);
+    if (!c || !(c->p = nx_textpack_new())) {
+        free(c);
+        return SQLITE_NOMEM;
+    }
+    c->db = db;
+    /* Deterministic, so the view can feed FTS5 and indexes could use them;
+     * the destructor runs when the connection closes (or on failure). */
+    int rc = sqlite3_create_function_v2(db, "nx_unpack", 1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
+                                        fn_unpack, NULL, NULL, pack_ctx_free);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_create_function_v2(db, "nx_unpacked_size", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
+                                    fn_unpacked_size, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && packer)
+        *packer = c->p;
+    return rc;
+}
+
+/* Trains a dictionary on the first NX_PACK_TRAIN_MAX bytes of stored
+ * bodies and records it; 0 rows trained from means "not enough yet". */
+static int train(sqlite3 *db, nx_textpack *p, int *trained)
+{
+    *trained = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT nx_unpack(body) FROM articles WHERE "
+                                "nx_unpacked_size(body) > 0 ORDER BY rowid",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    char *buf = NULL;
+    size_t *sizes = NULL, used = 0, n = 0, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && used < NX_PACK_TRAIN_MAX) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            size_t *s2 = realloc(sizes, cap * sizeof *s2);
+            if (!s2) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            sizes = s2;
+        }
+        char *b2 = realloc(buf, used + len + 1);
+        if (!b2) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        buf = b2;
+        memcpy(buf + used, t, len);
+        used += len;
+        sizes[n++] = len;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    void *dict = NULL;
+    size_t dlen = 0;
+    /* Too little text, or text zstd cannot learn from: stay uncompressed. */
+    if (rc == SQLITE_OK && used >= NX_PACK_TRAIN_MIN && n >= 64 &&
+        nx_textpack_train(buf, sizes, (unsigned)n, &dict, &dlen) == 0 &&
+        nx_textpack_set_dict(p, dict, dlen) == 0) {
+        rc = sqlite3_prepare_v2(db, "INSERT INTO dictionaries(id, data) VALUES (?1, ?2)", -1, &st,
+                                NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, nx_textpack_dict_id(p));
+            sqlite3_bind_blob(st, 2, dict, (int)dlen, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+            sqlite3_finalize(st);
+        }
+        *trained = rc == SQLITE_OK;
+    }
+    free(dict);
+    free(buf);
+    free(sizes);
+    return rc;
+}
+
+/* Rewrites every body stored as is in its compressed form (optimize). */
+static int recompress(sqlite3 *db, nx_textpack *p)
+{
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT rowid, body FROM articles WHERE substr(body, 1, 1) = "
+                                "x'00'",
+                                -1, &sel, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "UPDATE articles SET body = ?2 WHERE rowid = ?1", -1, &upd,
+                                NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        const unsigned char *b = sqlite3_column_blob(sel, 1);
+        size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+        if (len < 2)
+            continue;
+        unsigned char *out;
+        size_t out_len;
+        if (nx_textpack_pack(p, (const char *)b + 1, len - 1, &out, &out_len) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        if (out[0] != 0) {
+            sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+            sqlite3_bind_blob(upd, 2, out, (int)out_len, free);
+            rc = sqlite3_step(upd) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+            sqlite3_reset(upd);
+        } else {
+            free(out);
+        }
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return rc;
+}
+
+int nx_fts5_pack_maintain(sqlite3 *db, nx_textpack *p, int may_train)
+{
+    if (nx_textpack_dict_id(p))
+        return SQLITE_OK;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT data FROM dictionaries ORDER BY rowid DESC LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *d = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        rc = d && nx_textpack_set_dict(p, d, (size_t)n) == 0 ? SQLITE_OK : SQLITE_CORRUPT;
+        sqlite3_finalize(st);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || !may_train)
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    /* The bodies stored so far stay as they are: rewriting rows smaller
+     * leaves their pages half empty, which costs more than the megabyte
+     * saved. `newsidx optimize` compresses them (nx_fts5_pack_all). */
+    int trained;
+    return train(db, p, &trained);
+}
+
+int nx_fts5_pack_all(sqlite3 *db, nx_textpack *p)
+{
+    int rc = nx_fts5_pack_maintain(db, p, 1);
+    if (rc == SQLITE_OK && nx_textpack_dict_id(p))
+        rc = recompress(db, p);
+    return rc;
+}
