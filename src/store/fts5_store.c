@@ -35,7 +35,7 @@ typedef struct fts5_writer {
     int64_t fileno;
     sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
-    sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs;
+    sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs, *ins_fts, *del_fts;
 } fts5_writer;
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
@@ -425,6 +425,16 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
               rc);
     rc = prep(db, &w->del_article, "DELETE FROM articles WHERE rowid = ?1", rc);
     rc = prep(db, &w->sel_text, "SELECT nx_unpack(body) FROM articles WHERE rowid = ?1", rc);
+    /* The full-text rows, written here rather than by triggers (see the
+     * end of index-schema/fts5-v3.sql); values as the view gives them. */
+    rc = prep(db, &w->ins_fts,
+              "INSERT INTO articles_fts(rowid, body, title) VALUES (?1, char(31) || ?2 || "
+              "char(31) || ?3, char(31) || ?2 || char(31) || ?4)",
+              rc);
+    rc = prep(db, &w->del_fts,
+              "INSERT INTO articles_fts(articles_fts, rowid, body, title) SELECT 'delete', rowid, "
+              "body, title FROM articles_fts_src WHERE rowid = ?1",
+              rc);
     rc = prep(db, &w->sel_sigs,
               "SELECT rowid, coalesce(cluster, rowid), minhash FROM articles WHERE minhash IS "
               "NOT NULL",
@@ -461,6 +471,8 @@ static void fts5_writer_free(void *wp)
     sqlite3_finalize(w->file_no);
     sqlite3_finalize(w->sel_text);
     sqlite3_finalize(w->sel_sigs);
+    sqlite3_finalize(w->ins_fts);
+    sqlite3_finalize(w->del_fts);
     free(w->fileno_path);
     free(w);
 }
@@ -634,6 +646,14 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         if (packed[0] == NX_PACK_RAW)
             w->raw_bytes += (int64_t)packed_len;
 
+        if (existing) {
+            sqlite3_bind_int64(w->del_fts, 1, existing);
+            rc = step_done(w->del_fts);
+            if (rc != SQLITE_OK) {
+                free(packed);
+                return nx_fts5_fail(w->ix, rc, "replacing an article");
+            }
+        }
         st = existing ? w->upd_article : w->ins_article;
         sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
@@ -662,6 +682,17 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         rc = step_done(st);
         *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
         *rowid = existing ? existing : sqlite3_last_insert_rowid(DB(w->ix));
+        if (rc == SQLITE_OK) {
+            sqlite3_stmt *f = w->ins_fts;
+            sqlite3_bind_int64(f, 1, *rowid);
+            sqlite3_bind_text(f, 2, a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : "", -1,
+                              SQLITE_STATIC);
+            sqlite3_bind_text(f, 3, body, -1, SQLITE_STATIC);
+            sqlite3_bind_text(f, 4, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
+                              SQLITE_STATIC);
+            rc = step_done(f);
+            sqlite3_clear_bindings(f);
+        }
         if (dup)
             dup->assigned = dup->cluster >= 0 ? dup->cluster : *rowid;
     }
@@ -786,8 +817,12 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
     sqlite3_reset(st);
     rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     for (size_t i = 0; rc == SQLITE_OK && i < ngone; i++) {
-        sqlite3_bind_int64(w->del_article, 1, gone[i]);
-        rc = step_done(w->del_article);
+        sqlite3_bind_int64(w->del_fts, 1, gone[i]);
+        rc = step_done(w->del_fts);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(w->del_article, 1, gone[i]);
+            rc = step_done(w->del_article);
+        }
     }
     free(gone);
     if (rc != SQLITE_OK)
