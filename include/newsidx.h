@@ -298,6 +298,19 @@ nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const n
  * when there is nothing to suggest. */
 nx_status_t nx_search_suggest(nx_search_t *search, const char *query, char **out);
 
+/* Wire copies: at indexing, articles that are near-duplicates of one
+ * another (the same story lightly edited, syndicated under other outlets
+ * and headlines) are put in one cluster. A search lists each cluster once,
+ * at its best-ranked article; collapse = 0 lists every article. */
+nx_status_t nx_search_set_collapse(nx_search_t *search, int collapse);
+
+/* Receives one copy: an article borrowed for the call. */
+typedef void (*nx_copy_fn)(void *ctx, const nx_article_t *copy);
+/* The other articles of the current hit's cluster that match the search
+ * (the copies a collapsed list folded into it), oldest first: fn (may be
+ * NULL) is called for each and *count says how many there are. */
+nx_status_t nx_results_copies(nx_results_t *results, nx_copy_fn fn, void *ctx, int64_t *count);
+
 /* "More like this": a search for the articles most like the article id,
  * from its most significant words (often in it, rare in the archive),
  * ranked by relevance. The article itself is never listed, nor articles
@@ -341,6 +354,18 @@ typedef enum nx_period {
  * period used. Undated articles are not counted. */
 nx_status_t nx_search_timeline(nx_search_t *search, nx_period_t by, nx_count_fn fn, void *ctx,
                                nx_period_t *chosen);
+
+/* Flags for nx_search_timeline_ex. */
+#define NX_TIMELINE_UNIQUE 1u       /* count stories: a cluster of wire copies counts once
+                                     * per period (and per source when split) */
+#define NX_TIMELINE_SPLIT_SOURCE 2u /* one series per source */
+/* Receives one count of one series ("" when not split), series after series
+ * (the biggest first), periods in time order within each. */
+typedef void (*nx_series_fn)(void *ctx, const char *series, const char *period, int64_t count);
+/* nx_search_timeline with flags (NX_TIMELINE_*): the same periods for every
+ * series, empty ones as zero. */
+nx_status_t nx_search_timeline_ex(nx_search_t *search, nx_period_t by, unsigned flags,
+                                  nx_series_fn fn, void *ctx, nx_period_t *chosen);
 
 /* Every place in text (any UTF-8 string, e.g. a whole article body) that
  * the search's words match, as the snippets would highlight them; lang is

@@ -46,6 +46,9 @@ static const char usage_text[] =
     "                          in LIST: source, lang, year, month (e.g. source,lang,year)\n"
     "      --fix               when a word is missing or rare and a close word is common,\n"
     "                          search with the corrected query (else it is only suggested)\n"
+    "      --no-collapse       list every wire copy: by default near-duplicate articles\n"
+    "                          (the same story syndicated or lightly edited) are shown\n"
+    "                          once, at the best-ranked, with '+N copies: sources'\n"
     "      --explain           print the parsed query and each hit's score\n"
     "  -h, --help              this help\n"
     "\n"
@@ -106,7 +109,49 @@ static nx_status_t print_facets(nx_search_t *s, const char *list, int json)
     return st;
 }
 
-static void json_hit(nx_results_t *r)
+typedef struct copy_list {
+    int json;
+    size_t n;
+    char names[512]; /* text: the sources, comma-separated, cut short */
+    size_t len;
+    int cut;
+} copy_list;
+
+static void on_copy(void *ctx, const nx_article_t *a)
+{
+    copy_list *c = ctx;
+    const char *source = nx_article_get(a, NX_FIELD_SOURCE);
+    const char *name = source && *source ? source : nx_article_get(a, NX_FIELD_ID);
+    if (c->json) {
+        fputs(c->n ? ",{\"id\":" : "{\"id\":", stdout);
+        json_string(stdout, nx_article_get(a, NX_FIELD_ID));
+        fputs(",\"source\":", stdout);
+        if (source)
+            json_string(stdout, source);
+        else
+            fputs("null", stdout);
+        fputs(",\"date\":", stdout);
+        if (nx_article_get(a, NX_FIELD_DATE))
+            json_string(stdout, nx_article_get(a, NX_FIELD_DATE));
+        else
+            fputs("null", stdout);
+        fputs(",\"title\":", stdout);
+        json_string(stdout, nx_article_get(a, NX_FIELD_TITLE) ? nx_article_get(a, NX_FIELD_TITLE)
+                                                               : "");
+        putchar('}');
+    } else if (!c->cut) {
+        size_t k = strlen(name);
+        if (c->len + k + 3 < sizeof c->names && c->n < 6) {
+            c->len += (size_t)snprintf(c->names + c->len, sizeof c->names - c->len, "%s%s",
+                                       c->n ? ", " : "", name);
+        } else {
+            c->cut = 1;
+        }
+    }
+    c->n++;
+}
+
+static void json_hit(nx_results_t *r, int collapse)
 {
     const nx_article_t *a = nx_results_get(r);
     const char *text;
@@ -137,10 +182,18 @@ static void json_hit(nx_results_t *r)
                    utf8_index(text, spans[i].end));
         fputs("]}", stdout);
     }
-    fputs("]}", stdout);
+    fputc(']', stdout);
+    if (collapse) {
+        copy_list c = {1, 0, "", 0, 0};
+        int64_t count;
+        fputs(",\"copies\":[", stdout);
+        nx_results_copies(r, on_copy, &c, &count);
+        fputc(']', stdout);
+    }
+    fputc('}', stdout);
 }
 
-static void text_hit(nx_results_t *r, const highlighter *h, int explain)
+static void text_hit(nx_results_t *r, const highlighter *h, int explain, int collapse)
 {
     const nx_article_t *a = nx_results_get(r);
     const char *date = nx_article_get(a, NX_FIELD_DATE);
@@ -152,6 +205,11 @@ static void text_hit(nx_results_t *r, const highlighter *h, int explain)
     if (explain)
         printf("   score: %.4f", nx_results_score(r));
     putchar('\n');
+    copy_list c = {0, 0, "", 0, 0};
+    int64_t count = 0;
+    if (collapse && nx_results_copies(r, on_copy, &c, &count) == NX_OK && count > 0)
+        printf("   +%lld %s: %s%s\n", (long long)count, count == 1 ? "copy" : "copies", c.names,
+               c.cut ? ", ..." : "");
     const char *text;
     const nx_span_t *spans;
     size_t n;
@@ -179,6 +237,7 @@ int cmd_search(int argc, char **argv)
         {"fix", no_argument, NULL, 'X'},
         {"like", required_argument, NULL, 'K'},
         {"copies", no_argument, NULL, 'Y'},
+        {"no-collapse", no_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[64];
@@ -191,7 +250,7 @@ int cmd_search(int argc, char **argv)
     int count_only = 0, explain = 0;
     unsigned sflags = 0;
     const char *facets = NULL;
-    int fix = 0, copies = 0;
+    int fix = 0, copies = 0, collapse = 1;
     const char *like = NULL;
     char *suggestion = NULL;
     nx_sort_t sort = NX_SORT_RELEVANCE;
@@ -219,6 +278,7 @@ int cmd_search(int argc, char **argv)
         case 'X': fix = 1; break;
         case 'K': like = optarg; break;
         case 'Y': copies = 1; break;
+        case 'W': collapse = 0; break;
         case 'n': limit = cli_number("--limit", optarg); break;
         case 'o': offset = cli_number("--offset", optarg); break;
         case 'c': count_only = 1; break;
@@ -312,6 +372,11 @@ int cmd_search(int argc, char **argv)
         st = nx_search_set_offset(s, offset);
     if (st == NX_OK)
         st = nx_search_set_sort(s, sort);
+    /* similar --copies lists the copies one by one. */
+    if (like && copies)
+        collapse = 0;
+    if (st == NX_OK)
+        st = nx_search_set_collapse(s, collapse);
     if (st == NX_OK && explain)
         fputs(nx_search_explain(s), stderr);
     if (st == NX_OK)
@@ -333,6 +398,8 @@ int cmd_search(int argc, char **argv)
                 st = nx_search_set_offset(s, offset);
             if (st == NX_OK)
                 st = nx_search_set_sort(s, sort);
+            if (st == NX_OK)
+                st = nx_search_set_collapse(s, collapse);
             if (st == NX_OK)
                 st = nx_search_count(s, &total);
         } else {
@@ -380,14 +447,14 @@ int cmd_search(int argc, char **argv)
         const nx_article_t *a = nx_results_get(r);
         shown++;
         switch (fmt) {
-        case F_TEXT: text_hit(r, &h, explain); break;
+        case F_TEXT: text_hit(r, &h, explain, collapse); break;
         case F_JSON:
             if (!first)
                 putchar(',');
-            json_hit(r);
+            json_hit(r, collapse);
             break;
         case F_JSONL:
-            json_hit(r);
+            json_hit(r, collapse);
             putchar('\n');
             break;
         case F_TSV:
@@ -419,8 +486,12 @@ int cmd_search(int argc, char **argv)
     if (nx_results_status(r) != NX_OK) {
         cli_error("%s", nx_index_last_error(ix));
         code = EXIT_ERROR;
-    } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
+    } else if (fmt == F_TEXT && limit && shown == limit && (int64_t)(offset + shown) < total) {
         printf("(%zu of %lld shown; --limit and --offset show more)\n", shown, (long long)total);
+    } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
+        /* Everything is shown: the rest are copies folded into the hits. */
+        printf("(%lld articles match; copies are folded in: --no-collapse lists them)\n",
+               (long long)total);
     }
 out:
     if (fflush(stdout) != 0 && code != EXIT_ERROR)

@@ -11,25 +11,60 @@
 
 static const char usage_text[] =
     "usage: newsidx timeline [-d DB] [--by day|week|month|year] [--since DATE] [--until DATE]\n"
-    "                        [--source TEXT] [--lang LANG] [--format text|csv|json]\n"
-    "                        [--svg FILE] QUERY...\n"
+    "                        [--source TEXT] [--lang LANG] [--unique] [--split source]\n"
+    "                        [--format text|csv|json] [--svg FILE] QUERY...\n"
     "\n"
     "Counts the articles matching QUERY (the search syntax; filters only is fine) per\n"
     "period, empty periods included, from the first match to the last (or the dates\n"
     "given). --by is chosen from the span when not given. Weeks are labelled by their\n"
     "Monday. --svg also writes the chart as an SVG file a browser shows as is.\n"
+    "\n"
+    "  --unique        count stories, not articles: wire copies of one story (near-\n"
+    "                  duplicates found at indexing) count once per period\n"
+    "  --split source  one series per source (text: the 8 biggest; csv and json: all)\n"
+    "\n"
     "Exit status: 0 some article counted, 1 none, 2 error.\n";
 
+#define SHOWN_SERIES 8
+
 typedef struct series {
+    char *name; /* the source, or "" */
     char (*key)[16];
     int64_t *n;
     size_t len, cap;
-    int oom;
+    int64_t total;
 } series;
 
-static void collect(void *ctx, const char *key, int64_t n)
+typedef struct chart {
+    series *s;
+    size_t len, cap;
+    int oom;
+} chart;
+
+static void collect(void *ctx, const char *name, const char *key, int64_t n)
 {
-    series *s = ctx;
+    chart *ch = ctx;
+    if (ch->oom)
+        return;
+    if (ch->len == 0 || strcmp(ch->s[ch->len - 1].name, name) != 0) {
+        if (ch->len == ch->cap) {
+            size_t cap = ch->cap ? ch->cap * 2 : 8;
+            series *p = realloc(ch->s, cap * sizeof *p);
+            if (!p) {
+                ch->oom = 1;
+                return;
+            }
+            ch->s = p;
+            ch->cap = cap;
+        }
+        memset(&ch->s[ch->len], 0, sizeof ch->s[ch->len]);
+        if (!(ch->s[ch->len].name = strdup(name))) {
+            ch->oom = 1;
+            return;
+        }
+        ch->len++;
+    }
+    series *s = &ch->s[ch->len - 1];
     if (s->len == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         char(*k)[16] = realloc(s->key, cap * sizeof *k);
@@ -37,7 +72,7 @@ static void collect(void *ctx, const char *key, int64_t n)
             s->key = k;
         int64_t *c = k ? realloc(s->n, cap * sizeof *c) : NULL;
         if (!k || !c) {
-            s->oom = 1;
+            ch->oom = 1;
             return;
         }
         s->n = c;
@@ -45,6 +80,43 @@ static void collect(void *ctx, const char *key, int64_t n)
     }
     snprintf(s->key[s->len], 16, "%s", key);
     s->n[s->len++] = n;
+    s->total += n;
+}
+
+static void chart_free(chart *ch)
+{
+    for (size_t i = 0; i < ch->len; i++) {
+        free(ch->s[i].name);
+        free(ch->s[i].key);
+        free(ch->s[i].n);
+    }
+    free(ch->s);
+}
+
+static int64_t chart_max(const chart *ch, size_t nseries)
+{
+    int64_t max = 0;
+    for (size_t j = 0; j < nseries && j < ch->len; j++)
+        for (size_t i = 0; i < ch->s[j].len; i++)
+            if (ch->s[j].n[i] > max)
+                max = ch->s[j].n[i];
+    return max;
+}
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static void csv_field(FILE *f, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        fputs(v, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
 }
 
 static int terminal_width(void)
@@ -57,13 +129,9 @@ static int terminal_width(void)
     return c > 20 ? c : 80;
 }
 
-/* Bars of Unicode blocks, eighths included, scaled to the widest. */
-static void print_bars(const series *s)
+/* Bars of Unicode blocks, eighths included, scaled to max. */
+static void print_bars(const series *s, int64_t max)
 {
-    int64_t max = 0;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->n[i] > max)
-            max = s->n[i];
     int width = terminal_width() - 12 - 8;
     if (width < 10)
         width = 10;
@@ -95,18 +163,27 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
-/* A bar chart: axes, the maximum on the y axis, a few period labels. */
-static int write_svg(const char *path, const series *s, const char *title)
+/* Colours of the series lines, told apart in print too. */
+static const char *const palette[SHOWN_SERIES] = {"#3569a8", "#d1495b", "#2e8b57", "#edae49",
+                                                  "#6a4c93", "#00798c", "#8d6a3b", "#555555"};
+
+/* A chart: axes, the maximum on the y axis, a few period labels; one
+ * series as bars, several as lines with a legend. */
+static int write_svg(const char *path, const chart *ch, const char *title)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    const int W = 800, H = 320, L = 60, R = 20, T = 40, B = 50;
-    int64_t max = 1;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->n[i] > max)
-            max = s->n[i];
-    double bw = s->len ? (double)(W - L - R) / (double)s->len : 0;
+    size_t nser = ch->len < SHOWN_SERIES ? ch->len : SHOWN_SERIES;
+    const series *s0 = nser ? &ch->s[0] : NULL;
+    size_t len = s0 ? s0->len : 0;
+    int lines = nser > 1 || (s0 && s0->name[0]);
+    const int W = 800, H = lines ? 320 + 18 * (int)nser : 320, L = 60, R = 20, T = 40;
+    const int B = lines ? 50 + 18 * (int)nser : 50;
+    int64_t max = chart_max(ch, nser);
+    if (max < 1)
+        max = 1;
+    double bw = len ? (double)(W - L - R) / (double)len : 0;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
@@ -124,22 +201,41 @@ static int write_svg(const char *path, const series *s, const char *title)
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>\n", L - 6, T + 4,
             (long long)max);
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", L - 6, H - B + 4);
-    for (size_t i = 0; i < s->len; i++) {
-        double h = (double)s->n[i] * (H - B - T) / (double)max;
-        fprintf(f,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3569a8\">"
-                "<title>%s: %lld</title></rect>\n",
-                L + i * bw + bw * 0.1, (double)(H - B) - h, bw * 0.8 > 0.5 ? bw * 0.8 : 0.5, h,
-                s->key[i], (long long)s->n[i]);
+    for (size_t j = 0; j < nser; j++) {
+        const series *s = &ch->s[j];
+        if (!lines) {
+            for (size_t i = 0; i < s->len; i++) {
+                double h = (double)s->n[i] * (H - B - T) / (double)max;
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        "fill=\"%s\"><title>%s: %lld</title></rect>\n",
+                        L + i * bw + bw * 0.1, (double)(H - B) - h,
+                        bw * 0.8 > 0.5 ? bw * 0.8 : 0.5, h, palette[0], s->key[i],
+                        (long long)s->n[i]);
+            }
+            continue;
+        }
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                palette[j]);
+        for (size_t i = 0; i < s->len; i++)
+            fprintf(f, "%s%.1f,%.1f", i ? " " : "", L + i * bw + bw / 2,
+                    (double)(H - B) - (double)s->n[i] * (H - B - T) / (double)max);
+        fputs("\"/>\n", f);
+        int y = H - B + 48 + 18 * (int)j;
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>", L,
+                y - 5, palette[j]);
+        fprintf(f, "<text x=\"%d\" y=\"%d\">", L + 20, y);
+        xml_text(f, s->name[0] ? s->name : "(no source)");
+        fprintf(f, " (%lld)</text>\n", (long long)s->total);
     }
     /* Labels: first, last, and about six between. */
-    size_t step = s->len > 8 ? s->len / 6 : 1;
-    for (size_t i = 0; i < s->len; i += step)
+    size_t step = len > 8 ? len / 6 : 1;
+    for (size_t i = 0; i < len; i += step)
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                L + i * bw + bw / 2, H - B + 18, s->key[i]);
-    if (s->len > 1 && (s->len - 1) % step)
+                L + i * bw + bw / 2, H - B + 18, s0->key[i]);
+    if (len > 1 && (len - 1) % step)
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                L + (s->len - 1) * bw + bw / 2, H - B + 34, s->key[s->len - 1]);
+                L + (len - 1) * bw + bw / 2, H - B + 34, s0->key[len - 1]);
     fputs("</svg>\n", f);
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -151,8 +247,10 @@ int cmd_timeline(int argc, char **argv)
         {"since", required_argument, NULL, 'S'}, {"until", required_argument, NULL, 'U'},
         {"source", required_argument, NULL, 'R'}, {"lang", required_argument, NULL, 'L'},
         {"format", required_argument, NULL, 'f'}, {"svg", required_argument, NULL, 'g'},
+        {"unique", no_argument, NULL, 'Q'},      {"split", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
+    unsigned flags = 0;
     const char *db = NULL, *svg = NULL, *format = "text";
     const char *filters[4][2];
     size_t nfilters = 0;
@@ -166,6 +264,15 @@ int cmd_timeline(int argc, char **argv)
         switch (c) {
         case 'd': db = optarg; break;
         case 'g': svg = optarg; break;
+        case 'Q': flags |= NX_TIMELINE_UNIQUE; break;
+        case 'P':
+            if (strcmp(optarg, "source") == 0) {
+                flags |= NX_TIMELINE_SPLIT_SOURCE;
+            } else {
+                cli_error("--split takes 'source', not '%s'", optarg);
+                bad = EXIT_ERROR;
+            }
+            break;
         case 'f': format = optarg; break;
         case 'S': filters[nfilters][0] = "since", filters[nfilters++][1] = optarg; break;
         case 'U': filters[nfilters][0] = "until", filters[nfilters++][1] = optarg; break;
@@ -211,52 +318,82 @@ int cmd_timeline(int argc, char **argv)
         return EXIT_ERROR;
     }
     nx_search_t *s = NULL;
-    series ser = {0};
+    chart ch = {0};
     nx_period_t chosen = by;
     nx_status_t st = nx_search_new(ix, query, &s);
     for (size_t i = 0; st == NX_OK && i < nfilters; i++)
         st = nx_search_filter(s, filters[i][0], filters[i][1]);
     if (st == NX_OK)
-        st = nx_search_timeline(s, by, collect, &ser, &chosen);
+        st = nx_search_timeline_ex(s, by, flags, collect, &ch, &chosen);
     int code = EXIT_ERROR;
-    if (st != NX_OK || ser.oom) {
-        cli_error("%s", ser.oom ? "out of memory" : nx_index_last_error(ix));
+    if (st != NX_OK || ch.oom) {
+        cli_error("%s", ch.oom ? "out of memory" : nx_index_last_error(ix));
         goto out;
     }
     static const char *const names[] = {"auto", "day", "week", "month", "year"};
+    const char *unit = flags & NX_TIMELINE_UNIQUE ? "stories" : "articles";
+    int split = (flags & NX_TIMELINE_SPLIT_SOURCE) != 0;
     int64_t total = 0;
-    for (size_t i = 0; i < ser.len; i++)
-        total += ser.n[i];
+    for (size_t j = 0; j < ch.len; j++)
+        total += ch.s[j].total;
     if (strcmp(format, "csv") == 0) {
-        printf("period,articles\n");
-        for (size_t i = 0; i < ser.len; i++)
-            printf("%s,%lld\n", ser.key[i], (long long)ser.n[i]);
+        printf(split ? "period,source,%s\n" : "period,%s\n", unit);
+        for (size_t j = 0; j < ch.len; j++)
+            for (size_t i = 0; i < ch.s[j].len; i++) {
+                printf("%s,", ch.s[j].key[i]);
+                if (split)
+                    csv_field(stdout, ch.s[j].name), putchar(',');
+                printf("%lld\n", (long long)ch.s[j].n[i]);
+            }
     } else if (strcmp(format, "json") == 0) {
         printf("{\"version\":1,\"query\":");
         json_string(stdout, query);
-        printf(",\"by\":\"%s\",\"total\":%lld,\"periods\":[", names[chosen], (long long)total);
-        for (size_t i = 0; i < ser.len; i++)
-            printf("%s{\"period\":\"%s\",\"articles\":%lld}", i ? "," : "", ser.key[i],
-                   (long long)ser.n[i]);
-        puts("]}");
-    } else {
-        printf("%s by %s: %lld articles\n", *query ? query : "all articles", names[chosen],
+        printf(",\"by\":\"%s\",\"unit\":\"%s\",\"total\":%lld,", names[chosen], unit,
                (long long)total);
-        print_bars(&ser);
+        if (split)
+            fputs("\"series\":[", stdout);
+        for (size_t j = 0; j < ch.len; j++) {
+            if (split) {
+                printf("%s{\"source\":", j ? "," : "");
+                json_string(stdout, ch.s[j].name);
+                printf(",\"total\":%lld,", (long long)ch.s[j].total);
+            }
+            fputs("\"periods\":[", stdout);
+            for (size_t i = 0; i < ch.s[j].len; i++)
+                printf("%s{\"period\":\"%s\",\"%s\":%lld}", i ? "," : "", ch.s[j].key[i], unit,
+                       (long long)ch.s[j].n[i]);
+            fputs(split ? "]}" : "]", stdout);
+        }
+        if (!split && ch.len == 0)
+            fputs("\"periods\":[]", stdout);
+        puts(split ? "]}" : "}");
+    } else {
+        printf("%s by %s: %lld %s%s\n", *query ? query : "all articles", names[chosen],
+               (long long)total, unit, split ? ", per source" : "");
+        int64_t max = chart_max(&ch, split ? SHOWN_SERIES : 1);
+        for (size_t j = 0; j < ch.len && j < (split ? SHOWN_SERIES : 1); j++) {
+            if (split)
+                printf("%s== %s (%lld)\n", j ? "\n" : "",
+                       ch.s[j].name[0] ? ch.s[j].name : "(no source)",
+                       (long long)ch.s[j].total);
+            print_bars(&ch.s[j], max);
+        }
+        if (split && ch.len > SHOWN_SERIES)
+            printf("\n(%zu more sources: --format csv or json lists them all)\n",
+                   ch.len - SHOWN_SERIES);
     }
     if (svg) {
         char title[512];
-        snprintf(title, sizeof title, "%s: articles per %s", *query ? query : "all articles",
-                 names[chosen]);
-        if (write_svg(svg, &ser, title) != 0) {
+        snprintf(title, sizeof title, "%s: %s per %s%s", *query ? query : "all articles", unit,
+                 names[chosen], split ? ", per source" : "");
+        if (write_svg(svg, &ch, title) != 0) {
             cli_error("cannot write %s", svg);
             goto out;
         }
     }
     code = total > 0 ? EXIT_FOUND : EXIT_NONE;
 out:
-    free(ser.key);
-    free(ser.n);
+    chart_free(&ch);
     nx_search_destroy(s);
     nx_index_close(ix);
     free(query);

@@ -243,10 +243,113 @@ static void on_day_range(void *ctx, const char *iso, int64_t n)
         snprintf(r->last, sizeof r->last, "%s", iso);
 }
 
-nx_status_t nx_search_timeline(nx_search_t *s, nx_period_t by, nx_count_fn fn, void *ctx,
-                               nx_period_t *chosen)
+/* Appends a count without looking for its key (sorted and merged later). */
+static void push_count(buckets *bs, const char *key, int64_t n)
 {
-    if (!s || !fn)
+    if (bs->n == bs->cap) {
+        size_t cap = bs->cap ? bs->cap * 2 : 256;
+        bucket *p = realloc(bs->b, cap * sizeof *p);
+        if (!p) {
+            bs->oom = 1;
+            return;
+        }
+        bs->b = p;
+        bs->cap = cap;
+    }
+    if (!(bs->b[bs->n].key = strdup(key))) {
+        bs->oom = 1;
+        return;
+    }
+    bs->b[bs->n++].n = n;
+}
+
+typedef struct tuples {
+    buckets bs;     /* "series TAB period[ TAB cluster]" */
+    nx_period_t by;
+    unsigned flags;
+} tuples;
+
+/* A value "date[ TAB source][ TAB cluster]" from the engine. */
+static void on_tuple(void *ctx, const char *v, int64_t n)
+{
+    tuples *t = ctx;
+    const char *tab = strchr(v, '\t');
+    char key[16];
+    if (period_key(v, t->by, key) != 0)
+        return;
+    const char *source = "", *cluster = "";
+    size_t slen = 0;
+    if (tab && (t->flags & NX_TIMELINE_SPLIT_SOURCE)) {
+        source = tab + 1;
+        const char *t2 = strchr(source, '\t');
+        slen = t2 ? (size_t)(t2 - source) : strlen(source);
+        tab = t2;
+    }
+    if (tab && (t->flags & NX_TIMELINE_UNIQUE))
+        cluster = tab + 1;
+    size_t need = slen + strlen(key) + strlen(cluster) + 4;
+    char *k = malloc(need);
+    if (!k) {
+        t->bs.oom = 1;
+        return;
+    }
+    snprintf(k, need, "%.*s\t%s%s%s", (int)slen, source, key,
+             t->flags & NX_TIMELINE_UNIQUE ? "\t" : "", cluster);
+    push_count(&t->bs, k, t->flags & NX_TIMELINE_UNIQUE ? 1 : n);
+    free(k);
+}
+
+/* Sorts counts by key and adds up equal keys; with unique, a key counts
+ * once and loses its last field (the cluster), then equal keys add up. */
+static void merge_counts(buckets *bs, int unique)
+{
+    if (bs->n == 0)
+        return;
+    qsort(bs->b, bs->n, sizeof *bs->b, by_key);
+    size_t o = 0;
+    for (size_t i = 0; i < bs->n; i++) {
+        if (o > 0 && strcmp(bs->b[o - 1].key, bs->b[i].key) == 0) {
+            if (!unique)
+                bs->b[o - 1].n += bs->b[i].n;
+            free(bs->b[i].key);
+            continue;
+        }
+        bs->b[o] = bs->b[i];
+        if (unique)
+            bs->b[o].n = 1;
+        o++;
+    }
+    bs->n = o;
+    if (!unique)
+        return;
+    for (size_t i = 0; i < bs->n; i++) {
+        char *last = strrchr(bs->b[i].key, '\t');
+        if (last)
+            *last = '\0';
+    }
+    merge_counts(bs, 0);
+}
+
+typedef struct series_total {
+    const char *name; /* borrowed from a bucket key, up to its tab */
+    size_t len;
+    int64_t n;
+} series_total;
+
+static int by_total(const void *a, const void *b)
+{
+    const series_total *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    size_t k = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->name, y->name, k);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+nx_status_t nx_search_timeline_ex(nx_search_t *s, nx_period_t by, unsigned flags,
+                                  nx_series_fn fn, void *ctx, nx_period_t *chosen)
+{
+    if (!s || !fn || (flags & ~(unsigned)(NX_TIMELINE_UNIQUE | NX_TIMELINE_SPLIT_SOURCE)))
         return NX_ERR_INVALID_ARG;
     nx_index_t *ix = nx_search_index(s);
     nx_store_query q = nx_search_store_query(s);
@@ -281,27 +384,72 @@ nx_status_t nx_search_timeline(nx_search_t *s, nx_period_t by, nx_count_fn fn, v
         by = auto_period(r.first, r.last);
     if (chosen)
         *chosen = by;
-    buckets bs = {NULL, 0, 0, 0, (int)by};
-    st = nx_store_value_counts(ix, &q, "date", on_date, &bs);
-    if (st == NX_OK && bs.oom)
+    tuples t = {{NULL, 0, 0, 0, (int)by}, by, flags};
+    const char *field = (flags & NX_TIMELINE_SPLIT_SOURCE) && (flags & NX_TIMELINE_UNIQUE)
+                            ? "date,source,cluster"
+                        : flags & NX_TIMELINE_SPLIT_SOURCE ? "date,source"
+                        : flags & NX_TIMELINE_UNIQUE       ? "date,cluster"
+                                                           : "date";
+    st = nx_store_value_counts(ix, &q, field, on_tuple, &t);
+    buckets *bs = &t.bs;
+    if (st == NX_OK && !bs->oom)
+        merge_counts(bs, (flags & NX_TIMELINE_UNIQUE) != 0);
+    if (st == NX_OK && bs->oom)
         st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
-    if (st == NX_OK) {
-        if (bs.n)
-            qsort(bs.b, bs.n, sizeof *bs.b, by_key);
+    /* The series, biggest first; keys are "series TAB period", sorted. */
+    series_total *ser = NULL;
+    size_t nser = 0;
+    if (st == NX_OK && bs->n && !(ser = calloc(bs->n, sizeof *ser)))
+        st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == NX_OK && i < bs->n; i++) {
+        const char *k = bs->b[i].key;
+        size_t len = (size_t)(strchr(k, '\t') - k);
+        if (nser == 0 || ser[nser - 1].len != len || memcmp(ser[nser - 1].name, k, len) != 0)
+            ser[nser++] = (series_total){k, len, 0};
+        ser[nser - 1].n += bs->b[i].n;
+    }
+    if (nser > 1)
+        qsort(ser, nser, sizeof *ser, by_total);
+    for (size_t si = 0; st == NX_OK && si < nser; si++) {
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", (int)ser[si].len, ser[si].name);
         char key[16], last[16];
         period_key(r.first, by, key);
         period_key(r.last, by, last);
         /* Every period from the first to the last, empty ones as zero. */
-        size_t j = 0;
         for (int guard = 0; strcmp(key, last) <= 0 && guard < 100000; guard++) {
-            while (j < bs.n && strcmp(bs.b[j].key, key) < 0)
-                j++;
-            fn(ctx, key, j < bs.n && strcmp(bs.b[j].key, key) == 0 ? bs.b[j].n : 0);
+            char want[600];
+            snprintf(want, sizeof want, "%s\t%s", name, key);
+            bucket probe = {want, 0};
+            bucket *hit = bs->n ? bsearch(&probe, bs->b, bs->n, sizeof *bs->b, by_key) : NULL;
+            fn(ctx, name, key, hit ? hit->n : 0);
             char nk[16];
             next_key(key, by, nk);
             memcpy(key, nk, sizeof key);
         }
     }
-    free_buckets(&bs);
+    free(ser);
+    free_buckets(bs);
     return st;
+}
+
+typedef struct one_series {
+    nx_count_fn fn;
+    void *ctx;
+} one_series;
+
+static void on_one_series(void *ctx, const char *series, const char *period, int64_t n)
+{
+    (void)series;
+    one_series *o = ctx;
+    o->fn(o->ctx, period, n);
+}
+
+nx_status_t nx_search_timeline(nx_search_t *s, nx_period_t by, nx_count_fn fn, void *ctx,
+                               nx_period_t *chosen)
+{
+    if (!s || !fn)
+        return NX_ERR_INVALID_ARG;
+    one_series o = {fn, ctx};
+    return nx_search_timeline_ex(s, by, 0, on_one_series, &o, chosen);
 }

@@ -34,6 +34,7 @@ struct nx_search {
     char **sim_words;     /* its words, to tell copies */
     size_t sim_n;
     int copies;           /* list copies too */
+    int collapse;         /* one hit per near-duplicate cluster */
 };
 
 struct nx_results {
@@ -44,8 +45,16 @@ struct nx_results {
     size_t rank;
     nx_article_t cur;     /* fields borrowed from the statement's row */
     double score;
+    int64_t cluster;      /* the current hit's near-duplicate cluster label */
     nx_snippet snip;
     int have_snip;
+    /* Paging done here rather than by the engine (collapsing, similar):
+     * the engine is asked for `asked` hits from the first, and asked for
+     * more when those run out before the page is full. */
+    int paging;
+    size_t asked, fetched, passed; /* passed: hits kept before the page */
+    int64_t *seen;        /* clusters already listed or passed */
+    size_t nseen, capseen;
 };
 
 static void add_lang(nx_search_t *s, const nx_lang *l)
@@ -147,6 +156,7 @@ nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, 
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     s->ix = ix;
     s->limit = 10;
+    s->collapse = 1;
     s->an = nx_analyzer_new(ix->lang);
     if (!s->an) {
         free(s);
@@ -285,11 +295,21 @@ nx_status_t nx_search_set_similar(nx_search_t *s, const char *id, const char *co
     return NX_OK;
 }
 
+nx_status_t nx_search_set_collapse(nx_search_t *s, int collapse)
+{
+    if (!s)
+        return NX_ERR_INVALID_ARG;
+    s->collapse = collapse != 0;
+    return NX_OK;
+}
+
 nx_status_t nx_search_set_copies(nx_search_t *s, int include)
 {
     if (!s)
         return NX_ERR_INVALID_ARG;
     s->copies = include;
+    if (include) /* asking for the copies is asking for them one by one */
+        s->collapse = 0;
     return NX_OK;
 }
 
@@ -358,21 +378,93 @@ nx_status_t nx_search_count(nx_search_t *s, int64_t *out)
     return nx_store_count(s->ix, &q, out);
 }
 
+/* Has the cluster been listed already? Remembers it if not. */
+static int seen_before(nx_results_t *r, int64_t cluster, int *oom)
+{
+    for (size_t i = 0; i < r->nseen; i++)
+        if (r->seen[i] == cluster)
+            return 1;
+    if (r->nseen == r->capseen) {
+        size_t cap = r->capseen ? r->capseen * 2 : 32;
+        int64_t *p = realloc(r->seen, cap * sizeof *p);
+        if (!p) {
+            *oom = 1;
+            return 0;
+        }
+        r->seen = p;
+        r->capseen = cap;
+    }
+    r->seen[r->nseen++] = cluster;
+    return 0;
+}
+
+/* The engine's cursor for the hits [0, asked) (paging here) or the page. */
+static nx_status_t open_cursor(nx_results_t *r)
+{
+    nx_search_t *s = r->search;
+    nx_store_query q = store_query(s);
+    if (r->paging) {
+        q.offset = 0;
+        q.limit = r->asked;
+    }
+    return nx_store_search(s->ix, &q, &r->cur_src);
+}
+
 /* Loads the next hit into r->cur, or ends the iteration. */
 static void load_row(nx_results_t *r)
 {
+    nx_search_t *s = r->search;
     nx_snippet_free(&r->snip);
     r->have_snip = 0;
-    int rc;
-    do
-        rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->status);
-    while (rc > 0 && skip_hit(r->search, &r->cur));
-    /* A similar search asked the engine for some extra hits to skip. */
-    if (rc <= 0 || r->rank - r->search->offset >= r->search->limit) {
+    if (r->rank - s->offset >= s->limit) {
         r->valid = 0;
         return;
     }
-    r->rank++;
+    for (;;) {
+        int rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->cluster, &r->status);
+        if (rc == 0 && r->paging && r->fetched == r->asked && r->asked < (size_t)-1 / 4) {
+            /* More hits exist than were asked for: ask again for more,
+             * past those already read (the order is deterministic). */
+            r->cur_src->free(r->cur_src);
+            r->cur_src = NULL;
+            r->asked *= 4;
+            if ((r->status = open_cursor(r)) != NX_OK) {
+                r->valid = 0;
+                return;
+            }
+            size_t done = r->fetched;
+            r->fetched = 0;
+            while (r->fetched < done &&
+                   (rc = r->cur_src->next(r->cur_src, &r->cur, &r->score, &r->cluster,
+                                          &r->status)) > 0)
+                r->fetched++;
+            if (rc < 0)
+                break;
+            continue;
+        }
+        if (rc <= 0) {
+            r->valid = 0;
+            return;
+        }
+        r->fetched++;
+        if (skip_hit(s, &r->cur))
+            continue;
+        int oom = 0;
+        if (s->collapse && r->cluster >= 0 && seen_before(r, r->cluster, &oom))
+            continue;
+        if (oom) {
+            r->status = nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+            r->valid = 0;
+            return;
+        }
+        if (r->paging && r->passed < s->offset) {
+            r->passed++;
+            continue;
+        }
+        r->rank++;
+        return;
+    }
+    r->valid = 0;
 }
 
 nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
@@ -385,8 +477,14 @@ nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
     if (!r)
         return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
     r->search = s;
-    nx_store_query q = store_query(s);
-    nx_status_t st = nx_store_search(s->ix, &q, &r->cur_src);
+    r->paging = s->collapse || s->similar_id;
+    if (r->paging) {
+        /* Copies and skipped hits take places: ask for some more. */
+        size_t want = s->offset + s->limit;
+        r->asked = want < s->limit || want > (size_t)-1 / 2 - 64 ? (size_t)-1
+                                                                  : want + want / 2 + 20;
+    }
+    nx_status_t st = open_cursor(r);
     if (st != NX_OK) {
         free(r);
         return st;
@@ -402,6 +500,53 @@ nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
     }
     *out = r;
     return NX_OK;
+}
+
+nx_status_t nx_results_copies(nx_results_t *r, nx_copy_fn fn, void *ctx, int64_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!r || !r->valid || !count)
+        return NX_ERR_INVALID_ARG;
+    nx_search_t *s = r->search;
+    if (r->cluster < 0)
+        return NX_OK;
+    /* The query again, narrowed to the hit's cluster. */
+    nx_store_query q = store_query(s);
+    nx_filter *f = calloc(q.nfilters + 1, sizeof *f);
+    char label[24];
+    if (!f)
+        return nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    if (q.nfilters)
+        memcpy(f, q.filters, q.nfilters * sizeof *f);
+    snprintf(label, sizeof label, "%lld", (long long)r->cluster);
+    f[q.nfilters].kind = NX_F_CLUSTER;
+    f[q.nfilters].value = label;
+    q.filters = f;
+    q.nfilters++;
+    q.sort = NX_SORT_OLDEST;
+    q.offset = 0;
+    q.limit = (size_t)-1;
+    char *self = strdup(r->cur.f[NX_FIELD_ID] ? r->cur.f[NX_FIELD_ID] : "");
+    nx_cursor *c = NULL;
+    nx_status_t st = self ? nx_store_search(s->ix, &q, &c)
+                          : nx_fail(s->ix, NX_ERR_NOMEM, "out of memory");
+    nx_article_t a;
+    double score;
+    int64_t cl;
+    int rc;
+    while (st == NX_OK && (rc = c->next(c, &a, &score, &cl, &st)) > 0) {
+        if (a.f[NX_FIELD_ID] && strcmp(a.f[NX_FIELD_ID], self) == 0)
+            continue;
+        ++*count;
+        if (fn)
+            fn(ctx, &a);
+    }
+    if (c)
+        c->free(c);
+    free(self);
+    free(f);
+    return st;
 }
 
 int nx_results_valid(const nx_results_t *r)
@@ -476,5 +621,6 @@ void nx_results_destroy(nx_results_t *r)
     nx_snippet_free(&r->snip);
     if (r->cur_src)
         r->cur_src->free(r->cur_src);
+    free(r->seen);
     free(r);
 }

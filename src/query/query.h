@@ -28,6 +28,7 @@ typedef enum nx_filter_kind {
     NX_F_LANG,   /* value: Snowball language name */
     NX_F_URL,    /* value: substring of the URL */
     NX_F_DATE,   /* [since, until) as ISO-8601 UTC; either may be empty */
+    NX_F_CLUSTER, /* value: a near-duplicate cluster's label, decimal (internal) */
 } nx_filter_kind;
 
 typedef enum nx_column { NX_COL_ANY = 0, NX_COL_TITLE, NX_COL_BODY } nx_column;

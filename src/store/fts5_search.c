@@ -21,7 +21,7 @@
 
 #define COLUMNS                                                                            \
     "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
-    "(SELECT path FROM files WHERE files.fileno = a.fileno)"
+    "(SELECT path FROM files WHERE files.fileno = a.fileno), coalesce(a.cluster, a.rowid)"
 
 static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
 {
@@ -40,6 +40,11 @@ static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
             break;
         case NX_F_LANG:
             snprintf(buf, sizeof buf, "coalesce(a.lang, '') = ?%d", (*param)++);
+            cond = buf;
+            break;
+        case NX_F_CLUSTER:
+            snprintf(buf, sizeof buf, "coalesce(a.cluster, a.rowid) = CAST(?%d AS INTEGER)",
+                     (*param)++);
             cond = buf;
             break;
         default: {
@@ -74,7 +79,7 @@ static void bind_filters(sqlite3_stmt *st, const nx_filter *f, size_t nf, int *p
 }
 
 /* Prepares the statement for q: rows of id, title, body, date, source,
- * url, lang, origin, score; with count_only a single count. */
+ * url, lang, origin, cluster, score; with count_only a single count. */
 static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_only,
                            const char *group, sqlite3_stmt **out)
 {
@@ -115,7 +120,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         return NX_OK;
     }
     if (group)
-        nx_sb_printf(&b, "SELECT a.%s, count(*) ", group);
+        nx_sb_printf(&b, "SELECT %s, count(*) ", group);
     else if (count_only)
         nx_sb_puts(&b, "SELECT count(*) ");
     else if (ranked)
@@ -136,7 +141,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     }
     where_filters(&b, q->filters, q->nfilters, &param);
     if (group)
-        nx_sb_printf(&b, " AND a.%s IS NOT NULL GROUP BY a.%s", group, group);
+        nx_sb_puts(&b, " GROUP BY 1"); /* NULL groups are dropped by the caller */
     if (!count_only && !group) {
         if (q->sort == NX_SORT_OLDEST)
             nx_sb_puts(&b, " ORDER BY a.date IS NULL, a.date ASC, a.id");
@@ -184,7 +189,8 @@ typedef struct fts5_cursor {
     sqlite3_stmt *st;
 } fts5_cursor;
 
-static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, nx_status_t *status)
+static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
+                       nx_status_t *status)
 {
     fts5_cursor *fc = (fts5_cursor *)c;
     int rc = sqlite3_step(fc->st);
@@ -196,7 +202,8 @@ static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, nx_status
     }
     for (int i = 0; i < NX_FIELD_COUNT_; i++)
         cur->f[i] = (char *)sqlite3_column_text(fc->st, i);
-    *score = sqlite3_column_double(fc->st, NX_FIELD_COUNT_);
+    *cluster = sqlite3_column_int64(fc->st, NX_FIELD_COUNT_);
+    *score = sqlite3_column_double(fc->st, NX_FIELD_COUNT_ + 1);
     return 1;
 }
 
@@ -254,20 +261,29 @@ char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q)
 nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                  nx_count_fn fn, void *ctx)
 {
-    /* The column comes from this fixed list, never from input. */
-    const char *col = strcmp(field, "date") == 0     ? "date"
-                      : strcmp(field, "source") == 0 ? "source"
-                      : strcmp(field, "lang") == 0   ? "lang"
-                                                     : NULL;
-    if (!col)
+    /* The SQL comes from this fixed list, never from input. Lists of
+     * fields are for timelines (dated articles only). */
+    const char *expr = strcmp(field, "date") == 0     ? "a.date"
+                       : strcmp(field, "source") == 0 ? "a.source"
+                       : strcmp(field, "lang") == 0   ? "a.lang"
+                       : strcmp(field, "date,source") == 0
+                           ? "a.date || char(9) || coalesce(a.source, '')"
+                       : strcmp(field, "date,cluster") == 0
+                           ? "a.date || char(9) || coalesce(a.cluster, a.rowid)"
+                       : strcmp(field, "date,source,cluster") == 0
+                           ? "a.date || char(9) || coalesce(a.source, '') || char(9) || "
+                             "coalesce(a.cluster, a.rowid)"
+                           : NULL;
+    if (!expr)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
     sqlite3_stmt *st;
-    nx_status_t s = prepare(ix, q, 1, col, &st);
+    nx_status_t s = prepare(ix, q, 1, expr, &st);
     if (s != NX_OK)
         return s;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+            fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
     if (rc != SQLITE_DONE)
         s = step_error(ix, rc);
     sqlite3_finalize(st);

@@ -36,6 +36,7 @@ typedef struct fts5_writer {
     sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
     sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs, *ins_fts, *del_fts;
+    sqlite3_stmt *sel_heir, *relabel, *crown;
 } fts5_writer;
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
@@ -431,6 +432,12 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
               "INSERT INTO articles_fts(rowid, body, title) VALUES (?1, char(31) || ?2 || "
               "char(31) || ?3, char(31) || ?2 || char(31) || ?4)",
               rc);
+    /* A cluster is named after its first article; when that one changes
+     * or goes, the next oldest names it. */
+    rc = prep(db, &w->sel_heir,
+              "SELECT min(rowid) FROM articles WHERE cluster = ?1 AND rowid != ?1", rc);
+    rc = prep(db, &w->relabel, "UPDATE articles SET cluster = ?2 WHERE cluster = ?1", rc);
+    rc = prep(db, &w->crown, "UPDATE articles SET cluster = NULL WHERE rowid = ?1", rc);
     rc = prep(db, &w->del_fts,
               "INSERT INTO articles_fts(articles_fts, rowid, body, title) SELECT 'delete', rowid, "
               "body, title FROM articles_fts_src WHERE rowid = ?1",
@@ -473,6 +480,9 @@ static void fts5_writer_free(void *wp)
     sqlite3_finalize(w->sel_sigs);
     sqlite3_finalize(w->ins_fts);
     sqlite3_finalize(w->del_fts);
+    sqlite3_finalize(w->sel_heir);
+    sqlite3_finalize(w->relabel);
+    sqlite3_finalize(w->crown);
     free(w->fileno_path);
     free(w);
 }
@@ -568,6 +578,32 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Article key is about to change or go: the other articles of the cluster
+ * it names move to the next oldest of them, whose key *heir gets (-1 when
+ * there is none), so no label is left to a text that is not there. */
+static int hand_over(fts5_writer *w, int64_t key, int64_t *heir)
+{
+    *heir = -1;
+    sqlite3_bind_int64(w->sel_heir, 1, key);
+    int rc = sqlite3_step(w->sel_heir);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(w->sel_heir, 0) != SQLITE_NULL)
+            *heir = sqlite3_column_int64(w->sel_heir, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_reset(w->sel_heir);
+    if (rc != SQLITE_OK || *heir < 0)
+        return rc;
+    sqlite3_bind_int64(w->relabel, 1, key);
+    sqlite3_bind_int64(w->relabel, 2, *heir);
+    rc = step_done(w->relabel);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(w->crown, 1, *heir);
+        rc = step_done(w->crown);
+    }
+    return rc;
+}
+
 /* The number of the file at path, adding its record if it has none yet. */
 static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
 {
@@ -647,8 +683,15 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
             w->raw_bytes += (int64_t)packed_len;
 
         if (existing) {
-            sqlite3_bind_int64(w->del_fts, 1, existing);
-            rc = step_done(w->del_fts);
+            /* A changed text may no longer be a copy of the others. */
+            int64_t heir;
+            rc = hand_over(w, existing, &heir);
+            if (rc == SQLITE_OK && dup && dup->cluster == existing)
+                dup->cluster = heir; /* still their copy: under their new name */
+            if (rc == SQLITE_OK) {
+                sqlite3_bind_int64(w->del_fts, 1, existing);
+                rc = step_done(w->del_fts);
+            }
             if (rc != SQLITE_OK) {
                 free(packed);
                 return nx_fts5_fail(w->ix, rc, "replacing an article");
@@ -817,6 +860,10 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
     sqlite3_reset(st);
     rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     for (size_t i = 0; rc == SQLITE_OK && i < ngone; i++) {
+        int64_t heir;
+        rc = hand_over(w, gone[i], &heir);
+        if (rc != SQLITE_OK)
+            break;
         sqlite3_bind_int64(w->del_fts, 1, gone[i]);
         rc = step_done(w->del_fts);
         if (rc == SQLITE_OK) {

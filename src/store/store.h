@@ -56,9 +56,11 @@ typedef struct nx_store_query {
 typedef struct nx_cursor nx_cursor;
 struct nx_cursor {
     /* Moves to the next hit, filling cur's fields (borrowed until the next
-     * call) and *score. Returns 1 for a hit, 0 at the end, -1 on failure
-     * (*st set, message on the index). */
-    int (*next)(nx_cursor *c, nx_article_t *cur, double *score, nx_status_t *st);
+     * call), *score and *cluster (its near-duplicate cluster's label).
+     * Returns 1 for a hit, 0 at the end, -1 on failure (*st set, message
+     * on the index). */
+    int (*next)(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
+                nx_status_t *st);
     void (*free)(nx_cursor *c);
 };
 
@@ -86,7 +88,9 @@ typedef struct nx_engine {
     nx_status_t (*search)(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
     nx_status_t (*count)(nx_index_t *ix, const nx_store_query *q, int64_t *out);
     /* Calls fn for each distinct value of field ("date", "source", "lang")
-     * among the articles matching q, with its count. */
+     * among the articles matching q, with its count. field may also list
+     * several of "date", "source" and "cluster" joined by commas: the
+     * value is then their values joined by tabs. */
     nx_status_t (*value_counts)(nx_index_t *ix, const nx_store_query *q, const char *field,
                                 nx_count_fn fn, void *ctx);
     /* Calls fn for each written word (exact term) of the index starting

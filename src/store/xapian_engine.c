@@ -528,11 +528,15 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
         rc |= nxx_doc_set_value(doc, SLOT_SOURCE, a->f[NX_FIELD_SOURCE],
                                 strlen(a->f[NX_FIELD_SOURCE]));
     rc |= nxx_doc_set_value(doc, SLOT_LANG, lang, strlen(lang));
-    if (dup) {
+    {
+        /* Every article is in a cluster, alone when it was not
+         * fingerprinted: labelled by its own id's hash then. */
+        const char *id = a->f[NX_FIELD_ID];
+        int64_t label = dup ? dup->assigned : (int64_t)(nx_hash64(id, strlen(id)) >> 1);
         char v[16 + 256];
-        snprintf(v, sizeof v, "%016llx", (unsigned long long)dup->assigned);
+        snprintf(v, sizeof v, "%016llx", (unsigned long long)label);
         rc |= nxx_doc_set_value(doc, SLOT_CLUSTER, v, 16);
-        if (dup->sig && dup->sig_len <= 256) {
+        if (dup && dup->sig && dup->sig_len <= 256) {
             memcpy(v + 16, dup->sig, dup->sig_len);
             rc |= nxx_doc_set_value(doc, SLOT_MINHASH, v, 16 + dup->sig_len);
         }
@@ -650,12 +654,15 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     nx_article_t copy = *a;
     copy.f[NX_FIELD_ORIGIN] = (char *)o->path;
     /* A document's id is known only once it is added, so a cluster is
-     * labelled by a hash of its first article's id (ids are unique). */
-    if (dup)
-        dup->assigned = dup->cluster >= 0 ? dup->cluster
-                                          : (int64_t)(nx_hash64(a->f[NX_FIELD_ID],
-                                                                strlen(a->f[NX_FIELD_ID])) >>
-                                                      1);
+     * labelled by a hash of its first article's id and text: a new text
+     * under the same id starts a new label, and leaves its old copies
+     * theirs. */
+    if (dup) {
+        char key[600];
+        snprintf(key, sizeof key, "%.560s%c%s", a->f[NX_FIELD_ID], 0, hash);
+        size_t klen = strnlen(a->f[NX_FIELD_ID], 560) + 1 + strlen(hash);
+        dup->assigned = dup->cluster >= 0 ? dup->cluster : (int64_t)(nx_hash64(key, klen) >> 1);
+    }
     nxx_doc *doc = build_doc(w, &copy, hash, dup);
     if (!doc)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
@@ -1300,6 +1307,14 @@ static nxx_query *filter_query(const nx_filter *f, int *failed)
             *failed = 1;
         return q;
     }
+    case NX_F_CLUSTER: {
+        char v[24];
+        snprintf(v, sizeof v, "%016llx", (unsigned long long)strtoll(f->value, NULL, 10));
+        nxx_query *q = nxx_q_value_eq(SLOT_CLUSTER, v);
+        if (!q)
+            *failed = 1;
+        return q;
+    }
     default: {
         /* [since, until): dated articles only, as SQL's comparisons are. */
         nxx_query *q = nxx_q_value_ge(SLOT_DATE, f->since[0] ? f->since : "0");
@@ -1385,12 +1400,25 @@ typedef struct xap_cursor {
     char *buf; /* the current hit's data, NUL-separated fields */
 } xap_cursor;
 
-static int xcursor_next(nx_cursor *c, nx_article_t *cur, double *score, nx_status_t *st)
+static int64_t label_of(const char *v, size_t len)
+{
+    char hex[17];
+    if (len != 16)
+        return -1;
+    memcpy(hex, v, 16);
+    hex[16] = '\0';
+    return (int64_t)strtoull(hex, NULL, 16);
+}
+
+static int xcursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
+                        nx_status_t *st)
 {
     xap_cursor *xc = (xap_cursor *)c;
     if (xc->i >= nxx_hits_size(xc->hits))
         return 0;
-    size_t len;
+    size_t len, vlen;
+    const char *v = nxx_hits_value(xc->hits, xc->i, &vlen);
+    *cluster = label_of(v, vlen);
     const char *data = nxx_hits_data(xc->hits, xc->i, &len);
     *score = nxx_hits_score(xc->hits, xc->i);
     xc->i++;
@@ -1446,7 +1474,7 @@ static nx_status_t xap_search(nx_index_t *ix, const nx_store_query *sq, nx_curso
         nxx_q_free(q);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
-    int rc = nxx_search(db, q, sort, slot, sq->offset, sq->limit, &c->hits);
+    int rc = nxx_search(db, q, sort, slot, sq->offset, sq->limit, SLOT_CLUSTER, &c->hits);
     nxx_q_free(q);
     if (rc) {
         free(c);
@@ -1482,6 +1510,7 @@ typedef struct vc_ctx {
     char *buf;
     size_t cap;
     int oom;
+    int tuples; /* 1: values are date[, source] joined by tabs; 2: then a cluster label */
 } vc_ctx;
 
 static void on_value_count(void *ctx, const char *v, size_t len, uint64_t n)
@@ -1500,6 +1529,20 @@ static void on_value_count(void *ctx, const char *v, size_t len, uint64_t n)
     }
     memcpy(c->buf, v, len);
     c->buf[len] = '\0';
+    if (c->tuples) {
+        /* Undated articles are left out, as FTS5 leaves them out; cluster
+         * labels become decimal, as FTS5 gives them. */
+        if (c->buf[0] == '\t' || c->buf[0] == '\0')
+            return;
+        char *last = strrchr(c->buf, '\t');
+        if (c->tuples == 2 && last && strlen(last + 1) == 16) {
+            char out[512];
+            snprintf(out, sizeof out, "%.*s\t%lld", (int)(last - c->buf), c->buf,
+                     (long long)label_of(last + 1, 16));
+            c->fn(c->ctx, out, (int64_t)n);
+            return;
+        }
+    }
     c->fn(c->ctx, c->buf, (int64_t)n);
 }
 
@@ -1510,15 +1553,29 @@ static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, co
                     : strcmp(field, "source") == 0 ? SLOT_SOURCE
                     : strcmp(field, "lang") == 0   ? SLOT_LANG
                                                    : 99;
-    if (slot == 99)
-        return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
+    unsigned slots[3];
+    size_t nslots = 0;
+    if (slot == 99) {
+        /* Lists of fields: "date,source", "date,cluster", "date,source,cluster". */
+        if (strcmp(field, "date,source") == 0 || strcmp(field, "date,cluster") == 0 ||
+            strcmp(field, "date,source,cluster") == 0) {
+            slots[nslots++] = SLOT_DATE;
+            if (strstr(field, "source"))
+                slots[nslots++] = SLOT_SOURCE;
+            if (strstr(field, "cluster"))
+                slots[nslots++] = SLOT_CLUSTER;
+        } else {
+            return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
+        }
+    }
     nxx_db *db;
     nxx_query *q;
     nx_status_t s = prepare(ix, sq, &db, &q);
     if (s != NX_OK)
         return s;
-    vc_ctx c = {fn, ctx, NULL, 0, 0};
-    int rc = nxx_value_counts(db, q, slot, on_value_count, &c);
+    vc_ctx c = {fn, ctx, NULL, 0, 0, nslots == 0 ? 0 : strstr(field, "cluster") ? 2 : 1};
+    int rc = nslots ? nxx_value_tuples(db, q, slots, nslots, on_value_count, &c)
+                    : nxx_value_counts(db, q, slot, on_value_count, &c);
     nxx_q_free(q);
     free(c.buf);
     if (rc)
@@ -1549,7 +1606,7 @@ static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_count_f
         return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
     /* Body words are unprefixed, lower case; a lower-case prefix therefore
      * never reaches the upper-case prefixed terms. */
-    vocab_ctx c = {{fn, ctx, NULL, 0, 0}, prefix};
+    vocab_ctx c = {{fn, ctx, NULL, 0, 0, 0}, prefix};
     int rc = nxx_terms(db, prefix, on_vocab_term, &c);
     free(c.vc.buf);
     if (rc)

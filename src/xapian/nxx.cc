@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct nxx_query {
 struct nxx_hits {
     std::vector<std::string> data;
     std::vector<double> score;
+    std::vector<std::string> value; /* of the captured slot */
 };
 
 namespace {
@@ -420,6 +422,18 @@ nxx_query *nxx_q_value_ge(unsigned slot, const char *value)
     return q;
 }
 
+nxx_query *nxx_q_value_eq(unsigned slot, const char *value)
+{
+    nxx_query *q = new (std::nothrow) nxx_query;
+    if (q && guard(nullptr, "", [&] {
+            q->q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, value, value);
+        })) {
+        delete q;
+        return nullptr;
+    }
+    return q;
+}
+
 nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window)
 {
     nxx_query *q = new (std::nothrow) nxx_query;
@@ -476,7 +490,7 @@ char *nxx_q_describe(const nxx_query *q)
 }
 
 int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t offset,
-               uint64_t limit, nxx_hits **out)
+               uint64_t limit, int capture, nxx_hits **out)
 {
     *out = nullptr;
     return guard(db, "searching", [&] {
@@ -495,8 +509,11 @@ int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t
         Xapian::MSet m = enq.get_mset(first, max);
         std::unique_ptr<nxx_hits> h(new nxx_hits);
         for (auto it = m.begin(); it != m.end(); ++it) {
-            h->data.push_back(it.get_document().get_data());
+            Xapian::Document d = it.get_document();
+            h->data.push_back(d.get_data());
             h->score.push_back(it.get_weight());
+            h->value.push_back(capture >= 0 ? d.get_value(static_cast<unsigned>(capture))
+                                            : std::string());
         }
         *out = h.release();
     });
@@ -522,6 +539,37 @@ int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
     });
 }
 
+int nxx_value_tuples(nxx_db *db, const nxx_query *q, const unsigned *slots, size_t nslots,
+                     void (*fn)(void *, const char *, size_t, uint64_t), void *ctx)
+{
+    return guard(db, "counting values", [&] {
+        /* Read from the matching documents themselves: a MatchSpy of our
+         * own would not run on a remote (xapian-tcpsrv) database. */
+        Xapian::Enquire enq(db->db);
+        enq.set_query(q->q);
+        /* Default weighting, not BoolWeight: see nxx_value_counts. */
+        std::map<std::string, uint64_t> counts;
+        const Xapian::doccount page = 10000;
+        for (Xapian::doccount first = 0;; first += page) {
+            Xapian::MSet m = enq.get_mset(first, page);
+            for (auto it = m.begin(); it != m.end(); ++it) {
+                Xapian::Document d = it.get_document();
+                std::string key;
+                for (size_t i = 0; i < nslots; i++) {
+                    if (i)
+                        key += '\t';
+                    key += d.get_value(slots[i]);
+                }
+                counts[key]++;
+            }
+            if (m.size() < page)
+                break;
+        }
+        for (const auto &kv : counts)
+            fn(ctx, kv.first.data(), kv.first.size(), kv.second);
+    });
+}
+
 int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
 {
     *n = 0;
@@ -540,6 +588,12 @@ int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
 size_t nxx_hits_size(const nxx_hits *h)
 {
     return h ? h->data.size() : 0;
+}
+
+const char *nxx_hits_value(const nxx_hits *h, size_t i, size_t *len)
+{
+    *len = h->value[i].size();
+    return h->value[i].data();
 }
 
 const char *nxx_hits_data(const nxx_hits *h, size_t i, size_t *len)

@@ -91,6 +91,7 @@ nxx_query *nxx_q_expand(nxx_db *db, const char *prefix, size_t len, size_t max);
 nxx_query *nxx_q_all(void);                 /* every document */
 nxx_query *nxx_q_none(void);                /* no document */
 nxx_query *nxx_q_value_ge(unsigned slot, const char *value);
+nxx_query *nxx_q_value_eq(unsigned slot, const char *value);
 nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window);
 nxx_query *nxx_q_scale(nxx_query *q, double factor);
 void nxx_q_free(nxx_query *q);
@@ -100,9 +101,14 @@ char *nxx_q_describe(const nxx_query *q);
 enum { NXX_SORT_RELEVANCE, NXX_SORT_VALUE_DESC, NXX_SORT_VALUE_ASC };
 
 /* Runs q (not consumed). Sorting by relevance breaks ties by value slot
- * `slot` descending (newest first), then by docid; value sorts use `slot`. */
+ * `slot` descending (newest first), then by docid; value sorts use `slot`.
+ * Each hit keeps its value in slot capture (nxx_hits_value; -1: none). */
 int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t offset,
-               uint64_t limit, nxx_hits **out);
+               uint64_t limit, int capture, nxx_hits **out);
+/* Calls fn with each distinct tuple of the values in slots (joined by
+ * tabs) among the documents matching q, and how many have it. */
+int nxx_value_tuples(nxx_db *db, const nxx_query *q, const unsigned *slots, size_t nslots,
+                     void (*fn)(void *, const char *, size_t, uint64_t), void *ctx);
 /* Calls fn with each distinct value of slot among the documents matching
  * q, and how many of them have it (a ValueCountMatchSpy; works remotely). */
 int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
@@ -113,6 +119,7 @@ int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n);
 size_t nxx_hits_size(const nxx_hits *h);
 /* Data (borrowed until nxx_hits_free) and score of hit i. */
 const char *nxx_hits_data(const nxx_hits *h, size_t i, size_t *len);
+const char *nxx_hits_value(const nxx_hits *h, size_t i, size_t *len);
 double nxx_hits_score(const nxx_hits *h, size_t i);
 void nxx_hits_free(nxx_hits *h);
 

@@ -18,7 +18,7 @@ for engine in fts5 xapian; do
     expect "$engine: timeline counts per month, empty months as zero" \
         test "$(tail -n +2 <<<"$out" | tr '\n' ' ')" = "2022-12,2 2023-01,0 2023-02,1 2023-03,1 "
     run timeline -d "$DB" --format json --by year 'date:2022..2023'
-    expect "$engine: yearly totals match the corpus" test "$(jq -c '[.periods[].articles]' <<<"$out")" = "[$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" -f ids -n 0 date:2022)"),$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" -f ids -n 0 date:2023)")]"
+    expect "$engine: yearly totals match the corpus" test "$(jq -c '[.periods[].articles]' <<<"$out")" = "[$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" --no-collapse -f ids -n 0 date:2022)"),$(grep -c . <<<"$("$NEWSIDX" search -d "$DB" --no-collapse -f ids -n 0 date:2023)")]"
     run timeline -d "$DB" --by week --format csv 'date:2022-12-01..2022-12-31'
     expect "$engine: weeks start on Monday" test "$(sed -n 2p <<<"$out" | cut -d, -f1)" = "2022-11-28"
     run timeline -d "$DB" --svg "$T/$engine.svg" negotiations
@@ -67,6 +67,76 @@ for engine in fts5 xapian; do
     expect "$engine: similar --copies lists the copies first" has "wire/copy1.txt" "$(head -n 2 <<<"$out")"
     run similar -d "$DB" no-such-id
     expect_rc "$engine: similar of an unknown id: exit 1" 1
+done
+
+# Wire copies (corpus/README fact 8): awr-2023-0526-01 and three lightly
+# edited copies under other outlets are one cluster; mh-2023-0526-01 reports
+# the same event in other words and is not a copy.
+for engine in fts5 xapian; do
+    DB=$T/$engine.idx
+    run search -d "$DB" -f json -n 10 Baklanov samovar
+    expect_rc "$engine: wire copies: search exits 0" 0
+    expect "$engine: wire copies collapse: 5 articles, 2 hits" \
+        test "$(jq '[.total, (.results | length)] | @csv' <<<"$out")" = '"5,2"'
+    expect "$engine: the collapsed hit stands for its 3 copies" \
+        test "$(jq -c '[.results[] | select(.copies | length > 0) | [.id, .copies[].id]] | map(sort)' <<<"$out")" \
+        = '[["awr-2023-0526-01","ee-2023-0527-01","hg-2023-0526-04","nc-2023-0527-01"]]'
+    expect "$engine: the independent report is a hit of its own, without copies" \
+        test "$(jq -c '[.results[] | select(.id == "mh-2023-0526-01") | .copies | length]' <<<"$out")" = '[0]'
+    run search -d "$DB" Baklanov samovar
+    expect "$engine: text says '+3 copies' with the outlets" \
+        has "+3 copies: " "$out"
+    expect "$engine: text names the copies' sources" has "Harbourside Gazette" "$out"
+    run search -d "$DB" --no-collapse -f ids -n 0 Baklanov samovar
+    expect "$engine: --no-collapse lists all 5" test "$(grep -c . <<<"$out")" = 5
+    run search -d "$DB" -f ids -n 1 --offset 1 Baklanov samovar
+    expect "$engine: --offset counts collapsed hits" test "$(grep -c . <<<"$out")" = 1
+    run timeline -d "$DB" --by month --since 2023-03 --until 2023-07 --format csv Baklanov
+    expect "$engine: timeline of Baklanov rises and falls: 1 3 5 2 1" \
+        test "$(tail -n +2 <<<"$out" | cut -d, -f2 | tr '\n' ' ')" = "1 3 5 2 1 "
+    run timeline -d "$DB" --by month --since 2023-03 --until 2023-07 --unique --format csv Baklanov
+    expect "$engine: --unique counts the wire story once: 1 3 2 2 1" \
+        test "$(tail -n +2 <<<"$out" | cut -d, -f2 | tr '\n' ' ')" = "1 3 2 2 1 "
+    expect "$engine: --unique says stories" has "period,stories" "$out"
+    run timeline -d "$DB" --by month --since 2023-03 --until 2023-07 --split source --format csv Baklanov
+    expect "$engine: --split source: the sources' counts add up per month" \
+        test "$(tail -n +2 <<<"$out" | awk -F, '{n[$1]+=$NF} END {for (k in n) print k, n[k]}' | sort | cut -d' ' -f2 | tr '\n' ' ')" = "1 3 5 2 1 "
+    expect "$engine: --split source: every source has every month" \
+        test "$(tail -n +2 <<<"$out" | wc -l)" = "$(( $(tail -n +2 <<<"$out" | cut -d, -f2 | sort -u | wc -l) * 5 ))"
+    run timeline -d "$DB" --by month --split source --unique --format json --svg "$T/split-$engine.svg" Baklanov
+    expect_rc "$engine: split timeline exits 0" 0
+    expect "$engine: split json has one series per source, biggest first" \
+        test "$(jq '[.series[].total] | . == (sort | reverse) and length > 3' <<<"$out")" = true
+    expect "$engine: split SVG parses as XML, one line per source shown" \
+        test "$(python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); print(len(d.getElementsByTagName("polyline")) > 1)' "$T/split-$engine.svg")" = True
+    run timeline -d "$DB" --split place Baklanov
+    expect_rc "$engine: --split takes only source" 2
+done
+# Indexing the same archive again keeps the clusters; a copy edited into a
+# different story leaves its cluster.
+W2=$T/wire2
+mkdir -p "$W2"
+cp "$CORPUS"/wires/atlantic-wire-service-2023.jsonl "$CORPUS"/diplomacy/2023-05-2[67]-*.txt "$CORPUS"/diplomacy/2023-05-27-*.md "$W2/"
+for engine in fts5 xapian; do
+    DB=$T/wire2-$engine.idx
+    "$NEWSIDX" index -q --engine $engine -d "$DB" "$W2"
+    run search -d "$DB" -f ids -n 0 samovar
+    first=$out
+    "$NEWSIDX" index -q --force --engine $engine -d "$DB" "$W2"
+    run search -d "$DB" -f ids -n 0 samovar
+    expect "$engine: re-indexing keeps the clusters" test "$out" = "$first"
+    expect "$engine: two hits: the wire story and the independent report" test "$(grep -c . <<<"$out")" = 2
+done
+hg=$W2/2023-05-26-chinese-envoy-wraps-up-tour-in-moscow.txt
+{ sed '/^$/q' "$hg"; echo "A samovar maker in Tula says orders doubled this spring."; echo
+  awk 'NR>1 && started {print} /^$/ {started=1}' "$CORPUS"/economy/2023-06-15-ecb-lifts-deposit-rate.txt; } >"$hg.new"
+mv "$hg.new" "$hg"
+for engine in fts5 xapian; do
+    DB=$T/wire2-$engine.idx
+    "$NEWSIDX" index -q --engine $engine -d "$DB" "$W2"
+    run search -d "$DB" -f ids -n 0 samovar
+    expect "$engine: a copy rewritten into another story leaves the cluster" has "hg-2023-0526-04" "$out"
+    expect "$engine: ... and is a hit of its own (3 hits)" test "$(grep -c . <<<"$out")" = 3
 done
 
 run timeline --help

@@ -13,7 +13,7 @@ expect "Baklanov conditions: the conditions article first" \
 expect "Baklanov highlighted" has "[[Baklanov]]" "$out"
 expect "conditions highlighted" has "[[conditions]]" "$out"
 
-S -f ids -n 0 Baklanov
+S --no-collapse -f ids -n 0 Baklanov
 expect "Baklanov: every article naming him in Latin script (15 English, 1 French)" \
     test "$(sort <<<"$out" | tr '\n' ' ')" = "awr-2022-1206-01 awr-2023-0426-01 awr-2023-0526-01 awr-2023-0626-01 bm-2023-0221-01 cds-2023-0418-fr corpus/web/kyiv-ledger-2023-06-18-african-peace-mission.html cpa-2023-0720-01 cpa-2023-1120-01 ee-2023-0527-01 hg-2023-0526-04 mh-2022-1205-03 mh-2023-0322-01 mh-2023-0526-01 nc-2023-0404-01 nc-2023-0527-01 "
 
