@@ -7,6 +7,7 @@
 #   make eval                          TIME collection + Reuters known-item
 #   make bench-deps                    install the peers' Debian packages
 #   make bench-clean                   remove bench/work (data and indexes)
+#   make dupes                         near-duplicate detection: quality, speed, memory
 #
 # BENCH_DATA: the shared data folder (default: ../shared/data from the repo
 # root); the harness skips with a message when it is missing.
@@ -62,3 +63,46 @@ eval: deps bench-deps bench-test
 
 bench-clean:
 	rm -rf $(BENCH_WORK)
+
+# `make dupes`: near-duplicate ("wire copy") detection, src/analyze/minhash.c
+# and src/lib/dupindex.c, on a set bench/dupes.py builds from Reuters-21578:
+# pairwise precision and recall, time per article, a sweep of the thresholds
+# (in file order and in date order), the chosen point at other shingle
+# lengths (DUPES_K), and memory at a million articles. Markdown on stdout and
+# in $(BENCH_WORK)/dupes/results.md; skipped with a message without the data.
+DUPES_DIR = $(BENCH_WORK)/dupes
+DUPES_K ?= 3 5 6
+
+.PHONY: dupes
+
+$(BUILD)/bench/dupeval: bench/dupeval.c $(BUILD)/libnewsidx.a src/analyze/minhash.h src/lib/dupindex.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ bench/dupeval.c $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# dupeval with another shingle length compiled into its own copies of the two
+# modules (the library's are then not linked in).
+$(BUILD)/bench/dupeval-k%: bench/dupeval.c src/analyze/minhash.c src/lib/dupindex.c \
+  $(BUILD)/libnewsidx.a src/analyze/minhash.h src/lib/dupindex.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DNX_MH_SHINGLE=$* -o $@ bench/dupeval.c src/analyze/minhash.c \
+	  src/lib/dupindex.c $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+dupes: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/dupeval $(DUPES_K:%=$(BUILD)/bench/dupeval-k%)
+	@rm -f $(DUPES_DIR)/dupes.jsonl
+	@$(PYTHON) bench/dupes.py --out $(DUPES_DIR) --seed $(BENCH_SEED) $(if $(BENCH_DATA),--data $(BENCH_DATA))
+	@[ ! -f $(DUPES_DIR)/dupes.jsonl ] || { \
+	  out=$(DUPES_DIR)/results.md; : > $$out; \
+	  step() { "$$@" > $$out.part || { cat $$out.part; exit 2; }; cat $$out.part >> $$out; \
+	           cat $$out.part; }; \
+	  step $(BUILD)/bench/dupeval -s -f 20 $(DUPES_DIR); echo | tee -a $$out; \
+	  step $(BUILD)/bench/dupeval -s -o date $(DUPES_DIR); echo | tee -a $$out; \
+	  { echo "## Shingle length, chosen thresholds"; echo; \
+	    echo "| k | order | precision | recall | F1 | recall (made copies) | recall (Reuters dups) | µs/article | s/MB |"; \
+	    echo "|---|---|---|---|---|---|---|---|---|"; } | tee -a $$out; \
+	  step $(BUILD)/bench/dupeval -b $(DUPES_DIR); \
+	  step $(BUILD)/bench/dupeval -b -o date $(DUPES_DIR); \
+	  for k in $(DUPES_K); do step $(BUILD)/bench/dupeval-k$$k -b $(DUPES_DIR); \
+	    step $(BUILD)/bench/dupeval-k$$k -b -o date $(DUPES_DIR); done; \
+	  printf '\n## The index at a million articles\n\n' | tee -a $$out; \
+	  step $(BUILD)/bench/dupeval -m 1000000; rm -f $$out.part; }
