@@ -252,6 +252,151 @@ START_TEST(test_mostly_one_language)
 }
 END_TEST
 
+/* Short paragraphs (25 to 40 words) in languages whose commonest function
+ * words decide, with elisions and contractions written with ' and ’. */
+static const struct lang_case short_texts[] = {
+    {"fr", "L’État n’a pas encore décidé s’il maintiendra l’aide aux ménages l’an prochain : "
+           "d’après le ministre, qu’il a rencontré jeudi, c’est une question de moyens."},
+    {"fr", "Le président a annoncé lundi que la réforme des retraites serait présentée au "
+           "Parlement avant la fin de l'année, malgré les critiques des syndicats qui dénoncent "
+           "un texte injuste."},
+    {"de", "Der Bürgermeister hat am Montag angekündigt, dass die Stadt im nächsten Jahr mehr "
+           "Geld für Schulen und den öffentlichen Nahverkehr ausgeben wird, als bisher geplant "
+           "war."},
+    {"es", "El Gobierno anunció el lunes que no subirá los impuestos el próximo año, pero la "
+           "oposición asegura que las cuentas públicas ya están al límite y que el plan es "
+           "irreal."},
+    {"it", "Il presidente del Consiglio ha annunciato lunedì che la riforma delle pensioni sarà "
+           "presentata in Parlamento entro la fine dell'anno, nonostante le critiche dei "
+           "sindacati."},
+    {"pt", "O governo anunciou nesta segunda-feira que não vai aumentar os impostos em 2024, mas "
+           "a oposição diz que as contas públicas já estão no limite e que o plano é "
+           "irrealista."},
+    {"nl", "De burgemeester heeft maandag aangekondigd dat de stad volgend jaar meer geld zal "
+           "uitgeven aan scholen en het openbaar vervoer dan eerder was gepland."},
+    {"da", "Regeringen har mandag meddelt, at der skal bruges flere penge på skoler og den "
+           "offentlige transport i det kommende år, end det tidligere var planlagt af "
+           "ministeriet."},
+    {"no", "Regjeringen sier at det ikke blir flere penger til skolene neste år. Etter møtet med "
+           "kommunene ble det også klart at mange av dem må kutte i budsjettene for å få endene "
+           "til å møtes."},
+    {"fi", "Hallitus ilmoitti maanantaina, että kouluihin ja joukkoliikenteeseen käytetään ensi "
+           "vuonna enemmän rahaa kuin aiemmin oli suunniteltu, mutta oppositio ei ole tyytyväinen "
+           "siihen, koska se on liian vähän."},
+    {"ca", "El Govern ha aprovat aquest dimarts un nou paquet de mesures per ajudar les famílies "
+           "afectades per la pujada dels preus de l'energia, segons ha explicat la portaveu "
+           "després de la reunió."},
+    {"en", "It’s the third time this year that the bank hasn’t met its target, and analysts don’t "
+           "expect it’ll do better: they’ve cut their forecasts again."},
+    /* Short English wire items that the n-gram fingerprints alone took for
+     * German and Catalan. */
+    {"en", "MADAGASCAR TENDERS FOR 20,000 TONNES SOFT WHEAT Madagascar will tender today for two\n"
+           "10,000-tonne cargoes of soft red winter wheat for last-half\nJuly and first-half "
+           "August shipments with PL480 financing, U.S.\nexporters said."},
+    {"en", "BECHTEL, CONTROL RESOURCE <CRIX.O> IN VENTURE <Bechtel Corp> said it has formed a\n"
+           "joint venture with Control Resource Industries Inc called\nBechtel-Control Asbestos "
+           "Management Inc to perform large-scale\nasbestos abatement projects."},
+    /* Arabic script: Persian is not taken for Arabic. */
+    {"fa", "دولت روز چهارشنبه بسته جدیدی از اقدامات حمایتی را برای خانوارهایی که از افزایش قیمت "
+           "انرژی آسیب دیده‌اند اعلام کرد. به گفته وزیر اقتصاد، هزینه این برنامه حدود ده هزار "
+           "میلیارد تومان خواهد بود و از ماه آینده اجرا می‌شود."},
+};
+
+START_TEST(test_short_paragraphs)
+{
+    const struct lang_case *c = &short_texts[_i];
+    nx_langid *id = new_id();
+    const char *code = detect_exact(id, c->text, strlen(c->text));
+    ck_assert_msg(code && strcmp(code, c->want) == 0, "want %s, got %s for \"%.60s...\"", c->want,
+                  code ? code : "NULL", c->text);
+    nx_langid_free(id);
+}
+END_TEST
+
+/* Reuters items that are tables of figures, as newsidx index hands them
+ * over: English or no answer, never another language. The n-gram
+ * fingerprints took them for German, French, Catalan and Danish; a word
+ * repeated down a table ("under") must not make it Swedish either. */
+static const char *const figures[] = {
+    "Shr 23 cts vs 18 cts\n    Net 509,144 vs 277,834\n    Revs 2,258,341 vs 1,328,634\n    "
+    "Avg shrs 2,177,553 vs 1,564,605\n    Nine mths\n    Shr 55 cts vs 42 cts\n    Net "
+    "1,150,633 vs 649,914\n    Revs 6,169,168 vs 3,178,115",
+    "Parent Company net profit 12.8 mln Swiss francs vs 7.5 mln.\n    Orders received 2.21 "
+    "billion francs vs 2.61 billion.\n    Sales 2.25 billion francs vs 2.49 billion.\n    Group "
+    "sales 13.83 billion francs vs 13.88 billion.\n    Group orders 11.03 billion francs vs 13.00 "
+    "billion.\n REUTE",
+    "<FRANKLIN GOLD FUND> CUTS DIVIDEND Semi div 13 cts vs 18 cts prior\n    Pay March 13\n    "
+    "Record March Two",
+    "Group 1986 net profit 541 mln Swiss\nfrancs vs. 529 mln\n    Dividend 105 francs per 250 "
+    "francs nominal share vs. 100,\n21 francs per 50 franc nominal participation certificate vs "
+    "20\n    Group Turnover 8.36 billion francs vs. 8.45 billion\n    Cash Flow 956 mln francs vs. "
+    "941 mln\n    Parent company net profit 153.8 mln francs vs. 135.3 mln",
+    "Shr 26 cts vs 21 cts\n    Net 5,553,000 vs 4,307,000\n    Revs 45.1 mln vs 34.2 mln\n    "
+    "Year\n    Shr 86 cts vs 67 cts\n    Net 18.2 mln vs 14.0 mln\n    Revs 161.1 mln vs 118.3 "
+    "mln\n    NOTE: Share adjusted for stock dividends.",
+    "Nine grain ships were loading and 16\nwere waiting to load at New Orleans elevators, trade "
+    "sources\nsaid.\n ELEVATOR                     LOADING  WAITING\n Continental Grain, Westwego "
+    "    1      5\n Mississippi River, Myrtle Grove 1      0\n ADM Growmark                    1 "
+    "     2\n Bunge Grain, Destrehan          1      0\n    ELEVATOR                LOADING  "
+    "WAITING\n ST CHARLES DESTREHAN         1      1\n RESERVE ELEVATOR CORP        1      0\n "
+    "PEAVEY CO, ST ELMO           1      1\n CARGILL GRAIN, TERRE HAUTE   1      4\n CARGILL "
+    "GRAIN, PORT ALLEN    0      0\n ZEN-NOH                      1      3",
+    "1000 hrs cdt\n MONTHS    LAST          DIFFERENCE\n May/Jul   0.34 under    0.35 under\n "
+    "Jul/Aug   0.16 under    0.17 under\n Jul/Dec   0.78 under    0.77 under\n Aug/Sep   0.16 "
+    "under    0.16 under\n May/Aug   no quote      0.52 under\n May/Dec   no quote      1.12 "
+    "under\n Dec/Jan   no quote      no quote",
+};
+
+START_TEST(test_figures)
+{
+    const char *s = figures[_i];
+    nx_langid *id = new_id();
+    const char *code = detect_exact(id, s, strlen(s));
+    ck_assert_msg(!code || strcmp(code, "en") == 0, "got %s for \"%.60s...\"", code, s);
+    nx_langid_free(id);
+}
+END_TEST
+
+/* Close neighbours, or an article quoting another language: the language
+ * of most of the text, one of the two, or no answer. */
+struct mix_text {
+    const char *want;  /* the answer, or NULL: either language, or none */
+    const char *a, *b; /* the two languages */
+    const char *text;
+};
+
+static const struct mix_text mixed_texts[] = {
+    {"de", "de", "en",
+     "Der Konzern teilte am Dienstag mit, der Umsatz sei im dritten Quartal um vier Prozent "
+     "gestiegen. „We are very pleased with the results“, sagte der Vorstandschef auf einer "
+     "Pressekonferenz in Frankfurt, auf der er auch neue Stellen ankündigte."},
+    {NULL, "es", "pt",
+     "El Gobierno anunció el lunes que no subirá los impuestos el próximo año. O governo "
+     "anunciou nesta segunda-feira que não vai aumentar os impostos em 2024, mas a oposição diz "
+     "que as contas públicas já estão no limite."},
+    {NULL, "da", "no",
+     "Regeringen har mandag meddelt, at der skal bruges flere penge på skoler. Regjeringen sier "
+     "at det ikke blir flere penger til skolene neste år, etter møtet med kommunene."},
+    {NULL, "fr", "it",
+     "Le président a annoncé lundi que la réforme des retraites serait présentée au Parlement. "
+     "Il presidente del Consiglio ha annunciato lunedì che la riforma delle pensioni sarà "
+     "presentata entro la fine dell'anno."},
+};
+
+START_TEST(test_mixed_latin)
+{
+    const struct mix_text *m = &mixed_texts[_i];
+    nx_langid *id = new_id();
+    const char *code = detect_exact(id, m->text, strlen(m->text));
+    if (m->want)
+        ck_assert_msg(!code || strcmp(code, m->want) == 0, "want %s, got %s", m->want, code);
+    else
+        ck_assert_msg(!code || strcmp(code, m->a) == 0 || strcmp(code, m->b) == 0,
+                      "%s+%s: got %s", m->a, m->b, code);
+    nx_langid_free(id);
+}
+END_TEST
+
 START_TEST(test_invalid_utf8)
 {
     nx_langid *id = new_id();
@@ -405,6 +550,10 @@ static Suite *langid_suite(void)
     tcase_add_test(tc, test_empty_and_null);
     tcase_add_loop_test(tc, test_mixed, 0, (int)(sizeof mixes / sizeof mixes[0]));
     tcase_add_test(tc, test_mostly_one_language);
+    tcase_add_loop_test(tc, test_short_paragraphs, 0,
+                        (int)(sizeof short_texts / sizeof short_texts[0]));
+    tcase_add_loop_test(tc, test_figures, 0, (int)(sizeof figures / sizeof figures[0]));
+    tcase_add_loop_test(tc, test_mixed_latin, 0, (int)(sizeof mixed_texts / sizeof mixed_texts[0]));
     tcase_add_test(tc, test_static_result);
     tcase_add_test(tc, test_two_handles);
     suite_add_tcase(s, tc);
