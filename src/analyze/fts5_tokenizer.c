@@ -16,6 +16,7 @@
 
 #include "analyzer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +25,71 @@ typedef struct tok_ctx {
     int (*xToken)(void *, int, const char *, int, int, int);
 } tok_ctx;
 
-static int tok_create(void *unused, const char **argv, int argc, Fts5Tokenizer **out)
+struct nx_fts5_replay {
+    int set;
+    char lang[16];
+    const char *text[2];
+    size_t len[2];
+    const nx_pretok *terms[2];
+};
+
+typedef struct tokenizer {
+    nx_analyzer *an;
+    nx_fts5_replay *replay; /* the connection's */
+} tokenizer;
+
+static int tok_create(void *user, const char **argv, int argc, Fts5Tokenizer **out)
 {
-    (void)unused;
     *out = NULL;
     const char *lang = argc > 0 ? argv[0] : "english";
-    nx_analyzer *an = nx_analyzer_new(lang);
-    if (!an)
+    tokenizer *t = calloc(1, sizeof *t);
+    if (!t || !(t->an = nx_analyzer_new(lang))) {
+        free(t);
         return SQLITE_ERROR;
-    *out = (Fts5Tokenizer *)an;
+    }
+    t->replay = user;
+    *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }
 
-static void tok_delete(Fts5Tokenizer *t)
+static void tok_delete(Fts5Tokenizer *tp)
 {
-    nx_analyzer_free((nx_analyzer *)t);
+    tokenizer *t = (tokenizer *)tp;
+    nx_analyzer_free(t->an);
+    free(t);
+}
+
+void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const texts[2],
+                        const nx_pretok *const terms[2])
+{
+    snprintf(r->lang, sizeof r->lang, "%s", lang ? lang : "");
+    for (int i = 0; i < 2; i++) {
+        r->text[i] = texts[i];
+        r->len[i] = texts[i] ? strlen(texts[i]) : 0;
+        r->terms[i] = terms[i];
+    }
+    r->set = 1;
+}
+
+void nx_fts5_replay_clear(nx_fts5_replay *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+/* The terms recorded for text (marker of skip bytes, then the text), or
+ * NULL: only a text equal byte for byte, in the same language, may skip
+ * its analysis. */
+static const nx_pretok *recorded(const nx_fts5_replay *r, const char *text, size_t len,
+                                 size_t skip)
+{
+    if (!r || !r->set || skip < 2 || skip - 2 != strlen(r->lang) ||
+        memcmp(text + 1, r->lang, skip - 2) != 0)
+        return NULL;
+    for (int i = 0; i < 2; i++)
+        if (r->terms[i] && r->text[i] && len - skip == r->len[i] &&
+            memcmp(text + skip, r->text[i], r->len[i]) == 0)
+            return r->terms[i];
+    return NULL;
 }
 
 static int on_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
@@ -93,10 +144,11 @@ static int on_shifted(void *ctx, int kind, const char *term, size_t len, size_t 
     return on_term(sh->tc, kind, term, len, start + sh->shift, end + sh->shift, colocated);
 }
 
-static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *text, int n,
+static int tok_tokenize(Fts5Tokenizer *tp, void *fts_ctx, int flags, const char *text, int n,
                         int (*xToken)(void *, int, const char *, int, int, int))
 {
-    nx_analyzer *an = (nx_analyzer *)t;
+    tokenizer *tk = (tokenizer *)tp;
+    nx_analyzer *an = tk->an;
     nx_analyze_mode mode = NX_ANALYZE_DOCUMENT;
     if (flags & FTS5_TOKENIZE_QUERY)
         mode = (flags & FTS5_TOKENIZE_PREFIX) ? NX_ANALYZE_PREFIX : NX_ANALYZE_QUERY;
@@ -106,7 +158,10 @@ static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *
         nx_analyzer_use(an, NULL, 0);
     tok_ctx tc = {fts_ctx, xToken};
     shifted sh = {&tc, skip};
-    int rc = nx_analyze(an, text + skip, len - skip, mode, on_shifted, &sh);
+    const nx_pretok *pre = mode == NX_ANALYZE_DOCUMENT ? recorded(tk->replay, text, len, skip)
+                                                        : NULL;
+    int rc = pre ? nx_pretok_replay(pre, skip, on_term, &tc)
+                 : nx_analyze(an, text + skip, len - skip, mode, on_shifted, &sh);
     if (rc == -1)
         return SQLITE_NOMEM;
     return rc;
@@ -178,13 +233,21 @@ static fts5_api *get_fts5_api(sqlite3 *db)
     return api;
 }
 
-int nx_fts5_register_tokenizer(sqlite3 *db)
+int nx_fts5_register_tokenizer(sqlite3 *db, nx_fts5_replay **replay)
 {
+    if (replay)
+        *replay = NULL;
     fts5_api *api = get_fts5_api(db);
     if (!api)
         return SQLITE_ERROR;
+    nx_fts5_replay *r = calloc(1, sizeof *r);
+    if (!r)
+        return SQLITE_NOMEM;
     fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-    int rc = api->xCreateTokenizer(api, "newsidx", NULL, &tok, NULL);
+    /* The slot lives as long as the tokenizer's registration (free). */
+    int rc = api->xCreateTokenizer(api, "newsidx", r, &tok, free);
+    if (rc == SQLITE_OK && replay)
+        *replay = r;
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db, "nx_words", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,

@@ -2,12 +2,25 @@
 #ifndef NX_ANALYZE_FTS5_TOKENIZER_H
 #define NX_ANALYZE_FTS5_TOKENIZER_H
 
+#include "pretok.h"
+
 #include <sqlite3.h>
+
+/* Terms analyzed ahead of time for the next document texts (pretok.h). */
+typedef struct nx_fts5_replay nx_fts5_replay;
 
 /* Registers the tokenizer "newsidx" (argument: a language) and the SQL
  * function nx_words(text) (folded words joined by spaces) on db. Must be
- * called on every connection before the FTS5 table is touched. Returns an
- * SQLite result code. */
-int nx_fts5_register_tokenizer(sqlite3 *db);
+ * called on every connection before the FTS5 table is touched. *replay
+ * (may be NULL) receives the connection's replay slot, which the
+ * connection owns. Returns an SQLite result code. */
+int nx_fts5_register_tokenizer(sqlite3 *db, nx_fts5_replay **replay);
+
+/* Until nx_fts5_replay_clear: a document text that is the language marker
+ * of lang followed by exactly texts[i] is not analyzed again; its terms
+ * are terms[i]. The texts and terms are borrowed. */
+void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const texts[2],
+                        const nx_pretok *const terms[2]);
+void nx_fts5_replay_clear(nx_fts5_replay *r);
 
 #endif

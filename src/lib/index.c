@@ -150,7 +150,7 @@ nx_status_t nx_index_add_article(nx_index_t *ix, const nx_article_t *a)
     int64_t rowid;
     s = nx_store_begin(w);
     if (s == NX_OK)
-        s = nx_store_put_article(w, a, &o, NULL, &outcome, &rowid);
+        s = nx_store_put_article(w, a, &o, NULL, NULL, &outcome, &rowid);
     if (s == NX_OK)
         s = nx_store_commit(w);
     nx_store_writer_free(w);

@@ -11,10 +11,13 @@
 
 #include "../analyze/analyzer.h"
 #include "../analyze/langid.h"
+#include "../analyze/minhash.h"
 #include "../ingest/date.h"
 #include "../ingest/input.h"
 #include "../ingest/record.h"
 #include "../store/store.h"
+#include "dupindex.h"
+#include "prepare.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +32,9 @@
 /* Reports per file: a file with thousands of bad lines says so once. */
 #define MAX_REPORTS 20
 #define MAX_DIR_DEPTH 64
+/* Articles prepared ahead of the one being written: enough to keep the
+ * worker busy, few enough to bound memory. */
+#define MAX_QUEUED 64
 
 typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
 
@@ -40,6 +46,10 @@ struct nx_ingest {
     nx_ingest_counts_t n;
     size_t pending;       /* articles written since the last commit */
     nx_status_t fatal;    /* set when the index itself failed */
+    nx_dupindex *dups;    /* the index's near-duplicate signatures, loaded on first use */
+    nx_prep *prep;        /* the worker preparing the next articles */
+    int prep_failed;      /* no worker thread: articles are prepared here */
+    nx_analyzer *an;      /* for preparing here */
 
     /* The file being read. */
     const char *path;     /* as reported to the user */
@@ -101,7 +111,10 @@ void nx_ingest_destroy(nx_ingest_t *g)
     if (!g)
         return;
     nx_store_writer_free(g->w); /* rolls back what was not committed */
+    nx_prep_free(g->prep); /* before the writer: queued articles are dropped */
+    nx_analyzer_free(g->an);
     nx_langid_free(g->langid);
+    nx_dupindex_free(g->dups);
     for (size_t i = 0; i < g->nseen; i++)
         free(g->seen[i]);
     free(g->seen);
@@ -191,8 +204,9 @@ nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
 /* ---------------------------------------------------------- one record */
 
 /* The article's language as an ISO code: as the input states it ("fr",
- * "fr-FR", "French"), else detected from its text, else the index's. A
- * language newsidx does not know is reported and replaced the same way. */
+ * "fr-FR", "French"), else NULL: to be detected from its text (prepare.c),
+ * which falls back on the index's. A language newsidx does not know is
+ * reported and replaced the same way. */
 static const char *record_language(nx_ingest_t *g, const nx_record *r)
 {
     if (r->lang && *r->lang) {
@@ -202,25 +216,8 @@ static const char *record_language(nx_ingest_t *g, const nx_record *r)
         problem(g, g->path, r->line, "unknown language '%.40s'; detecting it from the text",
                 r->lang);
     }
-    if (g->langid) {
-        /* The body says more than the title; both, when the body is short. */
-        const char *text = r->body && strlen(r->body) > 200 ? r->body : NULL;
-        char *joined = NULL;
-        if (!text) {
-            size_t tl = r->title ? strlen(r->title) : 0, bl = r->body ? strlen(r->body) : 0;
-            joined = malloc(tl + bl + 2);
-            if (joined) {
-                snprintf(joined, tl + bl + 2, "%s %s", r->title ? r->title : "",
-                         r->body ? r->body : "");
-                text = joined;
-            }
-        }
-        const char *code = text ? nx_langid_detect(g->langid, text, strlen(text)) : NULL;
-        free(joined);
-        const nx_lang *l = code ? nx_lang_find(code) : NULL;
-        if (l)
-            return l->code;
-    }
+    if (g->langid)
+        return NULL; /* detected from the text while the article is prepared */
     const nx_lang *def = nx_lang_find(g->ix->lang);
     return def ? def->code : "en";
 }
@@ -251,42 +248,75 @@ static char *make_id(nx_ingest_t *g, const nx_record *r)
     return strdup(buf);
 }
 
-/* Takes ownership of the record's strings. */
-static int on_record(void *ctx, nx_record *r)
+static int on_stored_sig(void *ctx, int64_t key, int64_t cluster, const void *sig, size_t len)
+{
+    nx_mh_sig s;
+    if (len != 2 * NX_MH_K)
+        return 0; /* another signature version: left out of clustering */
+    nx_mh_unpack(sig, &s);
+    return nx_dupindex_add(ctx, &s, key, cluster) != 0;
+}
+
+static int fetch_text(void *ctx, int64_t key, char **text, size_t *len)
 {
     nx_ingest_t *g = ctx;
-    nx_article_t a;
-    memset(&a, 0, sizeof a);
-    a.f[NX_FIELD_LANG] = strdup(record_language(g, r));
-    a.f[NX_FIELD_ID] = make_id(g, r);
-    a.f[NX_FIELD_TITLE] = r->title ? r->title : strdup("");
-    a.f[NX_FIELD_BODY] = r->body ? r->body : strdup("");
-    a.f[NX_FIELD_SOURCE] = r->source;
-    a.f[NX_FIELD_URL] = r->url;
-    r->title = r->body = r->source = r->url = NULL;
-    if (r->date && *r->date) {
-        char iso[NX_DATE_LEN + 1];
-        if (nx_date_parse(r->date, iso) == 0) {
-            a.f[NX_FIELD_DATE] = strdup(iso);
-        } else {
-            problem(g, g->path, r->line, "unrecognised date '%.60s'; article kept without a date",
-                    r->date);
-        }
-    }
-    nx_record_clear(r);
+    return nx_store_dup_text(g->w, key, text, len) != NX_OK || !*text;
+}
 
+/* Finds the near-duplicate cluster of an article about to be stored, whose
+ * signature is sig: fills *df (df->sig points into packed). Returns 0, or
+ * -1 on failure (g->fatal set). The first call reads every stored
+ * signature. */
+static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
+                      unsigned char *packed, nx_dup_facts *df)
+{
+    *df = (nx_dup_facts){NULL, 0, -1, -1};
+    if (!g->dups) {
+        if (!(g->dups = nx_dupindex_new())) {
+            g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+        if ((g->fatal = nx_store_dup_signatures(g->w, on_stored_sig, g->dups)) != NX_OK)
+            return -1;
+    }
+    if (nx_dup_assign(g->dups, sig, body, strlen(body), fetch_text, g, &df->cluster) != 0) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    nx_mh_pack(sig, packed);
+    df->sig = packed;
+    df->sig_len = 2 * NX_MH_K;
+    return 0;
+}
+
+/* Stores a prepared article (and frees the job). Returns 0, or 1 when the
+ * index failed (g->fatal set). */
+static int write_job(nx_ingest_t *g, nx_prep_job *job)
+{
+    nx_article_t *a = &job->a;
     int rc = 0;
-    if (!a.f[NX_FIELD_ID] || !a.f[NX_FIELD_TITLE] || !a.f[NX_FIELD_BODY] || !a.f[NX_FIELD_LANG] ||
-        (r->date && !a.f[NX_FIELD_DATE])) {
+    if (job->failed) {
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         rc = 1;
     }
     int outcome;
     int64_t rowid;
+    unsigned char packed[2 * NX_MH_K];
+    nx_dup_facts df;
+    nx_prepared prep = {&job->body, &job->title};
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
-    if (!rc && (g->fatal = nx_store_put_article(g->w, &a, &g->origin, NULL, &outcome, &rowid)) != NX_OK)
+    if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, packed, &df) < 0)
         rc = 1;
+    if (!rc && (g->fatal = nx_store_put_article(g->w, a, &g->origin, job->fp == 0 ? &df : NULL,
+                                                &prep, &outcome, &rowid)) != NX_OK)
+        rc = 1;
+    /* A changed article is a new text: its old signature goes. */
+    if (!rc && job->fp == 0 && outcome != NX_PUT_UNCHANGED &&
+        nx_dupindex_add(g->dups, &job->sig, rowid, df.assigned) != 0) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        rc = 1;
+    }
     if (!rc && remember_rowid(g, rowid)) {
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         rc = 1;
@@ -300,9 +330,75 @@ static int on_record(void *ctx, nx_record *r)
         else
             g->n.articles_unchanged++;
     }
-    for (int i = 0; i < NX_FIELD_COUNT_; i++)
-        free(a.f[i]);
+    nx_prep_job_free(job);
     return rc;
+}
+
+/* Stores the prepared articles: all of them with wait (the end of a file),
+ * else those ready, and the oldest one anyway when too many are queued. */
+static int write_prepared(nx_ingest_t *g, int all)
+{
+    if (!g->prep)
+        return 0;
+    nx_prep_job *job;
+    while ((job = nx_prep_next(g->prep, all || nx_prep_pending(g->prep) >= MAX_QUEUED)))
+        if (write_job(g, job))
+            return 1;
+    return 0;
+}
+
+/* Takes ownership of the record's strings. The article is queued for the
+ * worker (prepare.h) and written once prepared, in order. */
+static int on_record(void *ctx, nx_record *r)
+{
+    nx_ingest_t *g = ctx;
+    nx_prep_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        nx_record_clear(r);
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return 1;
+    }
+    nx_article_t *a = &job->a;
+    const char *lang = record_language(g, r);
+    a->f[NX_FIELD_LANG] = lang ? strdup(lang) : NULL;
+    a->f[NX_FIELD_ID] = make_id(g, r);
+    a->f[NX_FIELD_TITLE] = r->title ? r->title : strdup("");
+    a->f[NX_FIELD_BODY] = r->body ? r->body : strdup("");
+    a->f[NX_FIELD_SOURCE] = r->source;
+    a->f[NX_FIELD_URL] = r->url;
+    r->title = r->body = r->source = r->url = NULL;
+    int date_oom = 0;
+    if (r->date && *r->date) {
+        char iso[NX_DATE_LEN + 1];
+        if (nx_date_parse(r->date, iso) == 0) {
+            date_oom = !(a->f[NX_FIELD_DATE] = strdup(iso));
+        } else {
+            problem(g, g->path, r->line, "unrecognised date '%.60s'; article kept without a date",
+                    r->date);
+        }
+    }
+    int bad = !a->f[NX_FIELD_ID] || !a->f[NX_FIELD_TITLE] || !a->f[NX_FIELD_BODY] ||
+              (lang && !a->f[NX_FIELD_LANG]) || date_oom;
+    nx_record_clear(r);
+    if (bad) {
+        nx_prep_job_free(job);
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return 1;
+    }
+    if (!g->prep && !g->prep_failed && !(g->prep = nx_prep_new(g->ix->lang)))
+        g->prep_failed = 1; /* no thread: prepare here, one at a time */
+    if (!g->prep) {
+        if (!g->an && !(g->an = nx_analyzer_new(g->ix->lang))) {
+            nx_prep_job_free(job);
+            g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+            return 1;
+        }
+        const nx_lang *def = nx_lang_find(g->ix->lang);
+        nx_prep_run(g->an, g->langid, def ? def->code : "en", job);
+        return write_job(g, job);
+    }
+    nx_prep_push(g->prep, job);
+    return write_prepared(g, 0);
 }
 
 static void on_reader_problem(void *ctx, long line, const char *msg)
@@ -364,12 +460,17 @@ static int cmp_rowid(const void *a, const void *b)
 static int run_reader(nx_ingest_t *g, const char *data, size_t len)
 {
     nx_record_sink sink = {on_record, on_reader_problem, g};
+    int rc;
     switch (g->fmt) {
-    case FMT_TEXT: return nx_read_text(data, len, &sink);
-    case FMT_JSONL: return nx_read_jsonl(data, len, &sink);
-    case FMT_HTML: return nx_read_html(data, len, &sink);
+    case FMT_TEXT: rc = nx_read_text(data, len, &sink); break;
+    case FMT_JSONL: rc = nx_read_jsonl(data, len, &sink); break;
+    case FMT_HTML: rc = nx_read_html(data, len, &sink); break;
     default: return -1;
     }
+    /* The file's last articles are still being prepared. */
+    if (!g->fatal)
+        write_prepared(g, 1);
+    return rc;
 }
 
 /* Does the input open with a JSON object, as JSON Lines does? */

@@ -87,9 +87,10 @@ nx_status_t nx_store_commit(nx_store_writer *w)
 }
 
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
-                                 nx_dup_facts *dup, int *outcome, int64_t *rowid)
+                                 nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                                 int64_t *rowid)
 {
-    return w->ix->engine->put_article(w->impl, a, o, dup, outcome, rowid);
+    return w->ix->engine->put_article(w->impl, a, o, dup, prep, outcome, rowid);
 }
 
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)

@@ -9,6 +9,14 @@
 #include <sqlite3.h>
 
 struct nx_textpack;
+struct nx_fts5_replay;
+
+/* What an FTS5 index handle keeps beside its connection (nx_index_t.aux);
+ * both belong to the connection. */
+typedef struct nx_fts5_aux {
+    struct nx_textpack *pack;      /* stored text (de)compression */
+    struct nx_fts5_replay *replay; /* terms analyzed ahead (fts5_tokenizer.h) */
+} nx_fts5_aux;
 
 /* The schema text, generated at build time from index-schema/fts5-v3.sql. */
 extern const char nx_schema_fts5[];

@@ -28,6 +28,7 @@ struct fts5_writer;
 typedef struct fts5_writer {
     nx_index_t *ix;
     nx_textpack *pack;
+    nx_fts5_replay *replay;
     int in_tx;
     int64_t raw_bytes;   /* body bytes stored uncompressed in this transaction */
     int trained;         /* this transaction trained the text dictionary */
@@ -256,12 +257,13 @@ static nx_status_t open_connection(nx_index_t *ix, const char *path, int flags, 
                        db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (nx_fts5_register_tokenizer(db) != SQLITE_OK)
-        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
-    nx_textpack *packer = NULL;
-    if (nx_fts5_register_pack(db, &packer) != SQLITE_OK)
+    nx_fts5_aux *aux = ix->aux;
+    if (!aux && !(aux = ix->aux = calloc(1, sizeof *aux)))
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
-    ix->aux = packer;
+    if (nx_fts5_register_tokenizer(db, &aux->replay) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    if (nx_fts5_register_pack(db, &aux->pack) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
     return NX_OK;
 }
 
@@ -367,10 +369,11 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
 static void fts5_close(nx_index_t *ix)
 {
     if (ix->impl) {
-        sqlite3_close_v2(DB(ix)); /* frees the packer too */
+        sqlite3_close_v2(DB(ix)); /* frees the packer and the replay slot too */
         ix->impl = NULL;
-        ix->aux = NULL;
     }
+    free(ix->aux);
+    ix->aux = NULL;
 }
 
 /* ------------------------------------------------------------- writing */
@@ -390,7 +393,8 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     if (!w)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     w->ix = ix;
-    w->pack = ix->aux;
+    w->pack = ((nx_fts5_aux *)ix->aux)->pack;
+    w->replay = ((nx_fts5_aux *)ix->aux)->replay;
     sqlite3 *db = DB(ix);
     int rc = SQLITE_OK;
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
@@ -636,7 +640,8 @@ static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
 }
 
 static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
-                                    nx_dup_facts *dup, int *outcome, int64_t *rowid)
+                                    nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                                    int64_t *rowid)
 {
     fts5_writer *w = wp;
     char hex[17];
@@ -726,15 +731,21 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
         *rowid = existing ? existing : sqlite3_last_insert_rowid(DB(w->ix));
         if (rc == SQLITE_OK) {
+            const char *lang = a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : "";
+            const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
+            if (prep) {
+                const char *texts[2] = {body, title};
+                const nx_pretok *terms[2] = {prep->body, prep->title};
+                nx_fts5_replay_set(w->replay, lang, texts, terms);
+            }
             sqlite3_stmt *f = w->ins_fts;
             sqlite3_bind_int64(f, 1, *rowid);
-            sqlite3_bind_text(f, 2, a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : "", -1,
-                              SQLITE_STATIC);
+            sqlite3_bind_text(f, 2, lang, -1, SQLITE_STATIC);
             sqlite3_bind_text(f, 3, body, -1, SQLITE_STATIC);
-            sqlite3_bind_text(f, 4, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
-                              SQLITE_STATIC);
+            sqlite3_bind_text(f, 4, title, -1, SQLITE_STATIC);
             rc = step_done(f);
             sqlite3_clear_bindings(f);
+            nx_fts5_replay_clear(w->replay);
         }
         if (dup)
             dup->assigned = dup->cluster >= 0 ? dup->cluster : *rowid;
@@ -917,7 +928,7 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     /* One transaction for both: a crash leaves the index as it was. */
     int rc = sqlite3_exec(DB(ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = nx_fts5_pack_all(DB(ix), ix->aux);
+        rc = nx_fts5_pack_all(DB(ix), ((nx_fts5_aux *)ix->aux)->pack);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')",
                           NULL, NULL, NULL);

@@ -36,6 +36,12 @@ typedef struct nx_dup_facts {
     int64_t assigned;         /* set by put_article: the label it was stored with */
 } nx_dup_facts;
 
+/* Terms of an article analyzed ahead of time, in its language (NULL when
+ * not): an engine may use them instead of analyzing the texts again. */
+typedef struct nx_prepared {
+    const struct nx_pretok *body, *title;
+} nx_prepared;
+
 /* Receives one stored signature; nonzero stops (out of memory). */
 typedef int (*nx_sig_fn)(void *ctx, int64_t key, int64_t cluster, const void *sig, size_t len);
 
@@ -76,7 +82,8 @@ typedef struct nx_engine {
     nx_status_t (*commit)(void *w);
     void (*rollback)(void *w);
     nx_status_t (*put_article)(void *w, const nx_article_t *a, const nx_origin *o,
-                               nx_dup_facts *dup, int *outcome, int64_t *rowid);
+                               nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                               int64_t *rowid);
     nx_status_t (*file_get)(void *w, const char *path, nx_file_row *row, int *found);
     nx_status_t (*file_put)(void *w, const char *path, const nx_file_row *row);
     nx_status_t (*remove_stale)(void *w, const char *path, const int64_t *keep, size_t nkeep,
@@ -138,7 +145,8 @@ void nx_store_writer_free(nx_store_writer *w); /* rolls back what is not committ
 nx_status_t nx_store_begin(nx_store_writer *w);
 nx_status_t nx_store_commit(nx_store_writer *w);
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
-                                 nx_dup_facts *dup, int *outcome, int64_t *rowid);
+                                 nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                               int64_t *rowid);
 nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx);
 nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);

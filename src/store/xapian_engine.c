@@ -625,8 +625,10 @@ static size_t shard_of(const xap_writer *w, const char *id)
 }
 
 static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
-                                   nx_dup_facts *dup, int *outcome, int64_t *rowid)
+                                   nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                                   int64_t *rowid)
 {
+    (void)prep; /* Xapian documents are built from the texts (build_doc) */
     xap_writer *w = wp;
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];

@@ -1,0 +1,195 @@
+/* prepare.c - a worker thread preparing articles for the index (see
+ * prepare.h). Jobs go through in order: a FIFO the indexing thread pushes
+ * onto and takes back from, the worker marking each done. Two cores were
+ * the target: analysis (segmenting, folding, stemming, detecting the
+ * language, fingerprinting) costs about as much as writing the index. */
+#include "prepare.h"
+
+#include "../analyze/langid.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nx_prep {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, ready;  /* a job to do; a job done */
+    nx_prep_job *head, *tail;     /* queued, oldest first */
+    nx_prep_job *todo;            /* the oldest not yet prepared */
+    size_t pending;
+    int stop;
+    nx_analyzer *an;
+    nx_langid *langid;
+    char code[8];                 /* the default language's code */
+};
+
+void nx_prep_job_free(nx_prep_job *job)
+{
+    if (!job)
+        return;
+    for (int i = 0; i < NX_FIELD_COUNT_; i++)
+        free(job->a.f[i]);
+    nx_pretok_free(&job->body);
+    nx_pretok_free(&job->title);
+    free(job);
+}
+
+/* The text language detection reads: the body says more than the title;
+ * both, when the body is short. */
+static const char *detect(nx_langid *id, const nx_article_t *a)
+{
+    const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
+    const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
+    if (strlen(body) > 200)
+        return nx_langid_detect(id, body, strlen(body));
+    size_t tl = strlen(title), bl = strlen(body);
+    char *joined = malloc(tl + bl + 2);
+    if (!joined)
+        return NULL;
+    memcpy(joined, title, tl);
+    joined[tl] = ' ';
+    memcpy(joined + tl + 1, body, bl + 1);
+    const char *code = nx_langid_detect(id, joined, tl + bl + 1);
+    free(joined);
+    return code;
+}
+
+void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_prep_job *job)
+{
+    nx_article_t *a = &job->a;
+    if (!a->f[NX_FIELD_LANG]) {
+        const char *code = langid ? detect(langid, a) : NULL;
+        const nx_lang *l = code ? nx_lang_find(code) : NULL;
+        if (!(a->f[NX_FIELD_LANG] = strdup(l ? l->code : default_code))) {
+            job->failed = 1;
+            return;
+        }
+    }
+    const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
+    const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
+    size_t n;
+    int rc = nx_mh_signature(body, strlen(body), &job->sig, &n);
+    if (rc < 0) {
+        job->failed = 1;
+        return;
+    }
+    job->fp = rc == NX_MH_SHORT;
+    const nx_lang *l = nx_lang_find(a->f[NX_FIELD_LANG]);
+    nx_analyzer_use(an, &l, l ? 1 : 0);
+    if (nx_pretok_record(an, body, strlen(body), &job->body) != 0 ||
+        nx_pretok_record(an, title, strlen(title), &job->title) != 0)
+        job->failed = 1;
+}
+
+static void *worker(void *arg)
+{
+    nx_prep *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && !p->todo)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        nx_prep_job *job = p->todo;
+        pthread_mutex_unlock(&p->mu);
+        nx_prep_run(p->an, p->langid, p->code, job);
+        pthread_mutex_lock(&p->mu);
+        job->done = 1;
+        p->todo = job->next;
+        pthread_cond_broadcast(&p->ready);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+nx_prep *nx_prep_new(const char *lang)
+{
+    nx_prep *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    const nx_lang *l = nx_lang_find(lang);
+    snprintf(p->code, sizeof p->code, "%s", l ? l->code : "en");
+    p->an = nx_analyzer_new(lang);
+    p->langid = nx_langid_new(); /* NULL without fingerprints: the default language */
+    if (!p->an || pthread_mutex_init(&p->mu, NULL) != 0) {
+        nx_analyzer_free(p->an);
+        nx_langid_free(p->langid);
+        free(p);
+        return NULL;
+    }
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->ready, NULL);
+    if (pthread_create(&p->thread, NULL, worker, p) != 0) {
+        pthread_cond_destroy(&p->work);
+        pthread_cond_destroy(&p->ready);
+        pthread_mutex_destroy(&p->mu);
+        nx_analyzer_free(p->an);
+        nx_langid_free(p->langid);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void nx_prep_free(nx_prep *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    while (p->head) {
+        nx_prep_job *j = p->head;
+        p->head = j->next;
+        nx_prep_job_free(j);
+    }
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->ready);
+    pthread_mutex_destroy(&p->mu);
+    nx_analyzer_free(p->an);
+    nx_langid_free(p->langid);
+    free(p);
+}
+
+void nx_prep_push(nx_prep *p, nx_prep_job *job)
+{
+    job->next = NULL;
+    job->done = 0;
+    pthread_mutex_lock(&p->mu);
+    if (p->tail)
+        p->tail->next = job;
+    else
+        p->head = job;
+    p->tail = job;
+    if (!p->todo)
+        p->todo = job;
+    p->pending++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+size_t nx_prep_pending(const nx_prep *p)
+{
+    return p->pending;
+}
+
+nx_prep_job *nx_prep_next(nx_prep *p, int wait)
+{
+    pthread_mutex_lock(&p->mu);
+    nx_prep_job *j = p->head;
+    while (j && !j->done && wait)
+        pthread_cond_wait(&p->ready, &p->mu);
+    if (j && j->done) {
+        p->head = j->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->pending--;
+    } else {
+        j = NULL;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return j;
+}

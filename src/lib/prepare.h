@@ -1,0 +1,51 @@
+/* prepare.h - the part of indexing an article that needs no index: its
+ * language when it must be detected, its near-duplicate signature and its
+ * terms. One worker thread does it for the next articles while the
+ * indexing thread writes the earlier ones (src/lib/ingest.c); the terms are
+ * then replayed to the index instead of analyzed again (pretok.h). */
+#ifndef NX_LIB_PREPARE_H
+#define NX_LIB_PREPARE_H
+
+#include "internal.h"
+
+#include "../analyze/minhash.h"
+#include "../analyze/pretok.h"
+
+/* An article on its way to the index. The worker fills the results; the
+ * indexing thread reads them only once nx_prep_next returned the job. */
+typedef struct nx_prep_job {
+    nx_article_t a;       /* owned fields; f[NX_FIELD_LANG] NULL: detect it */
+    long line;            /* where the record was, for messages */
+    /* results */
+    int fp;               /* 0: sig holds its signature; 1: too short to fingerprint */
+    nx_mh_sig sig;
+    nx_pretok body, title;
+    int failed;           /* out of memory */
+    struct nx_prep_job *next;
+    int done;
+} nx_prep_job;
+
+typedef struct nx_prep nx_prep;
+
+/* Starts the worker; lang is the index's default language (Snowball name)
+ * and its code the answer when detection finds none. NULL when out of
+ * memory or no thread could start (the caller then indexes alone). */
+nx_prep *nx_prep_new(const char *lang);
+/* Stops the worker and frees what it still holds. */
+void nx_prep_free(nx_prep *p);
+
+/* Queues job (ownership passes to the queue until nx_prep_next returns it). */
+void nx_prep_push(nx_prep *p, nx_prep_job *job);
+/* Jobs queued and not yet taken back. */
+size_t nx_prep_pending(const nx_prep *p);
+/* The oldest job, once prepared (waiting for it with wait, else NULL when
+ * it is not ready); NULL when the queue is empty. */
+nx_prep_job *nx_prep_next(nx_prep *p, int wait);
+
+/* Frees a job's fields and results. */
+void nx_prep_job_free(nx_prep_job *job);
+
+/* Prepares a job on the calling thread (no worker): the same work. */
+void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_prep_job *job);
+
+#endif
