@@ -3,8 +3,11 @@
  *
  * Candidates are the index's written words with the same first letter and
  * a length within two, at a Damerau-Levenshtein distance of 1 (2 for words
- * of eight letters or more). The best is the one in the most articles;
- * it must be in at least SUGGEST_RATIO times as many as the word typed. */
+ * of eight letters or more). The best has the fewest edits, then the most
+ * articles; it must be in at least SUGGEST_RATIO times as many as the word
+ * typed. The words of a letter are read once per query (the store's
+ * vocabulary, a few ms for a common letter of an FTS5 index), however many
+ * query words start with it. */
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
@@ -60,10 +63,8 @@ typedef struct scan {
     int best_d;
 } scan;
 
-static void on_term(void *ctx, const char *t, int64_t n)
+static void on_term(scan *sc, const char *t, size_t lt, int64_t n)
 {
-    scan *sc = ctx;
-    size_t lt = strlen(t);
     if (lt == sc->len && memcmp(t, sc->word, lt) == 0) {
         sc->own = n;
         return;
@@ -81,6 +82,55 @@ static void on_term(void *ctx, const char *t, int64_t n)
     }
 }
 
+/* The index's written words with one first letter, read once however many
+ * query words start with it: reading them is most of the cost. */
+typedef struct lexword {
+    size_t off, len; /* in lexicon.text, NUL-terminated */
+    int64_t n;       /* articles holding it */
+} lexword;
+
+typedef struct lexicon {
+    char *text;
+    size_t len, cap;
+    lexword *w;
+    size_t nw, cw;
+    int oom;
+} lexicon;
+
+static void on_lexword(void *ctx, const char *t, int64_t n)
+{
+    lexicon *x = ctx;
+    size_t lt = strlen(t);
+    /* Only words that could be within two edits of a query word are kept. */
+    if (x->oom || lt > MAX_WORD + 2)
+        return;
+    if (x->len + lt + 1 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 4096;
+        while (cap < x->len + lt + 1)
+            cap *= 2;
+        char *p = realloc(x->text, cap);
+        if (!p) {
+            x->oom = 1;
+            return;
+        }
+        x->text = p;
+        x->cap = cap;
+    }
+    if (x->nw == x->cw) {
+        size_t cw = x->cw ? x->cw * 2 : 256;
+        lexword *w = realloc(x->w, cw * sizeof *w);
+        if (!w) {
+            x->oom = 1;
+            return;
+        }
+        x->w = w;
+        x->cw = cw;
+    }
+    memcpy(x->text + x->len, t, lt + 1);
+    x->w[x->nw++] = (lexword){x->len, lt, n};
+    x->len += lt + 1;
+}
+
 typedef struct fix {
     nx_search_t *s;
     nx_index_t *ix;
@@ -90,6 +140,7 @@ typedef struct fix {
     size_t pos;       /* how much of query was copied to out */
     int changed;
     nx_status_t st;
+    lexicon *lex[128]; /* by first letter (ASCII), read when first needed */
 } fix;
 
 /* Writes w with the case of the word it replaces (Baklanof -> Baklanov). */
@@ -103,6 +154,24 @@ static void put_like(nx_sb *b, const char *w, const char *model)
     } else {
         nx_sb_puts(b, w);
     }
+}
+
+static int word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Where word (len bytes) stands in text: the first place where it is a
+ * whole word, not inside a longer one ("Baklanof" in "xBaklanof Baklanof"),
+ * else the first place at all (the parser split it from its neighbours);
+ * NULL if nowhere. */
+static const char *find_word(const char *text, const char *word, size_t len)
+{
+    const char *first = strstr(text, word);
+    for (const char *at = first; at; at = strstr(at + 1, word))
+        if ((at == text || !word_byte((unsigned char)at[-1])) && !word_byte((unsigned char)at[len]))
+            return at;
+    return first;
 }
 
 static int on_words(void *ctx, const char *const *words, const size_t *lens, const int *modes,
@@ -125,14 +194,28 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
         memcpy(folded, e, el);
         folded[el] = '\0';
         sc.word = folded;
-        char prefix[2] = {folded[0], '\0'};
-        f->st = nx_store_vocabulary(f->ix, prefix, on_term, &sc);
+        lexicon *x = f->lex[(unsigned char)folded[0]];
+        if (!x) {
+            char prefix[2] = {folded[0], '\0'};
+            x = f->lex[(unsigned char)folded[0]] = calloc(1, sizeof *x);
+            if (!x) {
+                f->st = nx_fail(f->ix, NX_ERR_NOMEM, "out of memory");
+                return 1;
+            }
+            f->st = nx_store_vocabulary(f->ix, prefix, on_lexword, x);
+            if (f->st == NX_OK && x->oom)
+                f->st = nx_fail(f->ix, NX_ERR_NOMEM, "out of memory");
+            if (f->st != NX_OK)
+                return 1;
+        }
+        for (size_t i = 0; i < x->nw; i++)
+            on_term(&sc, x->text + x->w[i].off, x->w[i].len, x->w[i].n);
         /* A word the index lacks: any close word will do; a rare one: only a
          * close word far more common. */
-        if (f->st != NX_OK || !sc.best[0] || (sc.own > 0 && sc.best_n < sc.own * SUGGEST_RATIO))
+        if (!sc.best[0] || (sc.own > 0 && sc.best_n < sc.own * SUGGEST_RATIO))
             continue;
         /* Replace the word where it stands in the query text. */
-        const char *at = strstr(f->query + f->pos, words[k]);
+        const char *at = find_word(f->query + f->pos, words[k], lens[k]);
         if (!at)
             continue;
         nx_sb_put(&f->out, f->query + f->pos, (size_t)(at - (f->query + f->pos)));
@@ -153,11 +236,18 @@ nx_status_t nx_search_suggest(nx_search_t *s, const char *query, char **out)
     const nx_qnode *text = nx_search_store_query(s).text;
     if (!text)
         return NX_OK;
-    fix f = {s, ix, nx_analyzer_new(ix->lang), {0}, query, 0, 0, NX_OK};
+    fix f = {s, ix, nx_analyzer_new(ix->lang), {0}, query, 0, 0, NX_OK, {0}};
     if (!f.an)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     nx_query_positive_words(text, on_words, &f);
     nx_analyzer_free(f.an);
+    for (size_t i = 0; i < sizeof f.lex / sizeof f.lex[0]; i++) {
+        if (f.lex[i]) {
+            free(f.lex[i]->text);
+            free(f.lex[i]->w);
+            free(f.lex[i]);
+        }
+    }
     if (f.st == NX_OK && f.changed) {
         nx_sb_puts(&f.out, query + f.pos);
         *out = nx_sb_take(&f.out);
