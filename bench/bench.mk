@@ -50,7 +50,7 @@ $(BUILD)/bench/qbench: bench/qbench.c $(BUILD)/libnewsidx.a include/newsidx.h
 	$(CC) $(ALL_CFLAGS) -o $@ bench/qbench.c $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
 
 bench: deps bench-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/qbench
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/qbench $(BUILD)/bench/dupeval
 	@$(PYTHON) bench/bench.py $(BENCH_ARGS) --sizes "$(BENCH_SIZES)" --queries $(BENCH_QUERIES)
 
 # The evaluator's own tests run first: a wrong MAP would make every number wrong.

@@ -1,5 +1,6 @@
 /* cmd_maint.c - index upkeep: `newsidx check` (is the index sound?) and
- * `newsidx optimize` (merge the full-text index for faster searches). */
+ * `newsidx optimize` (merge the full-text index for faster searches, and
+ * compress the text stored before the index had a dictionary). */
 #include "cli.h"
 
 #include <getopt.h>
@@ -15,8 +16,10 @@ static const char check_usage[] =
 static const char optimize_usage[] =
     "usage: newsidx optimize [-d DB]\n"
     "\n"
-    "Merges the full-text index into one segment so that searches read less. It can be\n"
-    "interrupted safely: the index stays as it was. (Xapian indexes need nothing.)\n"
+    "Merges the full-text index into one segment so that searches read less, compresses\n"
+    "the article texts stored before the index held enough text to train its compression\n"
+    "dictionary (the first megabyte), and gives freed space back to the file system. It\n"
+    "can be interrupted safely: the index stays as it was. (Xapian indexes need nothing.)\n"
     "Exit status: 0 done, 2 error.\n";
 
 static int parse(int argc, char **argv, const char *usage, const char **db)

@@ -85,7 +85,7 @@ static nx_status_t choose_languages(nx_search_t *s)
         /* Reading the index's languages costs a scan: once per handle. */
         nx_index_t *ix = s->ix;
         if (!ix->langs_known) {
-            nx_status_t st = nx_store_field_counts(ix, "lang", 0, on_lang_count, s);
+            nx_status_t st = nx_store_field_counts(ix, "lang-values", 0, on_lang_count, s);
             if (st != NX_OK)
                 return st;
             size_t o = 0;

@@ -93,6 +93,12 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
     if (strcmp(field, "source") == 0)
         sql = "SELECT coalesce(nullif(source, ''), '(none)') AS v, count(*) AS n FROM articles "
               "GROUP BY v ORDER BY n DESC, v LIMIT ?1";
+    else if (strcmp(field, "lang-values") == 0)
+        /* Only which languages there are (every search asks): one index
+         * seek per language instead of counting every article. */
+        sql = "WITH RECURSIVE l(v) AS (SELECT min(lang) FROM articles UNION ALL SELECT "
+              "(SELECT min(lang) FROM articles WHERE lang > l.v) FROM l WHERE l.v IS NOT NULL) "
+              "SELECT v, 0 FROM l WHERE v IS NOT NULL LIMIT ?1";
     else if (strcmp(field, "lang") == 0)
         /* Grouped by the column itself so that SQLite walks its index: this
          * runs for every search (the languages to stem in). */

@@ -90,6 +90,8 @@ typedef struct nx_engine {
                                 int64_t *removed);
     nx_status_t (*get_article)(nx_index_t *ix, const char *id, nx_article_t **out);
     nx_status_t (*stats)(nx_index_t *ix, nx_stats_t *out);
+    /* Articles per value of field ("source", "lang", "year"); "lang-values"
+     * gives the languages only (counts 0), cheaply. */
     nx_status_t (*field_counts)(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
                                 void *ctx);
     nx_status_t (*search)(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);

@@ -872,7 +872,7 @@ static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t li
     int by_n = 1;
     if (strcmp(field, "source") == 0)
         prefix = "XK";
-    else if (strcmp(field, "lang") == 0)
+    else if (strcmp(field, "lang") == 0 || strcmp(field, "lang-values") == 0)
         prefix = "L";
     else if (strcmp(field, "year") == 0)
         prefix = "Y", by_n = 0;
