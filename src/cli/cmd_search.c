@@ -366,8 +366,11 @@ int cmd_search(int argc, char **argv)
         st = nx_search_set_copies(s, copies);
     for (size_t i = 0; st == NX_OK && i < nfilters; i++)
         st = nx_search_filter(s, filters[i][0], filters[i][1]);
+    /* Text output asks for one hit more than it shows, to say whether
+     * there are more: with copies folded in, the total cannot tell. */
+    size_t ask = fmt == F_TEXT && limit && limit < (size_t)-1 ? limit + 1 : limit;
     if (st == NX_OK)
-        st = nx_search_set_limit(s, limit ? limit : (size_t)-1);
+        st = nx_search_set_limit(s, ask ? ask : (size_t)-1);
     if (st == NX_OK)
         st = nx_search_set_offset(s, offset);
     if (st == NX_OK)
@@ -393,7 +396,7 @@ int cmd_search(int argc, char **argv)
         if (st == NX_OK) {
             nx_search_destroy(s);
             s = s2;
-            st = nx_search_set_limit(s, limit ? limit : (size_t)-1);
+            st = nx_search_set_limit(s, ask ? ask : (size_t)-1);
             if (st == NX_OK)
                 st = nx_search_set_offset(s, offset);
             if (st == NX_OK)
@@ -443,8 +446,13 @@ int cmd_search(int argc, char **argv)
         fprintf(stderr, "newsidx: no articles match\n");
     }
     size_t shown = 0;
+    int more = 0;
     for (int first = 1; nx_results_valid(r); nx_results_move_to_next(r), first = 0) {
         const nx_article_t *a = nx_results_get(r);
+        if (limit && shown == limit) {
+            more = 1;
+            break;
+        }
         shown++;
         switch (fmt) {
         case F_TEXT: text_hit(r, &h, explain, collapse); break;
@@ -486,7 +494,7 @@ int cmd_search(int argc, char **argv)
     if (nx_results_status(r) != NX_OK) {
         cli_error("%s", nx_index_last_error(ix));
         code = EXIT_ERROR;
-    } else if (fmt == F_TEXT && limit && shown == limit && (int64_t)(offset + shown) < total) {
+    } else if (fmt == F_TEXT && more) {
         printf("(%zu of %lld shown; --limit and --offset show more)\n", shown, (long long)total);
     } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
         /* Everything is shown: the rest are copies folded into the hits. */

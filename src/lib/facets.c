@@ -101,15 +101,11 @@ static void next_key(const char *key, nx_period_t by, char out[16])
     }
 }
 
-static void add_count(buckets *bs, const char *key, int64_t n)
+/* Appends a count without looking for its key (sorted and merged later). */
+static void push_count(buckets *bs, const char *key, int64_t n)
 {
-    for (size_t i = bs->n; i-- > 0;)
-        if (strcmp(bs->b[i].key, key) == 0) {
-            bs->b[i].n += n;
-            return;
-        }
     if (bs->n == bs->cap) {
-        size_t cap = bs->cap ? bs->cap * 2 : 64;
+        size_t cap = bs->cap ? bs->cap * 2 : 256;
         bucket *p = realloc(bs->b, cap * sizeof *p);
         if (!p) {
             bs->oom = 1;
@@ -123,6 +119,16 @@ static void add_count(buckets *bs, const char *key, int64_t n)
         return;
     }
     bs->b[bs->n++].n = n;
+}
+
+static void add_count(buckets *bs, const char *key, int64_t n)
+{
+    for (size_t i = bs->n; i-- > 0;)
+        if (strcmp(bs->b[i].key, key) == 0) {
+            bs->b[i].n += n;
+            return;
+        }
+    push_count(bs, key, n);
 }
 
 static void free_buckets(buckets *bs)
@@ -241,26 +247,6 @@ static void on_day_range(void *ctx, const char *iso, int64_t n)
         snprintf(r->first, sizeof r->first, "%s", iso);
     if (!r->last[0] || strcmp(iso, r->last) > 0)
         snprintf(r->last, sizeof r->last, "%s", iso);
-}
-
-/* Appends a count without looking for its key (sorted and merged later). */
-static void push_count(buckets *bs, const char *key, int64_t n)
-{
-    if (bs->n == bs->cap) {
-        size_t cap = bs->cap ? bs->cap * 2 : 256;
-        bucket *p = realloc(bs->b, cap * sizeof *p);
-        if (!p) {
-            bs->oom = 1;
-            return;
-        }
-        bs->b = p;
-        bs->cap = cap;
-    }
-    if (!(bs->b[bs->n].key = strdup(key))) {
-        bs->oom = 1;
-        return;
-    }
-    bs->b[bs->n++].n = n;
 }
 
 typedef struct tuples {

@@ -91,6 +91,11 @@ for engine in fts5 xapian; do
     expect "$engine: --no-collapse lists all 5" test "$(grep -c . <<<"$out")" = 5
     run search -d "$DB" -f ids -n 1 --offset 1 Baklanov samovar
     expect "$engine: --offset counts collapsed hits" test "$(grep -c . <<<"$out")" = 1
+    run search -d "$DB" -n 1 --offset 1 Baklanov samovar
+    expect "$engine: last page: no promise of more hits" lacks "show more" "$out"
+    expect "$engine: last page: says copies are folded in" has "copies are folded in" "$out"
+    run search -d "$DB" -n 1 Baklanov samovar
+    expect "$engine: first page of two: says there is more" has "(1 of 5 shown" "$out"
     run timeline -d "$DB" --by month --since 2023-03 --until 2023-07 --format csv Baklanov
     expect "$engine: timeline of Baklanov rises and falls: 1 3 5 2 1" \
         test "$(tail -n +2 <<<"$out" | cut -d, -f2 | tr '\n' ' ')" = "1 3 5 2 1 "
