@@ -40,7 +40,7 @@ typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
 
 struct nx_ingest {
     nx_index_t *ix;
-    nx_langid *langid;    /* NULL when the fingerprints are not installed */
+    nx_langid *langid;    /* for preparing here (no worker); NULL without fingerprints */
     nx_store_writer *w;
     nx_ingest_options_t opt;
     nx_ingest_counts_t n;
@@ -100,8 +100,6 @@ nx_status_t nx_ingest_begin(nx_index_t *ix, const nx_ingest_options_t *opts, nx_
         free(g);
         return s;
     }
-    /* Without fingerprints, articles without a language get the default. */
-    g->langid = nx_langid_new();
     *out = g;
     return NX_OK;
 }
@@ -216,10 +214,9 @@ static const char *record_language(nx_ingest_t *g, const nx_record *r)
         problem(g, g->path, r->line, "unknown language '%.40s'; detecting it from the text",
                 r->lang);
     }
-    if (g->langid)
-        return NULL; /* detected from the text while the article is prepared */
-    const nx_lang *def = nx_lang_find(g->ix->lang);
-    return def ? def->code : "en";
+    /* Detected from the text while the article is prepared (the index's
+     * language when that finds none, or without fingerprints). */
+    return NULL;
 }
 
 static int remember_rowid(nx_ingest_t *g, int64_t rowid)
@@ -388,6 +385,8 @@ static int on_record(void *ctx, nx_record *r)
     if (!g->prep && !g->prep_failed && !(g->prep = nx_prep_new(g->ix->lang)))
         g->prep_failed = 1; /* no thread: prepare here, one at a time */
     if (!g->prep) {
+        if (!g->an) /* the first time; without fingerprints langid stays NULL */
+            g->langid = nx_langid_new();
         if (!g->an && !(g->an = nx_analyzer_new(g->ix->lang))) {
             nx_prep_job_free(job);
             g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
