@@ -43,8 +43,12 @@ static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
             cond = buf;
             break;
         case NX_F_CLUSTER:
-            snprintf(buf, sizeof buf, "coalesce(a.cluster, a.rowid) = CAST(?%d AS INTEGER)",
-                     (*param)++);
+            /* Its first article has no cluster set: its rowid names it. */
+            snprintf(buf, sizeof buf,
+                     "a.rowid IN (SELECT rowid FROM articles WHERE cluster = CAST(?%d AS "
+                     "INTEGER) UNION ALL SELECT CAST(?%d AS INTEGER))",
+                     *param, *param);
+            (*param)++;
             cond = buf;
             break;
         default: {
@@ -88,6 +92,14 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     int param = 1;
     const char *match = q->text ? q->fts5 : NULL;
     int ranked = match && q->positive;
+    /* A cluster holds a few articles: they drive the search, each checked
+     * against the query by rowid, instead of every match being read to
+     * find them (the copies of each hit a collapsed list shows). */
+    int by_cluster = 0;
+    for (size_t i = 0; i < q->nfilters; i++)
+        by_cluster |= q->filters[i].kind == NX_F_CLUSTER && !q->filters[i].negated;
+    if (by_cluster && ranked && !group && !count_only)
+        ranked = 0;
     if (count_only && !group && ranked && q->nfilters == 0) {
         /* Counting needs no article row: FTS5 alone answers. */
         nx_sb_puts(&b, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1");
@@ -131,6 +143,11 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     if (ranked) {
         nx_sb_puts(&b, "FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
                        "WHERE articles_fts MATCH ?1");
+        param++;
+    } else if (match && by_cluster) {
+        nx_sb_printf(&b, "FROM articles AS a WHERE %sEXISTS (SELECT 1 FROM articles_fts WHERE "
+                         "articles_fts MATCH ?1 AND articles_fts.rowid = a.rowid)",
+                     q->positive ? "" : "NOT ");
         param++;
     } else if (match) {
         nx_sb_puts(&b, "FROM articles AS a WHERE a.rowid NOT IN "
