@@ -137,7 +137,9 @@ typedef struct run {
 /* Query alternatives of one word: for each language in use (or only those
  * whose names inflect), the stem as a plain word (a word that is its own
  * stem is indexed only plain) and as a stem term. The exact form comes
- * first in NAME mode. Duplicate plain forms are skipped. */
+ * first in NAME mode, last otherwise: an article in a language the query
+ * is not stemmed in is still found by the word as written. Duplicate plain
+ * forms are skipped. */
 static int alternatives(run *r, const nx_word *w, size_t elen, int names_only)
 {
     nx_analyzer *an = r->an;
@@ -187,8 +189,11 @@ static int alternatives(run *r, const nx_word *w, size_t elen, int names_only)
         if (rc == 0)
             rc = r->fn(r->ctx, NX_TERM_STEM, an->stem, (size_t)slen, w->start, w->end, n++ > 0);
     }
-    if (rc == 0 && n == 0) /* no language in use can stem: the word as written */
-        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, 0);
+    int written = 0;
+    for (size_t o = 0; o < seen_len && !written; o += strlen(seen + o) + 1)
+        written = strlen(seen + o) == elen && memcmp(seen + o, an->exact, elen) == 0;
+    if (rc == 0 && !written) /* also the word as written */
+        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, n++ > 0);
     free(seen);
     return rc;
 }

@@ -17,6 +17,11 @@
 #define NX_STEM_MARK '~'
 /* Starts and ends a language marker in text handed to the FTS5 tokenizer. */
 #define NX_LANG_MARK '\x1f'
+/* Starts a query string that is one term as stored, looked up without
+ * analysis: how the query compiler hands FTS5 the alternatives of a word as
+ * separate terms ("oil" OR "~enoil"), which FTS5 matches several times
+ * faster than the same terms as colocated synonyms. Queries only. */
+#define NX_RAW_TERM "\x1f!\x1f"
 /* Longest word kept, in bytes of input; longer runs (base64, URLs without
  * breaks) are skipped so that junk does not bloat the term dictionary. */
 #define NX_MAX_WORD_BYTES 256
@@ -97,7 +102,8 @@ typedef int (*nx_term_fn)(void *ctx, int kind, const char *term, size_t len, siz
 /* How to analyse a text:
  *  DOCUMENT  exact + stem terms, in the first language in use;
  *  QUERY     per word, its stem alternatives in every language in use
- *            (a word marked '=' is EXACT, one marked '^' is NAME);
+ *            and the word as written (a word marked '=' is EXACT, one
+ *            marked '^' is NAME);
  *  EXACT     the exact form only;
  *  NAME      the exact form, plus the stem alternatives in the languages in
  *            use whose names inflect (Бакланова finds Бакланов);

@@ -11,7 +11,8 @@
  * text may start with a language marker, NX_LANG_MARK + codes +
  * NX_LANG_MARK ("\x1f" "fr" "\x1f" + text). For a document it names the
  * article's language (the schema's view adds it); for a query string, the
- * languages to stem the words in ("en,fr,ru"). */
+ * languages to stem the words in ("en,fr,ru"), or NX_RAW_TERM: the
+ * rest is one term, already analysed. */
 #include "fts5_tokenizer.h"
 
 #include "analyzer.h"
@@ -153,6 +154,9 @@ static int tok_tokenize(Fts5Tokenizer *tp, void *fts_ctx, int flags, const char 
     if (flags & FTS5_TOKENIZE_QUERY)
         mode = (flags & FTS5_TOKENIZE_PREFIX) ? NX_ANALYZE_PREFIX : NX_ANALYZE_QUERY;
     size_t len = n > 0 ? (size_t)n : 0;
+    size_t raw = sizeof NX_RAW_TERM - 1;
+    if (mode != NX_ANALYZE_DOCUMENT && len > raw && memcmp(text, NX_RAW_TERM, raw) == 0)
+        return xToken(fts_ctx, 0, text + raw, (int)(len - raw), 0, (int)(len - raw));
     size_t skip = read_marker(an, text, len);
     if (skip == 0)
         nx_analyzer_use(an, NULL, 0);
@@ -221,7 +225,7 @@ static void words_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
 }
 
-static fts5_api *get_fts5_api(sqlite3 *db)
+fts5_api *nx_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
@@ -237,7 +241,7 @@ int nx_fts5_register_tokenizer(sqlite3 *db, nx_fts5_replay **replay)
 {
     if (replay)
         *replay = NULL;
-    fts5_api *api = get_fts5_api(db);
+    fts5_api *api = nx_fts5_api(db);
     if (!api)
         return SQLITE_ERROR;
     nx_fts5_replay *r = calloc(1, sizeof *r);

@@ -16,6 +16,9 @@ typedef struct nx_fts5_replay nx_fts5_replay;
  * connection owns. Returns an SQLite result code. */
 int nx_fts5_register_tokenizer(sqlite3 *db, nx_fts5_replay **replay);
 
+/* db's FTS5 API (for registering functions), or NULL without FTS5. */
+fts5_api *nx_fts5_api(sqlite3 *db);
+
 /* Until nx_fts5_replay_clear: a document text that is the language marker
  * of lang followed by exactly texts[i] is not analyzed again; its terms
  * are terms[i]. The texts and terms are borrowed. */

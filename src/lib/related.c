@@ -336,6 +336,13 @@ typedef struct df_ctx {
     int64_t df;
 } df_ctx;
 
+/* The word itself, not the longer words it begins. */
+static int want_df(void *ctx, const char *t, size_t len)
+{
+    const df_ctx *d = ctx;
+    return strlen(d->word) == len && memcmp(d->word, t, len) == 0;
+}
+
 static void on_df(void *ctx, const char *t, int64_t n)
 {
     df_ctx *d = ctx;
@@ -381,7 +388,7 @@ nx_status_t nx_search_new_similar(nx_index_t *ix, const char *id, nx_search_t **
         if (ws.w[i][0] >= '0' && ws.w[i][0] <= '9')
             continue;
         df_ctx d = {ws.w[i], 0};
-        st = nx_store_vocabulary(ix, ws.w[i], on_df, &d);
+        st = nx_store_vocabulary(ix, ws.w[i], want_df, on_df, &d);
         if (d.df < 2)
             continue;
         sc[nsc].w = ws.w[i];

@@ -23,6 +23,7 @@ struct nx_search {
     char lang_codes[NX_MAX_LANGS * 3];  /* the same as "en,fr,ru" */
     nx_query_parts parts;
     char *match;          /* FTS5 expression, NULL when the query has only filters */
+    char *groups;         /* the query word of each of its phrases, for nx_rank */
     int positive;
     nx_hl_query hl;
     nx_analyzer *an;      /* for snippets; the index language */
@@ -67,14 +68,14 @@ static void add_lang(nx_search_t *s, const nx_lang *l)
     s->langs[s->nlangs++] = l;
 }
 
-static void on_lang_count(void *ctx, const char *value, int64_t count)
+static void on_lang_count(void *ctx, const char *value, int64_t main_lang)
 {
-    (void)count;
-    add_lang(ctx, nx_lang_find(value));
+    if (main_lang)
+        add_lang(ctx, nx_lang_find(value));
 }
 
 /* The languages to stem the query in: those asked for with lang:, else
- * every language the index holds (and its default). */
+ * the main languages of the index (store.h) and its default. */
 static nx_status_t choose_languages(nx_search_t *s)
 {
     for (size_t i = 0; i < s->parts.nfilters; i++)
@@ -127,11 +128,14 @@ static nx_status_t compile(nx_search_t *s)
     nx_status_t st = choose_languages(s);
     free(s->match);
     s->match = NULL;
+    free(s->groups);
+    s->groups = NULL;
     nx_hl_free(&s->hl);
     nx_hl_languages(&s->hl, s->langs, s->nlangs);
     if (st == NX_OK && s->parts.text) {
-        s->match = nx_query_to_fts5(s->parts.text, s->lang_codes, &s->positive, ix->err,
-                                    sizeof ix->err);
+        nx_analyzer_use(s->an, s->langs, s->nlangs);
+        s->match = nx_query_to_fts5_grouped(s->parts.text, s->lang_codes, s->an, &s->positive,
+                                            &s->groups, ix->err, sizeof ix->err);
         if (!s->match)
             st = NX_ERR_QUERY;
         else if (nx_query_positive_words(s->parts.text, add_words, s) != 0)
@@ -205,6 +209,7 @@ void nx_search_destroy(nx_search_t *s)
         return;
     nx_query_parts_free(&s->parts);
     free(s->match);
+    free(s->groups);
     nx_hl_free(&s->hl);
     nx_analyzer_free(s->an);
     free(s->explain);
@@ -275,7 +280,7 @@ static nx_store_query store_query(const nx_search_t *s)
     size_t limit = s->limit;
     if (s->similar_id && limit < (size_t)-1 - SIMILAR_SLACK)
         limit += SIMILAR_SLACK;
-    nx_store_query q = {s->parts.text, s->match, s->positive, s->parts.filters,
+    nx_store_query q = {s->parts.text,  s->match, s->groups, s->positive, s->parts.filters,
                         s->parts.nfilters, s->sort, limit, s->offset, s->langs, s->nlangs};
     return q;
 }

@@ -115,6 +115,18 @@ int nx_query_split(nx_qnode *tree, nx_query_parts *out, char *err, size_t errlen
     return 0;
 }
 
+/* One letter of an alphabet that writes words with several (a Latin,
+ * Greek or Cyrillic letter), stemmed as usual. */
+static int single_letter(const nx_qnode *k)
+{
+    if (k->kind != NX_Q_TERM || k->prefix || k->exact || !k->text)
+        return 0;
+    const unsigned char *t = (const unsigned char *)k->text;
+    if (t[0] < 0x80)
+        return t[1] == '\0' && ((t[0] | 0x20) >= 'a' && (t[0] | 0x20) <= 'z');
+    return t[0] >= 0xc3 && t[0] <= 0xd3 && (t[1] & 0xc0) == 0x80 && t[2] == '\0';
+}
+
 int nx_query_any(nx_qnode *n)
 {
     for (size_t i = 0; i < n->nkids; i++)
@@ -122,11 +134,26 @@ int nx_query_any(nx_qnode *n)
             return -1;
     if (n->kind != NX_Q_AND || !n->implicit)
         return 0;
-    size_t words = 0;
-    for (size_t i = 0; i < n->nkids; i++)
+    size_t words = 0, letters = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
         words += n->kids[i]->kind != NX_Q_NOT && n->kids[i]->kind != NX_Q_FILTER;
+        letters += single_letter(n->kids[i]);
+    }
     if (words < 2)
         return 0;
+    if (letters && letters < words) {
+        size_t keep = 0;
+        for (size_t i = 0; i < n->nkids; i++) {
+            if (single_letter(n->kids[i]))
+                nx_qnode_free(n->kids[i]);
+            else
+                n->kids[keep++] = n->kids[i];
+        }
+        n->nkids = keep;
+        words -= letters;
+        if (words < 2)
+            return 0;
+    }
     nx_qnode *any = calloc(1, sizeof *any);
     nx_qnode **kids = any ? calloc(words, sizeof *kids) : NULL;
     if (!kids) {

@@ -91,8 +91,13 @@ void nx_query_parts_free(nx_query_parts *p);
 /* Ranked-OR mode (--any): every AND made only by adjacency becomes an OR of
  * its words and phrases, keeping its exclusions and filters as they are, so
  * long natural-language queries rank articles by how many words they share
- * instead of requiring all of them. Returns 0, or -1 when out of memory
- * (the tree is then unchanged). */
+ * instead of requiring all of them. A single letter ("s" of "Spain s",
+ * "u n" of "U.N." with its dots taken out) is left out when other words
+ * remain: the index stores such letters only where they stand alone
+ * (possessives and abbreviations are kept whole), which makes them rare,
+ * and a rare word weighs much, so a stray "s" outranked the words that
+ * mattered. Returns 0, or -1 when out of memory (the tree is then
+ * unchanged). */
 int nx_query_any(nx_qnode *tree);
 
 /* Converts a date or partial date ("2022", "2022-12", "2022-12-04", or any
@@ -111,6 +116,17 @@ int nx_date_range(const char *s, char since[24], char until[24]);
  * err (an exclusion with nothing to exclude from, or out of memory). */
 char *nx_query_to_fts5(const nx_qnode *text, const char *langs, int *positive, char *err,
                        size_t errlen);
+
+/* As nx_query_to_fts5, for running the search: a word that an (set to the
+ * languages of langs by the caller) turns into terms at one position is
+ * written as those terms, each a raw FTS5 string (NX_RAW_TERM), ORed: FTS5
+ * walks separate terms several times faster than colocated synonyms. The
+ * rank function must then score the alternatives of a word as one word:
+ * *groups (malloc'd, caller frees) receives, for each FTS5 phrase in
+ * order, the number of the query word it belongs to, space-separated. */
+struct nx_analyzer;
+char *nx_query_to_fts5_grouped(const nx_qnode *text, const char *langs, struct nx_analyzer *an,
+                               int *positive, char **groups, char *err, size_t errlen);
 
 /* ---- interface to code in explain.c ---- */
 

@@ -146,9 +146,10 @@ nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const
     return ix->engine->value_counts(ix, q, field, fn, ctx);
 }
 
-nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                                nx_count_fn fn, void *ctx)
 {
-    return ix->engine->vocabulary(ix, prefix, fn, ctx);
+    return ix->engine->vocabulary(ix, prefix, want, fn, ctx);
 }
 
 nx_status_t nx_store_check(nx_index_t *ix)

@@ -41,6 +41,11 @@ int nx_fts5_pack_maintain(sqlite3 *db, struct nx_textpack *packer, int may_train
  * need be); for optimize, inside the caller's transaction. */
 int nx_fts5_pack_all(sqlite3 *db, struct nx_textpack *packer);
 
+/* ---- fts5_rank.c ---- */
+
+/* Registers the ranking function nx_rank() on db (see fts5_rank.c). */
+int nx_fts5_register_rank(sqlite3 *db);
+
 /* ---- fts5_read.c ---- */
 nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out);
 nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out);
@@ -51,7 +56,8 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
 nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
 nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out);
 char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q);
-nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
+nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                               nx_count_fn fn, void *ctx);
 nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                  nx_count_fn fn, void *ctx);
 

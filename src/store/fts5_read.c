@@ -94,11 +94,15 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
         sql = "SELECT coalesce(nullif(source, ''), '(none)') AS v, count(*) AS n FROM articles "
               "GROUP BY v ORDER BY n DESC, v LIMIT ?1";
     else if (strcmp(field, "lang-values") == 0)
-        /* Only which languages there are (every search asks): one index
-         * seek per language instead of counting every article. */
+        /* Every search asks: one index seek per language instead of
+         * counting every article, and each counted only up to the share
+         * that makes it a main language (rowids stand in for the count). */
         sql = "WITH RECURSIVE l(v) AS (SELECT min(lang) FROM articles UNION ALL SELECT "
-              "(SELECT min(lang) FROM articles WHERE lang > l.v) FROM l WHERE l.v IS NOT NULL) "
-              "SELECT v, 0 FROM l WHERE v IS NOT NULL LIMIT ?1";
+              "(SELECT min(lang) FROM articles WHERE lang > l.v) FROM l WHERE l.v IS NOT NULL), "
+              "t(n) AS (SELECT max(1, coalesce(max(rowid), 0) * " NX_MAIN_LANG_PERCENT " / 100) "
+              "FROM articles) "
+              "SELECT v, (SELECT count(*) FROM (SELECT 1 FROM articles WHERE lang = l.v LIMIT "
+              "(SELECT n FROM t))) >= (SELECT n FROM t) FROM l WHERE v IS NOT NULL LIMIT ?1";
     else if (strcmp(field, "lang") == 0)
         /* Grouped by the column itself so that SQLite walks its index: this
          * runs for every search (the languages to stem in). */
@@ -211,6 +215,8 @@ typedef struct vread {
     size_t nterms, cterms;
     vmark *marks;         /* hash table of flagged entries seen, by word and rowid */
     size_t nmarks, cmarks;
+    nx_word_want_fn want; /* words not wanted are passed over, doclists unread */
+    void *want_ctx;
 } vread;
 
 static int vr_varint(const u8 *p, int end, int *off, uint64_t *v)
@@ -367,6 +373,25 @@ static int vr_next_page(vread *r, const vseg *seg)
     if (r->rc == SQLITE_OK && r->next_term == r->szleaf)
         r->rc = VOCAB_FALLBACK; /* the index says a word starts there */
     return r->rc == SQLITE_OK;
+}
+
+/* Moves past the doclist of the current word, unread, to the next word
+ * of seg; 0 when there is none. The next page usually has one (doclists
+ * of a page or more are few), which is cheaper than asking the index. */
+static int vr_skip(vread *r, const vseg *seg)
+{
+    if (r->next_term < r->szleaf)
+        return 1;
+    if (r->pgno >= seg->last)
+        return 0;
+    int pgno = r->pgno;
+    vr_load(r, seg, pgno + 1);
+    if (r->rc != SQLITE_OK)
+        return 0;
+    if (r->next_term < r->szleaf)
+        return 1;
+    r->pgno = pgno + 1;
+    return vr_next_page(r, seg);
 }
 
 /* Counts the entries of a doclist from off (at a rowid delta, *rowid the
@@ -594,6 +619,12 @@ static void vr_segment(vread *r, const vseg *seg, const u8 *key, int nkey)
                 return; /* no word follows in this segment */
             continue;
         }
+        if (r->want && (r->wlen < 2 || r->word[1] == '~' ||
+                        !r->want(r->want_ctx, (const char *)r->word + 1, (size_t)r->wlen - 1))) {
+            if (!vr_skip(r, seg))
+                return;
+            continue;
+        }
         /* Keep the word, '0' included, in the arena. */
         r->arena = vr_grow(r->arena, &r->acap, r->alen + (size_t)r->wlen + 1, 1, &r->rc);
         r->terms = vr_grow(r->terms, &r->cterms, r->nterms + 1, sizeof *r->terms, &r->rc);
@@ -728,7 +759,8 @@ static void vr_read(vread *r, const char *prefix, vterm **out, size_t *nout)
 
 /* Reports the words starting with prefix, read from the segment leaves;
  * *done is 0 when the caller should ask fts5vocab (nothing reported). */
-static int vocabulary_leaves(sqlite3 *db, const char *prefix, nx_count_fn fn, void *ctx, int *done)
+static int vocabulary_leaves(sqlite3 *db, const char *prefix, nx_word_want_fn want,
+                             nx_count_fn fn, void *ctx, int *done)
 {
     *done = 0;
     /* One snapshot for all the reads; none inside a transaction. */
@@ -737,6 +769,8 @@ static int vocabulary_leaves(sqlite3 *db, const char *prefix, nx_count_fn fn, vo
     vread r;
     memset(&r, 0, sizeof r);
     r.db = db;
+    r.want = want;
+    r.want_ctx = ctx;
     vterm *all = NULL;
     size_t nall = 0;
     vr_read(&r, prefix, &all, &nall);
@@ -763,10 +797,11 @@ static int vocabulary_leaves(sqlite3 *db, const char *prefix, nx_count_fn fn, vo
     return rc;
 }
 
-nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                               nx_count_fn fn, void *ctx)
 {
     int done;
-    int rc = vocabulary_leaves(DB(ix), prefix, fn, ctx, &done);
+    int rc = vocabulary_leaves(DB(ix), prefix, want, fn, ctx, &done);
     if (rc != SQLITE_OK || done)
         return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "reading the vocabulary");
     /* fts5vocab reads the index's term list; a temp table is allowed even
@@ -783,8 +818,11 @@ nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn f
                                 -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *w = (const char *)sqlite3_column_text(st, 0);
+            if (w && (!want || want(ctx, w, (size_t)sqlite3_column_bytes(st, 0))))
+                fn(ctx, w, sqlite3_column_int64(st, 1));
+        }
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }

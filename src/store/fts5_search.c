@@ -1,6 +1,6 @@
 /* fts5_search.c - running a compiled query against the SQLite index.
  *
- * Ranking is FTS5's BM25 with per-column weights. A headline is a few
+ * Ranking is BM25 with per-column weights (nx_rank, fts5_rank.c). A headline is a few
  * words an editor chose to say what the story is about, so a query word in
  * it is strong evidence: the title counts TITLE_WEIGHT times a body
  * occurrence. (On the Reuters known-item check, 2-4 did about equally well;
@@ -111,7 +111,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
          * bodies and all, is what makes a big result slow. The inner list
          * is longer than the page, so ties are still broken by date and
          * id below. */
-        nx_sb_puts(&b, "SELECT " COLUMNS ", f.score FROM (SELECT rowid, -bm25(articles_fts, "
+        nx_sb_puts(&b, "SELECT " COLUMNS ", f.score FROM (SELECT rowid, nx_rank(articles_fts, ?5, "
                        BODY_WEIGHT ", " TITLE_WEIGHT ") AS score FROM articles_fts WHERE "
                        "articles_fts MATCH ?1 ORDER BY score DESC LIMIT ?2) AS f JOIN articles "
                        "AS a ON a.rowid = f.rowid ORDER BY f.score DESC, a.date DESC, a.id "
@@ -128,6 +128,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->offset + q->limit + 50));
         sqlite3_bind_int64(st, 3, (sqlite3_int64)q->limit);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)q->offset);
+        sqlite3_bind_text(st, 5, q->fts5_groups, -1, SQLITE_STATIC);
         *out = st;
         return NX_OK;
     }
@@ -136,14 +137,14 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
     else if (count_only)
         nx_sb_puts(&b, "SELECT count(*) ");
     else if (ranked)
-        nx_sb_puts(&b, "SELECT " COLUMNS ", -bm25(articles_fts, " BODY_WEIGHT ", " TITLE_WEIGHT
-                       ") AS score ");
+        nx_sb_puts(&b, "SELECT " COLUMNS ", nx_rank(articles_fts, ?2, " BODY_WEIGHT ", "
+                       TITLE_WEIGHT ") AS score ");
     else
         nx_sb_puts(&b, "SELECT " COLUMNS ", 0.0 AS score ");
     if (ranked) {
         nx_sb_puts(&b, "FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
                        "WHERE articles_fts MATCH ?1");
-        param++;
+        param += group || count_only ? 1 : 2;
     } else if (match && by_cluster) {
         nx_sb_printf(&b, "FROM articles AS a WHERE %sEXISTS (SELECT 1 FROM articles_fts WHERE "
                          "articles_fts MATCH ?1 AND articles_fts.rowid = a.rowid)",
@@ -180,6 +181,8 @@ prepared:;
     param = 1;
     if (match)
         sqlite3_bind_text(st, param++, match, -1, SQLITE_STATIC);
+    if (ranked && !group && !count_only)
+        sqlite3_bind_text(st, param++, q->fts5_groups, -1, SQLITE_STATIC);
     bind_filters(st, q->filters, q->nfilters, &param);
     if (!count_only && !group) {
         sqlite3_bind_int64(st, param, q->limit > (size_t)INT64_MAX ? -1 : (sqlite3_int64)q->limit);

@@ -262,6 +262,8 @@ static nx_status_t open_connection(nx_index_t *ix, const char *path, int flags, 
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
     if (nx_fts5_register_tokenizer(db, &aux->replay) != SQLITE_OK)
         return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
+    if (nx_fts5_register_rank(db) != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
     if (nx_fts5_register_pack(db, &aux->pack) != SQLITE_OK)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
     return NX_OK;

@@ -14,6 +14,15 @@
 
 #define NX_SCHEMA_VERSION 3
 
+/* A query word is stemmed in the main languages of the index: those that
+ * hold at least this share of its articles (a string, for SQL), and those
+ * asked for with lang:. Each language stemmed in costs a few terms per
+ * word; on a 100 MB English archive where language detection had found a
+ * few dozen Catalan, Danish, German and French articles, stemming in all
+ * five made typical queries a third slower, and let "german" find "germ"
+ * (its Catalan stem). */
+#define NX_MAIN_LANG_PERCENT "1"
+
 /* Where an article came from, stored with it. */
 typedef struct nx_origin {
     const char *path;  /* files.path, or NULL for articles added through the API */
@@ -49,6 +58,7 @@ typedef int (*nx_sig_fn)(void *ctx, int64_t key, int64_t cluster, const void *si
 typedef struct nx_store_query {
     const nx_qnode *text;     /* words to match, or NULL for filters only */
     const char *fts5;         /* text compiled for FTS5 (the FTS5 engine's form) */
+    const char *fts5_groups;  /* its phrases' query words, for nx_rank (may be NULL) */
     int positive;             /* 0: list what does NOT match text */
     const nx_filter *filters;
     size_t nfilters;
@@ -57,6 +67,10 @@ typedef struct nx_store_query {
     const nx_lang *const *langs; /* languages to stem query words in */
     size_t nlangs;
 } nx_store_query;
+
+/* Whether a word of the vocabulary (len bytes, not NUL-terminated) is
+ * wanted: non-zero for yes. */
+typedef int (*nx_word_want_fn)(void *ctx, const char *word, size_t len);
 
 /* Hits of a search, one at a time. */
 typedef struct nx_cursor nx_cursor;
@@ -91,7 +105,8 @@ typedef struct nx_engine {
     nx_status_t (*get_article)(nx_index_t *ix, const char *id, nx_article_t **out);
     nx_status_t (*stats)(nx_index_t *ix, nx_stats_t *out);
     /* Articles per value of field ("source", "lang", "year"); "lang-values"
-     * gives the languages only (counts 0), cheaply. */
+     * gives the languages cheaply, with count 1 for a main language (one
+     * that holds NX_MAIN_LANG_PERCENT % of the articles or more), else 0. */
     nx_status_t (*field_counts)(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
                                 void *ctx);
     nx_status_t (*search)(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
@@ -103,8 +118,11 @@ typedef struct nx_engine {
     nx_status_t (*value_counts)(nx_index_t *ix, const nx_store_query *q, const char *field,
                                 nx_count_fn fn, void *ctx);
     /* Calls fn for each written word (exact term) of the index starting
-     * with prefix, with the number of articles holding it. */
-    nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
+     * with prefix, with the number of articles holding it; with want set,
+     * only for the words want accepts (the others are not counted, which
+     * is most of the cost). */
+    nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                              nx_count_fn fn, void *ctx);
     /* Verifies the index's structures (SQLite and FTS5 integrity checks,
      * Xapian's checker); NX_ERR_CORRUPT with the findings when damaged. */
     nx_status_t (*check)(nx_index_t *ix);
@@ -166,7 +184,8 @@ nx_status_t nx_store_count(nx_index_t *ix, const nx_store_query *q, int64_t *out
 char *nx_store_describe(nx_index_t *ix, const nx_store_query *q);
 nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                   nx_count_fn fn, void *ctx);
-nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx);
+nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                                nx_count_fn fn, void *ctx);
 nx_status_t nx_store_check(nx_index_t *ix);
 nx_status_t nx_store_optimize(nx_index_t *ix);
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);

@@ -881,6 +881,16 @@ static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t li
     count_list c = {fn, ctx, 0, limit, NULL, 0, 0, 0};
     nx_status_t s = term_counts(ix, prefix, by_n, &c);
     if (s == NX_OK) {
+        if (strcmp(field, "lang-values") == 0) {
+            uint64_t all = 0;
+            if (nxx_doccount(reader(ix), &all) != 0)
+                all = 0;
+            uint64_t least = all * (uint64_t)atoi(NX_MAIN_LANG_PERCENT) / 100;
+            for (size_t i = 0; i < c.n; i++)
+                fn(ctx, c.items[i].v, c.items[i].n >= (least ? least : 1));
+            free_counts(&c);
+            return s;
+        }
         /* Articles without a source are counted as "(none)", as FTS5 does. */
         uint64_t total = 0, with = 0;
         if (strcmp(field, "source") == 0 && nxx_doccount(reader(ix), &total) == 0) {
@@ -1590,6 +1600,8 @@ static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, co
 typedef struct vocab_ctx {
     vc_ctx vc;
     const char *prefix; /* nxx_terms strips it; the caller wants whole words */
+    nx_word_want_fn want;
+    void *want_ctx;
 } vocab_ctx;
 
 static void on_vocab_term(void *ctx, const char *t, size_t len, uint64_t n)
@@ -1597,18 +1609,19 @@ static void on_vocab_term(void *ctx, const char *t, size_t len, uint64_t n)
     vocab_ctx *c = ctx;
     char buf[MAX_TERM + 16];
     int k = snprintf(buf, sizeof buf, "%s%.*s", c->prefix, (int)len, t);
-    if (k > 0 && (size_t)k < sizeof buf)
+    if (k > 0 && (size_t)k < sizeof buf && (!c->want || c->want(c->want_ctx, buf, (size_t)k)))
         on_value_count(&c->vc, buf, (size_t)k, n);
 }
 
-static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_count_fn fn, void *ctx)
+static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
+                                  nx_count_fn fn, void *ctx)
 {
     nxx_db *db = reader(ix);
     if (!db)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
     /* Body words are unprefixed, lower case; a lower-case prefix therefore
      * never reaches the upper-case prefixed terms. */
-    vocab_ctx c = {{fn, ctx, NULL, 0, 0, 0}, prefix};
+    vocab_ctx c = {{fn, ctx, NULL, 0, 0, 0}, prefix, want, ctx};
     int rc = nxx_terms(db, prefix, on_vocab_term, &c);
     free(c.vc.buf);
     if (rc)

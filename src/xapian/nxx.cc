@@ -496,8 +496,9 @@ int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t
     return guard(db, "searching", [&] {
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        /* FTS5's bm25() parameters, so both engines rank alike. */
-        enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+        /* The FTS5 engine's BM25 constants (src/store/fts5_rank.c), so both
+         * engines rank alike. */
+        enq.set_weighting_scheme(Xapian::BM25Weight(1.3, 0, 1, 0.8, 0.5));
         if (sort == NXX_SORT_RELEVANCE)
             enq.set_sort_by_relevance_then_value(slot, false);
         else

@@ -698,14 +698,15 @@ static const struct an_case an_cases[] = {
      * (found by fuzzing, tests/fuzz/regressions/analyzer/greek-empty-stem) */
     {"el", DOC, "\u03bf\u03c5\u03c3\u03b1", "\u03bf\u03c5\u03c3\u03b1@0:8"},
     {"el", QRY, "\u03bf\u03c5\u03c3\u03b1", "\u03bf\u03c5\u03c3\u03b1@0:8"},
-    /* queries: the plain stem, then the colocated marked stem */
-    {"en", QRY, "Paris negotiations", "pari@0:5 +~enpari@0:5 negoti@6:18 +~ennegoti@6:18"},
+    /* queries: the plain stem, the colocated marked stem, then the word as written */
+    {"en", QRY, "Paris negotiations",
+     "pari@0:5 +~enpari@0:5 +paris@0:5 negoti@6:18 +~ennegoti@6:18 +negotiations@6:18"},
     {"en", QRY, "talk", "talk@0:4 +~entalk@0:4"},
-    {"en", QRY, "talks", "talk@0:5 +~entalk@0:5"},
-    {"en", QRY, "=talks peace", "talks@1:6 peac@7:12 +~enpeac@7:12"},
+    {"en", QRY, "talks", "talk@0:5 +~entalk@0:5 +talks@0:5"},
+    {"en", QRY, "=talks peace", "talks@1:6 peac@7:12 +~enpeac@7:12 +peace@7:12"},
     {"en", QRY, "=Negotiations", "negotiations@1:13"},
     {"en", QRY, "\u4e4c", "\u4e4c@0:3"}, /* CJK is matched as written */
-    {"fr", QRY, "N\u00e9gociations", "negoci@0:13 +~frnegoci@0:13"},
+    {"fr", QRY, "N\u00e9gociations", "negoci@0:13 +~frnegoci@0:13 +negociations@0:13"},
     {"fr", QRY, "=\u00c9lys\u00e9e", "elysee@1:9"},
     /* exact and prefix queries: the exact form only, '=' or not */
     {"en", EXA, "Paris negotiations", "paris@0:5 negotiations@6:18"},

@@ -7,6 +7,7 @@
  * (parse, split, explain, compile) and compare the explain S-expression, the
  * FTS5 expression and its `positive` flag, or the first error message with
  * its position. */
+#include "analyze/analyzer.h"
 #include "query/query.h"
 
 #include <check.h>
@@ -681,6 +682,86 @@ START_TEST(test_fts5_languages)
 }
 END_TEST
 
+/* For searching, a word alone becomes its terms ORed, raw; phrases, NEAR
+ * and prefixes stay as they were; groups names each phrase's query word. */
+START_TEST(test_fts5_grouped)
+{
+#define R "\"\x1f!\x1f"
+    static const struct {
+        const char *q, *want, *groups;
+    } cases[] = {
+        {"oil", "(" R "oil\" OR " R "~enoil\")", "0 0"},
+        {"oil prices",
+         "((" R "oil\" OR " R "~enoil\") AND (" R "price\" OR " R "~enprice\" OR " R
+         "prices\"))",
+         "0 0 1 1 1"},
+        {"=prices", R "prices\"", "0"},
+        {"\"oil prices\" tanker",
+         "(\"\x1f" "en\x1f" "oil prices\" AND (" R "tanker\" OR " R "~entanker\"))", "0 1 1"},
+        {"negot* oil", "(\"negot\" * AND (" R "oil\" OR " R "~enoil\"))", "0 1 1"},
+        {"title:oil -gas",
+         "((title : (" R "oil\" OR " R "~enoil\")) NOT ((" R "gas\" OR " R "~engas\")))",
+         "0 0 1 1"},
+        {"NEAR(grain deal, 3)", "NEAR(\"\x1f" "en\x1f" "grain\" \"\x1f" "en\x1f" "deal\", 3)", "0 1"},
+        /* two positions (a hyphen splits it): a phrase */
+        {"\"grain-deal\"", "\"\x1f" "en\x1f" "grain-deal\"", "0"},
+    };
+#undef R
+    nx_analyzer *an = nx_analyzer_new("en");
+    ck_assert_ptr_nonnull(an);
+    const nx_lang *en = nx_lang_find("en");
+    nx_analyzer_use(an, &en, 1);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nx_qnode *t;
+        char err[256];
+        ck_assert_int_eq(nx_query_parse(cases[i].q, &t, err, sizeof err), 0);
+        int pos;
+        char *groups = NULL;
+        char *f = nx_query_to_fts5_grouped(t, "en", an, &pos, &groups, err, sizeof err);
+        ck_assert_msg(f != NULL, "[%s]: %s", cases[i].q, err);
+        ck_assert_msg(strcmp(f, cases[i].want) == 0, "[%s]: got %s", cases[i].q, f);
+        ck_assert(fts5_syntax_ok(f));
+        ck_assert_msg(strcmp(groups, cases[i].groups) == 0, "[%s]: groups %s, want %s",
+                      cases[i].q, groups, cases[i].groups);
+        free(f);
+        free(groups);
+        nx_qnode_free(t);
+    }
+    nx_analyzer_free(an);
+}
+END_TEST
+
+/* --any leaves out single letters when other words remain. */
+START_TEST(test_any_single_letters)
+{
+    static const struct {
+        const char *q, *want;
+    } cases[] = {
+        {"spain s relaxation", "(OR spain relaxation)"},
+        {"u n consideration", "consideration"},
+        {"s u", "(OR s u)"},
+        {"s", "s"},
+        {"s -gas oil", "(AND (NOT gas) oil)"},
+        {"=s oil", "(OR =s oil)"},
+        {"\u0432 \u043c\u043e\u0441\u043a\u0432\u0435 talks", "(OR \u043c\u043e\u0441\u043a\u0432\u0435 talks)"},
+        {"\u4e4c \u514b", "(OR \u4e4c \u514b)"}, /* one Han character is a word */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nx_qnode *t;
+        char err[256];
+        ck_assert_int_eq(nx_query_parse(cases[i].q, &t, err, sizeof err), 0);
+        ck_assert_int_eq(nx_query_any(t), 0);
+        nx_query_parts parts;
+        ck_assert_int_eq(nx_query_split(t, &parts, err, sizeof err), 0);
+        char *e = nx_query_explain(&parts);
+        ck_assert_msg(e && strcmp(e, cases[i].want) == 0, "[%s]: got %s, want %s", cases[i].q,
+                      e ? e : "-", cases[i].want);
+        free(e);
+        nx_query_parts_free(&parts);
+    }
+}
+END_TEST
+
 /* ---- nesting limits ------------------------------------------------------- */
 
 START_TEST(test_nesting_limit)
@@ -1321,6 +1402,8 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_node_columns);
     tcase_add_test(tc, test_fts5_escapes_quotes);
     tcase_add_test(tc, test_fts5_languages);
+    tcase_add_test(tc, test_fts5_grouped);
+    tcase_add_test(tc, test_any_single_letters);
     tcase_add_test(tc, test_nesting_limit);
     tcase_add_loop_test(tc, test_date_range, 0, (int)(sizeof ranges / sizeof ranges[0]));
     tcase_add_loop_test(tc, test_positive_words, 0, (int)(sizeof words / sizeof words[0]));

@@ -1,0 +1,52 @@
+# test_ranking.sh - how the FTS5 engine scores and expands query words:
+# a word's forms score as one word, the languages a query is stemmed in,
+# and what ranked OR (--any) leaves out.
+. "$(dirname "$0")/lib.sh"
+DB=$T/rank.db
+J=$T/rank.jsonl
+# 250 English filler stories, so that one French story is under 1% of them.
+for i in $(seq 1 250); do
+    printf '{"id":"f%d","title":"Harbour report %d","lang":"en","body":"Report %d on the harbour, the weather over the bay and the ferries that crossed it during week %d."}\n' \
+        "$i" "$i" "$i" "$i"
+done >"$J"
+cat >>"$J" <<'EOF'
+{"id":"oil-1","title":"Tanker","lang":"en","body":"A tanker brought oil to the refinery near the old quay."}
+{"id":"oil-2","title":"Tanker","lang":"en","body":"A tanker brought oils to the refinery near the old quay."}
+{"id":"spain-1","title":"Colonies","lang":"en","body":"Madrid relaxed its controls over the African territories this year."}
+{"id":"letter-s","title":"Initials","lang":"en","body":"Signed S and dated, the note mentions nothing else of interest."}
+{"id":"fr-1","title":"Genève","lang":"fr","body":"Les négociations ont repris à Genève entre les deux délégations."}
+EOF
+"$NEWSIDX" index -q -d "$DB" "$J" || { echo "FAIL indexing"; finish; }
+S() { run search -d "$DB" "$@"; }
+
+S --no-collapse -f json oil
+expect_rc "oil: found" 0
+scores=$(jq -r '[.results[] | .score] | map(tostring) | join(" ")' <<<"$out")
+expect "oil and oils: both found" test "$(jq '.results | length' <<<"$out")" = 2
+expect "an article saying oils scores as one saying oil (one word, not two rarer terms)" \
+    test "$(jq '[.results[].score] | (.[0] - .[1]) | fabs < 1e-9' <<<"$out")" = true
+
+S --explain -n 0 oil
+expect "a word is looked up as its terms ORed" has '("|!|oil" OR "|!|~enoil")' "$err"
+
+# One French story among 251: French is not a main language of the index.
+S --explain -f ids negociation
+expect "the query is not stemmed in a language under 1% of the articles" lacks "~fr" "$err"
+expect_rc "so a French inflection is not found in English" 1
+S --explain -f ids negociation lang:fr
+expect_rc "lang:fr stems the query in French" 0
+expect "lang:fr finds the French story" test "$out" = "fr-1"
+S -f ids négociations
+expect "its written form is found whatever the languages" test "$out" = "fr-1"
+
+S --any --explain -f ids spain s relaxation controls
+expect "--any leaves a stray single letter out" lacks '"|!|s"' "$err"
+expect "--any keeps the other words" has '"|!|relax"' "$err"
+expect "--any: the story about controls ranks first, not the one signed S" \
+    test "$(head -1 <<<"$out")" = "spain-1"
+S --any --explain -f ids s
+expect "--any: a single letter alone is still searched" has '"|!|s"' "$err"
+S -f ids s relaxation
+expect "without --any, every word binds" test -z "$out"
+
+finish
