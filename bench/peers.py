@@ -145,7 +145,10 @@ class Newsidx(Peer):
         return argv + ["--", self.query_string(ws, mode)]
 
     def ranking_argv(self, idx, ws, k):
-        argv = [self.bin, "search", "-d", idx, "-f", "ids", "-n", str(k)]
+        # Every article ranked on its own, as the peers do: folding wire
+        # copies under their best-ranked one is a way of showing a list, and
+        # a known item folded under its copy would count as not found.
+        argv = [self.bin, "search", "-d", idx, "-f", "ids", "-n", str(k), "--no-collapse"]
         if self.has_any():
             argv.append("--any")
         return argv + ["--", self.query_string(ws, "or")]
