@@ -5,9 +5,10 @@
  * a length within two, at a Damerau-Levenshtein distance of 1 (2 for words
  * of eight letters or more). The best has the fewest edits, then the most
  * articles; it must be in at least SUGGEST_RATIO times as many as the word
- * typed. The store reads the words of the letter but counts the articles
- * of the close ones only (on a 100 MB FTS5 index, counting every word of a
- * common letter took 20 ms). */
+ * typed; a word in SUGGEST_MEANT articles or more gets none. The store
+ * reads the words of the letter but counts the articles of the close ones
+ * only (on a 100 MB FTS5 index, counting every word of a common letter
+ * took 20 ms). */
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
@@ -19,6 +20,11 @@
 #include <string.h>
 
 #define SUGGEST_RATIO 10
+/* A word in this many articles is taken as meant: no close word is looked
+ * for. Most queries that find nothing are common words that never meet
+ * in one article ("miami white pages"); the word alone is a seek, the
+ * words of its letter a scan of a share of the index. */
+#define SUGGEST_MEANT 50
 #define MAX_WORD 64
 
 /* Edit distance with transpositions, over bytes, giving up past limit.
@@ -121,6 +127,12 @@ static void on_count(void *ctx, const char *t, int64_t n)
     on_term(ctx, t, strlen(t), n);
 }
 
+static int want_itself(void *ctx, const char *t, size_t lt)
+{
+    const scan *sc = ctx;
+    return lt == sc->len && memcmp(t, sc->word, lt) == 0;
+}
+
 typedef struct fix {
     nx_search_t *s;
     nx_index_t *ix;
@@ -183,6 +195,11 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
         memcpy(folded, e, el);
         folded[el] = '\0';
         sc.word = folded;
+        f->st = nx_store_vocabulary(f->ix, folded, want_itself, on_count, &sc);
+        if (f->st != NX_OK)
+            return 1;
+        if (sc.own >= SUGGEST_MEANT)
+            continue;
         char prefix[2] = {folded[0], '\0'};
         f->st = nx_store_vocabulary(f->ix, prefix, want_term, on_count, &sc);
         if (f->st != NX_OK)
