@@ -128,7 +128,11 @@ long long nx_textpack_size(const unsigned char *in, size_t len)
     if (in[0] != NX_PACK_ZSTD)
         return -1;
     unsigned long long n = ZSTD_getFrameContentSize(in + 1, len - 1);
-    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR || n > (1ULL << 40))
+    /* No frame makes more than 128 KiB from each block of 4 bytes (one
+     * repeated byte): a damaged header claiming more is not believed, or
+     * unpacking would try to allocate gigabytes for a few bytes. */
+    unsigned long long most = ((unsigned long long)len / 4 + 1) * (128 * 1024);
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR || n > most)
         return -1;
     return (long long)n;
 }

@@ -14,12 +14,15 @@
 #               headers of corpus/**/*.txt|md
 #   gunzip      gzip of corpus texts (single, concatenated, empty), and a few
 #               plain texts
+#   textpack    stored values of a few corpus texts: the raw form (byte 0 and
+#               the text) and, when the zstd tool is there, byte 1 and a zstd
+#               frame
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:?usage: prepare-seeds.sh OUTDIR}
 seeds=tests/fuzz/seeds
 
-targets=(analyzer query snippet read_text read_jsonl read_html date gunzip)
+targets=(analyzer query snippet read_text read_jsonl read_html date gunzip textpack)
 for t in "${targets[@]}"; do
     rm -rf "${out:?}/$t"
     mkdir -p "$out/$t"
@@ -54,6 +57,10 @@ for f in "${texts[@]}"; do
     if [ "$i" -lt 6 ]; then
         gzip -9 -n -c "$f" > "$out/gunzip/$name.gz"
         cp "$f" "$out/gunzip/$name"
+        { printf '\000'; cat "$f"; } > "$out/textpack/$name.raw"
+        if command -v zstd >/dev/null 2>&1; then
+            { printf '\001'; zstd -q -c "$f"; } > "$out/textpack/$name.zst"
+        fi
     fi
     i=$((i + 1))
 done

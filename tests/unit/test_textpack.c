@@ -132,6 +132,12 @@ START_TEST(damaged_data_refused)
         packed[i] ^= 0x5a;
     ck_assert_int_eq(nx_textpack_unpack(p, packed, plen, &back, &blen, &need), -1);
     ck_assert_ptr_null(back);
+    /* A frame header claiming 3.5 GB in 10 bytes (found by fuzz_textpack):
+     * refused, not allocated. */
+    static const unsigned char huge[] = {0x01, 0x28, 0xb5, 0x2f, 0xfd, 0xb5,
+                                         0x2f, 0xfd, 0x64, 0x37, 0xd4};
+    ck_assert_int_eq(nx_textpack_size(huge, sizeof huge), -1);
+    ck_assert_int_eq(nx_textpack_unpack(p, huge, sizeof huge, &back, &blen, &need), -1);
     /* Not a dictionary at all. */
     ck_assert_int_eq(nx_textpack_set_dict(p, "not a dictionary", 16), -1);
     free(packed);
