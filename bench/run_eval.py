@@ -149,7 +149,8 @@ def main(argv=None):
     nx = next((p for p in peers if isinstance(p, peermod.Newsidx)), None)
     if nx is not None:
         if nx.has_any():
-            notes.append("newsidx: `newsidx search --any` (ranked OR).")
+            notes.append("newsidx: `newsidx search --any --no-collapse` (ranked OR, every "
+                         "article ranked on its own as the peers do).")
         else:
             notes.append("newsidx has no --any (ranked-OR) option yet: the words were joined "
                          "with ' OR ' (`newsidx search -f ids -n K 'w1 OR w2 OR ...'`).")
