@@ -60,6 +60,7 @@ struct nx_ingest {
     int64_t *rowids;      /* articles of this file seen so far */
     size_t nrowids, caprowids;
     int bad_records;      /* in this file */
+    long line_base;       /* lines of the file before the part being read */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
     /* for --prune: the files seen, and the folders walked */
     char **seen, **roots;
@@ -349,6 +350,8 @@ static int write_prepared(nx_ingest_t *g, int all)
 static int on_record(void *ctx, nx_record *r)
 {
     nx_ingest_t *g = ctx;
+    if (r->line > 0)
+        r->line += g->line_base;
     nx_prep_job *job = calloc(1, sizeof *job);
     if (!job) {
         nx_record_clear(r);
@@ -403,6 +406,8 @@ static int on_record(void *ctx, nx_record *r)
 static void on_reader_problem(void *ctx, long line, const char *msg)
 {
     nx_ingest_t *g = ctx;
+    if (line > 0)
+        line += g->line_base;
     if (line > 0) {
         g->bad_records++;
         g->n.records_bad++;
@@ -496,6 +501,8 @@ static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char *
     long bad_line;
     int has_utf8;
     nx_text_kind kind = nx_text_classify(data, *len, &bad_line, &has_utf8);
+    if (bad_line > 0)
+        bad_line += g->line_base;
     if (kind == NX_TEXT_BINARY && g->fmt == FMT_JSONL && starts_like_json(data, *len)) {
         /* Stray NULs or control bytes in some lines of a JSON Lines dump:
          * the reader skips those lines one by one. */
@@ -522,6 +529,118 @@ static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char *
         return *owned;
     }
     return data;
+}
+
+/* A plain JSON Lines file is read a part of whole lines at a time, so that
+ * memory does not grow with the file and no size limit applies: a 1 GB
+ * dump read whole took the indexer to 1.2 GB. (Gzipped files are still read
+ * whole, up to NX_MAX_INPUT_BYTES inflated.) Each part goes through
+ * as_text and the reader as a whole file would, lines numbered from the
+ * file's start. Returns the reader's result (-1: nothing usable), or -2
+ * when the file could not be read; *hash is that of all its bytes. */
+#define STREAM_PART ((size_t)8 << 20)
+
+typedef struct stream_buf {
+    char *p;
+    size_t cap, used;
+    int eof, failed; /* failed: a read error (said) or no memory (g->fatal) */
+} stream_buf;
+
+/* Reads on until b holds `want` bytes or the file ends. */
+static void stream_fill(nx_ingest_t *g, FILE *f, stream_buf *b, size_t want)
+{
+    while (!b->eof && !b->failed && b->used < want) {
+        if (b->used == b->cap) {
+            char *p = realloc(b->p, b->cap * 2 + 1);
+            if (!p) {
+                g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+                b->failed = 1;
+                return;
+            }
+            b->p = p;
+            b->cap *= 2;
+        }
+        size_t got = fread(b->p + b->used, 1, b->cap - b->used, f);
+        b->used += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                problem(g, g->path, 0, "read error: %s; the rest of the file skipped",
+                        strerror(errno));
+                b->failed = 1;
+            }
+            b->eof = 1;
+        }
+    }
+}
+
+static int stream_jsonl(nx_ingest_t *g, FILE *f, const char *head, size_t nhead, char hash[17],
+                        int64_t *bytes)
+{
+    stream_buf b = {malloc(STREAM_PART + nhead + 1), STREAM_PART + nhead, nhead, 0, 0};
+    if (!b.p) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return -2;
+    }
+    memcpy(b.p, head, nhead);
+    uint64_t h = 0;
+    int result = -1;
+    *bytes = 0;
+    g->line_base = 0;
+    nx_record_sink sink = {on_record, on_reader_problem, g};
+    while (!g->fatal && !b.failed) {
+        stream_fill(g, f, &b, STREAM_PART);
+        /* Whole lines only: a line longer than a part is read whole. */
+        size_t cut = b.used;
+        while (!b.eof && !b.failed) {
+            size_t nl = b.used;
+            while (nl > 0 && b.p[nl - 1] != '\n')
+                nl--;
+            if (nl) {
+                cut = nl;
+                break;
+            }
+            if (b.used >= NX_MAX_INPUT_BYTES) {
+                problem(g, g->path, g->line_base + 1,
+                        "a line longer than %zu MiB; the rest of the file skipped",
+                        NX_MAX_INPUT_BYTES >> 20);
+                b.failed = 1;
+                break;
+            }
+            stream_fill(g, f, &b, b.used + STREAM_PART);
+            cut = b.used;
+        }
+        if (g->fatal || b.failed || cut == 0)
+            break;
+        h = nx_hash_more(h, b.p, cut);
+        *bytes += (int64_t)cut;
+        char keep = b.p[cut];
+        b.p[cut] = '\0';
+        size_t tlen = cut;
+        char *owned;
+        const char *text = as_text(g, b.p, &tlen, &owned);
+        if (text && nx_read_jsonl(text, tlen, &sink) == 0)
+            result = 0;
+        free(owned);
+        if (!g->fatal)
+            write_prepared(g, 1);
+        b.p[cut] = keep;
+        for (size_t i = 0; i < cut; i++)
+            g->line_base += b.p[i] == '\n';
+        memmove(b.p, b.p + cut, b.used - cut);
+        b.used -= cut;
+        if (b.eof && b.used == 0)
+            break;
+    }
+    free(b.p);
+    g->line_base = 0;
+    nx_hash_hex(h, hash);
+    if (b.failed && result != 0)
+        return -2;
+    if (*bytes == 0 && !g->fatal) {
+        problem(g, g->path, 0, "empty file; skipped");
+        return -2;
+    }
+    return result;
 }
 
 static nx_status_t maybe_commit(nx_ingest_t *g)
@@ -576,50 +695,75 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         return;
     }
 
-    char msg[256];
-    char *data;
-    size_t len;
-    int rc = nx_load_stream(f, &data, &len, msg, sizeof msg);
-    fclose(f);
-    if (rc) {
-        problem(g, path, 0, "%s", msg);
-        g->n.files_bad++;
-        return;
-    }
-    g->n.bytes_read += (int64_t)len;
-    char *owned;
-    size_t tlen = len;
-    const char *text = as_text(g, data, &tlen, &owned);
-    if (!text) {
-        if (!g->fatal)
-            g->n.files_bad++;
-        free(data);
-        return;
-    }
-
     g->key = key;
     g->id_base = id_base;
-    g->fmt = fmt;
+    g->fmt = fmt; /* before as_text, which treats HTML and JSON Lines apart */
     g->origin = (nx_origin){key, (int64_t)st.st_size, mtime_ns};
     g->nrowids = 0;
     g->bad_records = 0;
-    if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
+    char fhash[17];
+    int rc;
+    /* Plain JSON Lines are streamed; anything else (and gzip) read whole. */
+    char head[2];
+    size_t nhead = fmt == FMT_JSONL ? fread(head, 1, sizeof head, f) : 0;
+    if (fmt == FMT_JSONL && !(nhead == 2 && (unsigned char)head[0] == 0x1f &&
+                              (unsigned char)head[1] == 0x8b)) {
+        if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
+            fclose(f);
+            return;
+        }
+        int64_t bytes = 0;
+        rc = stream_jsonl(g, f, head, nhead, fhash, &bytes);
+        fclose(f);
+        g->n.bytes_read += bytes;
+        end_file_reports(g);
+        if (g->fatal)
+            return;
+        if (rc == -2 || (rc == -1 && g->nrowids == 0)) {
+            /* Unreadable, or nothing usable: keep what the index had. */
+            g->n.files_bad++;
+            return;
+        }
+    } else {
+        char msg[256];
+        char *data;
+        size_t len;
+        if (nhead) /* the gzip magic was read: start again */
+            rewind(f);
+        rc = nx_load_stream(f, &data, &len, msg, sizeof msg);
+        fclose(f);
+        if (rc) {
+            problem(g, path, 0, "%s", msg);
+            g->n.files_bad++;
+            return;
+        }
+        g->n.bytes_read += (int64_t)len;
+        char *owned;
+        size_t tlen = len;
+        const char *text = as_text(g, data, &tlen, &owned);
+        if (!text) {
+            if (!g->fatal)
+                g->n.files_bad++;
+            free(data);
+            return;
+        }
+        if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
+            free(owned);
+            free(data);
+            return;
+        }
+        rc = run_reader(g, text, tlen);
         free(owned);
+        end_file_reports(g);
+        nx_hash_bytes(data, len, fhash);
         free(data);
-        return;
-    }
-    rc = run_reader(g, text, tlen);
-    free(owned);
-    end_file_reports(g);
-    if (g->fatal) {
-        free(data);
-        return;
-    }
-    if (rc == -1 && g->nrowids == 0) {
-        /* The reader found nothing usable; keep what the index had. */
-        g->n.files_bad++;
-        free(data);
-        return;
+        if (g->fatal)
+            return;
+        if (rc == -1 && g->nrowids == 0) {
+            /* The reader found nothing usable; keep what the index had. */
+            g->n.files_bad++;
+            return;
+        }
     }
     if (g->nrowids) /* qsort needs a real array, even for none */
         qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
@@ -640,8 +784,7 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     row.size = (int64_t)st.st_size;
     row.mtime_ns = mtime_ns;
     row.articles = (int64_t)g->nrowids;
-    nx_hash_bytes(data, len, row.hash);
-    free(data);
+    memcpy(row.hash, fhash, sizeof fhash);
     if (!g->fatal)
         g->fatal = nx_store_file_put(g->w, key, &row);
     if (!g->fatal)

@@ -28,6 +28,16 @@ void nx_hash_bytes(const void *data, size_t len, char out[17])
     hex(fnv(FNV_OFFSET, data, len), out);
 }
 
+uint64_t nx_hash_more(uint64_t h, const void *data, size_t len)
+{
+    return fnv(h ? h : FNV_OFFSET, data, len);
+}
+
+void nx_hash_hex(uint64_t h, char out[17])
+{
+    hex(h ? h : FNV_OFFSET, out);
+}
+
 void nx_hash_strings(const char *const *parts, size_t n, char out[17])
 {
     uint64_t h = FNV_OFFSET;

@@ -197,6 +197,10 @@ nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *
  * that ("ab","c") and ("a","bc") differ), as 16 hex digits plus NUL. */
 void nx_hash_strings(const char *const *parts, size_t n, char out[17]);
 void nx_hash_bytes(const void *data, size_t len, char out[17]);
+/* The same hash of bytes given piece by piece: h starts at 0, and
+ * nx_hash_hex of the last value equals nx_hash_bytes of all the pieces. */
+uint64_t nx_hash_more(uint64_t h, const void *data, size_t len);
+void nx_hash_hex(uint64_t h, char out[17]);
 uint64_t nx_hash64(const void *data, size_t len);
 
 /* The content hash stored with each article (title, body, date, source,

@@ -89,4 +89,41 @@ expect "unknown language named" has "klingon" "$err"
 run index --help
 expect_rc "index --help exits 0" 0
 expect "index --help shows usage" has "usage: newsidx index" "$out"
+# A JSON Lines file bigger than the part read at a time (8 MiB): lines
+# numbered from the file's start in problems and in the ids of records
+# without one, whatever part they fall in; nothing lost at the seams.
+big=$T/big.jsonl
+pad=$(head -c 1000 /dev/zero | tr '\0' 'x')
+for i in $(seq 1 9500); do
+    if [ "$i" = 9000 ]; then
+        echo '{"title": "broken line'
+    elif [ "$i" = 9200 ]; then
+        printf '{"title":"Lighthouse keeper %d","body":"The keeper of the lighthouse retired. %s"}\n' "$i" "$pad"
+    else
+        printf '{"id":"big-%d","title":"Item %d","body":"Number %d of the long file. %s"}\n' "$i" "$i" "$i" "$pad"
+    fi
+done >"$big"
+expect "the test file is bigger than one part" test "$(stat -c %s "$big")" -gt $((8 << 20))
+run index -d "$T/big.db" "$big"
+expect_rc "a big JSON Lines file with a bad line: exit 1" 1
+expect "the bad line is named by its line in the file" has "big.jsonl:9000:" "$err"
+expect "every other line is indexed" has "articles: 9499 added" "$out"
+run search -d "$T/big.db" -f ids lighthouse keeper
+expect "a record without an id is named by its line in the file" has "big.jsonl#L9200" "$out"
+run search -d "$T/big.db" -f ids '"Number 9499 of the long file"'
+expect "the last part is read" test "$out" = "big-9499"
+run search -d "$T/big.db" -c '"of the long file"'
+expect "no line lost or doubled at the seams" test "$out" = 9498
+run index -d "$T/big.db" "$big"
+expect "a big file unchanged is skipped" has "0 indexed, 1 unchanged" "$out"
+run index -d "$T/big.db" --force "$big"
+expect "read again: same content, nothing updated" has "0 added, 0 updated, 9499 unchanged" "$out"
+
+# A page in Latin-1 that says so, indexed first: decoded once, by its
+# charset (it was taken for Windows-1252 text and decoded twice).
+printf '<html><head><meta charset="iso-8859-1"><title>Caf\xe9 de la gare</title></head><body><p>Le caf\xe9 de la gare a ferm\xe9 ses portes apr\xe8s quarante ans.</p></body></html>' >"$T/latin1.html"
+run index -q -d "$T/latin1.db" "$T/latin1.html"
+run search -d "$T/latin1.db" -f json gare
+expect "a Latin-1 page indexed first keeps its accents" test "$(jq -r '.results[0].title' <<<"$out")" = "Café de la gare"
+
 finish
