@@ -73,18 +73,18 @@ static rank_state *state_new(const Fts5ExtensionApi *api, Fts5Context *fts, cons
     }
     s->nphrases = n;
     const char *p = groups;
-    for (int i = 0; i < n; i++) {
+    int fits = p != NULL;
+    for (int i = 0; i < n && fits; i++) {
         char *end = NULL;
-        long g = p ? strtol(p, &end, 10) : -1;
-        if (!p || end == p || g < 0 || g >= n) {
-            /* No map, or one that does not fit: each phrase alone. */
-            for (int j = 0; j < n; j++)
-                s->group[j] = j;
-            break;
-        }
+        long g = strtol(p, &end, 10);
+        fits = end != p && g >= 0 && g < n;
         s->group[i] = (int)g;
         p = end;
     }
+    /* No map, or one that does not fit FTS5's phrases: each phrase alone. */
+    if (!fits || (p && strspn(p, " ") != strlen(p)))
+        for (int j = 0; j < n; j++)
+            s->group[j] = j;
     for (int i = 0; i < n; i++)
         if (s->group[i] + 1 > s->nwords)
             s->nwords = s->group[i] + 1;
