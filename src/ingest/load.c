@@ -1,8 +1,10 @@
 /* load.c - bring a whole input into memory, gunzipped.
  *
- * Articles are small and readers want random access, so inputs are read
- * whole; the cap on inflated size keeps a gzip bomb from taking the
- * machine. zlib detects gzip versus zlib headers itself. */
+ * Texts and web pages are small and their readers want random access, so
+ * they are read whole; the cap on inflated size keeps a gzip bomb from
+ * taking the machine. (JSON Lines files, which can be any size, are read in
+ * parts instead: stream_jsonl in src/lib/ingest.c.) zlib detects gzip
+ * versus zlib headers itself. */
 #include "input.h"
 
 #include <errno.h>

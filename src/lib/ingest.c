@@ -27,6 +27,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #define DEFAULT_BATCH 2000
 /* Reports per file: a file with thousands of bad lines says so once. */
@@ -531,13 +533,14 @@ static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char *
     return data;
 }
 
-/* A plain JSON Lines file is read a part of whole lines at a time, so that
- * memory does not grow with the file and no size limit applies: a 1 GB
- * dump read whole took the indexer to 1.2 GB. (Gzipped files are still read
- * whole, up to NX_MAX_INPUT_BYTES inflated.) Each part goes through
- * as_text and the reader as a whole file would, lines numbered from the
- * file's start. Returns the reader's result (-1: nothing usable), or -2
- * when the file could not be read; *hash is that of all its bytes. */
+/* A JSON Lines file, gzipped or not (zlib's gzread reads both), is read a
+ * part of whole lines at a time, so that memory does not grow with the
+ * file and no size limit applies: a 1 GB dump read whole took the indexer
+ * to 1.2 GB. Each part goes through as_text and the reader as a whole file
+ * would, lines numbered from the file's start. Returns the reader's result
+ * (-1: nothing usable), or -2 when the file could not be read (what came
+ * before a damaged or truncated stretch is kept, nothing is removed);
+ * *hash is that of all the bytes read. */
 #define STREAM_PART ((size_t)8 << 20)
 
 typedef struct stream_buf {
@@ -547,7 +550,7 @@ typedef struct stream_buf {
 } stream_buf;
 
 /* Reads on until b holds `want` bytes or the file ends. */
-static void stream_fill(nx_ingest_t *g, FILE *f, stream_buf *b, size_t want)
+static void stream_fill(nx_ingest_t *g, gzFile f, stream_buf *b, size_t want)
 {
     while (!b->eof && !b->failed && b->used < want) {
         if (b->used == b->cap) {
@@ -560,42 +563,63 @@ static void stream_fill(nx_ingest_t *g, FILE *f, stream_buf *b, size_t want)
             b->p = p;
             b->cap *= 2;
         }
-        size_t got = fread(b->p + b->used, 1, b->cap - b->used, f);
-        b->used += got;
-        if (got == 0) {
-            if (ferror(f)) {
+        size_t room = b->cap - b->used;
+        int got = gzread(f, b->p + b->used, room > (1u << 30) ? 1u << 30 : (unsigned)room);
+        int err = Z_OK;
+        const char *why = got <= 0 ? gzerror(f, &err) : NULL;
+        if (got > 0)
+            b->used += (size_t)got;
+        else
+            b->eof = 1;
+        if (got <= 0 && err != Z_OK && err != Z_STREAM_END) {
+            if (err == Z_MEM_ERROR)
+                g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+            else if (err == Z_BUF_ERROR)
+                problem(g, g->path, 0, "gzip data is truncated; the rest of the file skipped");
+            else if (err == Z_ERRNO)
                 problem(g, g->path, 0, "read error: %s; the rest of the file skipped",
                         strerror(errno));
-                b->failed = 1;
-            }
-            b->eof = 1;
+            else
+                problem(g, g->path, 0, "gzip data is corrupt: %s; the rest of the file skipped",
+                        why ? why : "?");
+            b->failed = 1;
         }
     }
 }
 
-static int stream_jsonl(nx_ingest_t *g, FILE *f, const char *head, size_t nhead, char hash[17],
-                        int64_t *bytes)
+static int stream_jsonl(nx_ingest_t *g, FILE *file, char hash[17], int64_t *bytes)
 {
-    stream_buf b = {malloc(STREAM_PART + nhead + 1), STREAM_PART + nhead, nhead, 0, 0};
+    *bytes = 0;
+    int fd = dup(fileno(file));
+    if (fd < 0) {
+        problem(g, g->path, 0, "cannot read: %s; skipped", strerror(errno));
+        return -2;
+    }
+    gzFile f = gzdopen(fd, "rb");
+    stream_buf b = {f ? malloc(STREAM_PART + 1) : NULL, STREAM_PART, 0, 0, 0};
     if (!b.p) {
+        if (f)
+            gzclose(f);
+        else
+            close(fd);
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         return -2;
     }
-    memcpy(b.p, head, nhead);
+    gzbuffer(f, 1 << 17);
     uint64_t h = 0;
     int result = -1;
-    *bytes = 0;
     g->line_base = 0;
     nx_record_sink sink = {on_record, on_reader_problem, g};
     while (!g->fatal && !b.failed) {
         stream_fill(g, f, &b, STREAM_PART);
-        /* Whole lines only: a line longer than a part is read whole. */
+        /* Whole lines only: a line longer than a part is read whole. After
+         * a read error, the whole lines read before it. */
         size_t cut = b.used;
-        while (!b.eof && !b.failed) {
+        while (!b.eof || b.failed) {
             size_t nl = b.used;
             while (nl > 0 && b.p[nl - 1] != '\n')
                 nl--;
-            if (nl) {
+            if (nl || b.failed) {
                 cut = nl;
                 break;
             }
@@ -604,12 +628,13 @@ static int stream_jsonl(nx_ingest_t *g, FILE *f, const char *head, size_t nhead,
                         "a line longer than %zu MiB; the rest of the file skipped",
                         NX_MAX_INPUT_BYTES >> 20);
                 b.failed = 1;
+                cut = 0;
                 break;
             }
             stream_fill(g, f, &b, b.used + STREAM_PART);
             cut = b.used;
         }
-        if (g->fatal || b.failed || cut == 0)
+        if (g->fatal || cut == 0)
             break;
         h = nx_hash_more(h, b.p, cut);
         *bytes += (int64_t)cut;
@@ -632,9 +657,10 @@ static int stream_jsonl(nx_ingest_t *g, FILE *f, const char *head, size_t nhead,
             break;
     }
     free(b.p);
+    gzclose(f);
     g->line_base = 0;
     nx_hash_hex(h, hash);
-    if (b.failed && result != 0)
+    if (b.failed) /* the file's other articles are not taken as gone */
         return -2;
     if (*bytes == 0 && !g->fatal) {
         problem(g, g->path, 0, "empty file; skipped");
@@ -703,17 +729,14 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     g->bad_records = 0;
     char fhash[17];
     int rc;
-    /* Plain JSON Lines are streamed; anything else (and gzip) read whole. */
-    char head[2];
-    size_t nhead = fmt == FMT_JSONL ? fread(head, 1, sizeof head, f) : 0;
-    if (fmt == FMT_JSONL && !(nhead == 2 && (unsigned char)head[0] == 0x1f &&
-                              (unsigned char)head[1] == 0x8b)) {
+    /* JSON Lines are streamed; pages and texts read whole. */
+    if (fmt == FMT_JSONL) {
         if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
             fclose(f);
             return;
         }
         int64_t bytes = 0;
-        rc = stream_jsonl(g, f, head, nhead, fhash, &bytes);
+        rc = stream_jsonl(g, f, fhash, &bytes);
         fclose(f);
         g->n.bytes_read += bytes;
         end_file_reports(g);
@@ -728,8 +751,6 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         char msg[256];
         char *data;
         size_t len;
-        if (nhead) /* the gzip magic was read: start again */
-            rewind(f);
         rc = nx_load_stream(f, &data, &len, msg, sizeof msg);
         fclose(f);
         if (rc) {

@@ -119,6 +119,22 @@ expect "a big file unchanged is skipped" has "0 indexed, 1 unchanged" "$out"
 run index -d "$T/big.db" --force "$big"
 expect "read again: same content, nothing updated" has "0 added, 0 updated, 9499 unchanged" "$out"
 
+# The same file gzipped is streamed too; cut short, what came before the
+# cut is indexed and nothing the index had from it is taken as gone.
+mkdir -p "$T/gz"
+gzip -c "$big" >"$T/gz/big.jsonl.gz"
+run index -d "$T/biggz.db" "$T/gz/big.jsonl.gz"
+expect "a big gzipped JSON Lines file: every good line indexed" has "articles: 9499 added" "$out"
+expect "a big gzipped file: the bad line named by its line" has "big.jsonl.gz:9000:" "$err"
+size=$(stat -c %s "$T/gz/big.jsonl.gz")
+head -c $((size * 9 / 10)) "$T/gz/big.jsonl.gz" >"$T/gz/cut.gz" && mv "$T/gz/cut.gz" "$T/gz/big.jsonl.gz"
+touch -d '2001-01-01' "$T/gz/big.jsonl.gz"
+run index -d "$T/biggz.db" "$T/gz/big.jsonl.gz"
+expect_rc "a truncated gzip: exit 1" 1
+expect "a truncated gzip: named" has "big.jsonl.gz: gzip data is truncated" "$err"
+expect "a truncated gzip: the articles the index had from it are kept" \
+    test "$("$NEWSIDX" search -d "$T/biggz.db" --count '"of the long file"' 2>/dev/null)" = 9498
+
 # A page in Latin-1 that says so, indexed first: decoded once, by its
 # charset (it was taken for Windows-1252 text and decoded twice).
 printf '<html><head><meta charset="iso-8859-1"><title>Caf\xe9 de la gare</title></head><body><p>Le caf\xe9 de la gare a ferm\xe9 ses portes apr\xe8s quarante ans.</p></body></html>' >"$T/latin1.html"
