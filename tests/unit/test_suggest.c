@@ -416,6 +416,29 @@ START_TEST(replaced_articles_no_longer_count)
 }
 END_TEST
 
+/* A word in 50 articles is taken as meant, even beside a close word in ten
+ * times as many (weak / week): looking for a correction would read the
+ * words of its whole letter, for a word nobody mistyped. */
+START_TEST(common_words_are_meant)
+{
+    nx_index_t *ix;
+    char err[256];
+    ck_assert_int_eq(nx_index_open(db_path("m.idx"), NX_OPEN_CREATE, NULL, &ix, err, sizeof err),
+                     NX_OK);
+    for (int i = 0; i < 550; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "m%d", i);
+        add(ix, id, "Harbour notes",
+            i < 50 ? "A weak current in the bay." : "A calm week in the bay.");
+    }
+    /* weak is in 50 articles: meant, though week is in 500. */
+    expect_suggestion(ix, "weak zqxjv", NULL);
+    /* A word in fewer articles still gets a far more common close word. */
+    expect_suggestion(ix, "bey zqxjv", "bay zqxjv");
+    nx_index_close(ix);
+}
+END_TEST
+
 static Suite *suggest_suite(void)
 {
     Suite *s = suite_create("suggest");
@@ -433,6 +456,7 @@ static Suite *suggest_suite(void)
     tcase_add_test(g, replaces_whole_words_only);
     tcase_add_test(g, words_sharing_a_letter);
     tcase_add_test(g, replaced_articles_no_longer_count);
+    tcase_add_test(g, common_words_are_meant);
     suite_add_tcase(s, g);
     return s;
 }
