@@ -19,9 +19,14 @@
 #define TITLE_WEIGHT "3.0"
 #define BODY_WEIGHT "1.0"
 
+/* The cluster column is -1 for an article with no copy (one seek in the
+ * small partial index), so that listing a hit's copies, a query of its
+ * own, is not run for the many hits that have none. */
 #define COLUMNS                                                                            \
     "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
-    "(SELECT path FROM files WHERE files.fileno = a.fileno), coalesce(a.cluster, a.rowid)"
+    "(SELECT path FROM files WHERE files.fileno = a.fileno), "                             \
+    "CASE WHEN a.cluster IS NOT NULL THEN a.cluster WHEN EXISTS (SELECT 1 FROM articles "  \
+    "AS c WHERE c.cluster = a.rowid) THEN a.rowid ELSE -1 END"
 
 static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
 {

@@ -76,7 +76,8 @@ typedef int (*nx_word_want_fn)(void *ctx, const char *word, size_t len);
 typedef struct nx_cursor nx_cursor;
 struct nx_cursor {
     /* Moves to the next hit, filling cur's fields (borrowed until the next
-     * call), *score and *cluster (its near-duplicate cluster's label).
+     * call), *score and *cluster (its near-duplicate cluster's label; an
+     * engine may give -1 for an article known to have no copy).
      * Returns 1 for a hit, 0 at the end, -1 on failure (*st set, message
      * on the index). */
     int (*next)(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
