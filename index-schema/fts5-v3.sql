@@ -114,3 +114,21 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 -- article, give FTS5 its old values (markers included) with the 'delete'
 -- command; after inserting or changing one, insert its new values; or run
 -- INSERT INTO articles_fts(articles_fts) VALUES('rebuild').
+
+-- Spelling list (added within version 3; optional). The written words of
+-- the index that start with a letter a-z, 64 bytes at most, keyed by
+-- length so that "did you mean" reads only the words of the first letter
+-- and lengths it needs, not the full-text index's leaves, where words sit
+-- between their doclists (at 1 GB of text, a letter's share of the index
+-- was thousands of pages per misspelled word). Words only: counts come
+-- from the full-text index. Writers add the new words of every
+-- transaction; words of deleted articles stay (their count is then 0).
+-- meta 'spelling' = '1' says the list is complete; an index made before
+-- this table (or whose writer ran out of memory collecting words) lacks
+-- it, and is served by reading the leaves until `newsidx optimize`
+-- rebuilds the list.
+CREATE TABLE IF NOT EXISTS spelling (
+    len  INTEGER NOT NULL,  -- bytes
+    word TEXT NOT NULL,
+    PRIMARY KEY (len, word)
+) WITHOUT ROWID;

@@ -24,6 +24,8 @@
 typedef struct tok_ctx {
     void *fts_ctx;
     int (*xToken)(void *, int, const char *, int, int, int);
+    nx_fts5_word_fn word_fn; /* document texts only */
+    void *word_ctx;
 } tok_ctx;
 
 struct nx_fts5_replay {
@@ -32,6 +34,8 @@ struct nx_fts5_replay {
     const char *text[2];
     size_t len[2];
     const nx_pretok *terms[2];
+    nx_fts5_word_fn word_fn; /* stays set across documents */
+    void *word_ctx;
 };
 
 typedef struct tokenizer {
@@ -74,7 +78,17 @@ void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const t
 
 void nx_fts5_replay_clear(nx_fts5_replay *r)
 {
+    nx_fts5_word_fn fn = r->word_fn;
+    void *ctx = r->word_ctx;
     memset(r, 0, sizeof *r);
+    r->word_fn = fn;
+    r->word_ctx = ctx;
+}
+
+void nx_fts5_replay_words(nx_fts5_replay *r, nx_fts5_word_fn fn, void *ctx)
+{
+    r->word_fn = fn;
+    r->word_ctx = ctx;
 }
 
 /* The terms recorded for text (marker of skip bytes, then the text), or
@@ -96,8 +110,9 @@ static const nx_pretok *recorded(const nx_fts5_replay *r, const char *text, size
 static int on_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
                    int colocated)
 {
-    (void)kind;
     tok_ctx *tc = ctx;
+    if (kind == NX_TERM_EXACT && tc->word_fn)
+        tc->word_fn(tc->word_ctx, term, len);
     return tc->xToken(tc->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)len, (int)start,
                       (int)end);
 }
@@ -160,7 +175,11 @@ static int tok_tokenize(Fts5Tokenizer *tp, void *fts_ctx, int flags, const char 
     size_t skip = read_marker(an, text, len);
     if (skip == 0)
         nx_analyzer_use(an, NULL, 0);
-    tok_ctx tc = {fts_ctx, xToken};
+    tok_ctx tc = {fts_ctx, xToken, NULL, NULL};
+    if (mode == NX_ANALYZE_DOCUMENT && tk->replay) {
+        tc.word_fn = tk->replay->word_fn;
+        tc.word_ctx = tk->replay->word_ctx;
+    }
     shifted sh = {&tc, skip};
     const nx_pretok *pre = mode == NX_ANALYZE_DOCUMENT ? recorded(tk->replay, text, len, skip)
                                                         : NULL;

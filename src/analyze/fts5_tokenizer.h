@@ -26,4 +26,9 @@ void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const t
                         const nx_pretok *const terms[2]);
 void nx_fts5_replay_clear(nx_fts5_replay *r);
 
+/* Called with each exact term of the document texts the connection
+ * indexes (or unindexes), from then on; NULL stops it. */
+typedef void (*nx_fts5_word_fn)(void *ctx, const char *term, size_t len);
+void nx_fts5_replay_words(nx_fts5_replay *r, nx_fts5_word_fn fn, void *ctx);
+
 #endif

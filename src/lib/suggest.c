@@ -6,9 +6,10 @@
  * of eight letters or more). The best has the fewest edits, then the most
  * articles; it must be in at least SUGGEST_RATIO times as many as the word
  * typed; a word in SUGGEST_MEANT articles or more gets none. The store
- * reads the words of the letter but counts the articles of the close ones
- * only (on a 100 MB FTS5 index, counting every word of a common letter
- * took 20 ms). */
+ * reads the words of the letter and lengths from its spelling list (or,
+ * without one, the whole letter) but counts the articles of the close
+ * ones only (on a 100 MB FTS5 index, counting every word of a common
+ * letter took 20 ms). */
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
@@ -98,8 +99,10 @@ static void on_term(scan *sc, const char *t, size_t lt, int64_t n)
     int d = distance(sc->word, sc->len, t, lt, sc->limit);
     if (d > sc->limit)
         return;
-    /* Fewer edits first, then more articles. */
-    if (!sc->best[0] || d < sc->best_d || (d == sc->best_d && n > sc->best_n)) {
+    /* Fewer edits first, then more articles, then the first in byte order
+     * (whatever order the store reports the words in). */
+    if (!sc->best[0] || d < sc->best_d || (d == sc->best_d && n > sc->best_n) ||
+        (d == sc->best_d && n == sc->best_n && strcmp(t, sc->best) < 0)) {
         memcpy(sc->best, t, lt + 1);
         sc->best_n = n;
         sc->best_d = d;
@@ -200,8 +203,14 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
             return 1;
         if (sc.own >= SUGGEST_MEANT)
             continue;
+        /* The index's spelling list when it has one, else its words of the
+         * letter. */
+        int have = 0;
+        f->st = nx_store_spelling(f->ix, folded[0], el > 3 ? el - 2 : 1, el + 2, want_term,
+                                  on_count, &sc, &have);
         char prefix[2] = {folded[0], '\0'};
-        f->st = nx_store_vocabulary(f->ix, prefix, want_term, on_count, &sc);
+        if (f->st == NX_OK && !have)
+            f->st = nx_store_vocabulary(f->ix, prefix, want_term, on_count, &sc);
         if (f->st != NX_OK)
             return 1;
         /* A word the index lacks: any close word will do; a rare one: only a

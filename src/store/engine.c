@@ -152,6 +152,15 @@ nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want
     return ix->engine->vocabulary(ix, prefix, want, fn, ctx);
 }
 
+nx_status_t nx_store_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+                              nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have)
+{
+    *have = 0;
+    if (!ix->engine->spelling)
+        return NX_OK;
+    return ix->engine->spelling(ix, first, minlen, maxlen, want, fn, ctx, have);
+}
+
 nx_status_t nx_store_check(nx_index_t *ix)
 {
     return ix->engine->check(ix);

@@ -829,3 +829,89 @@ nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "reading the vocabulary");
 }
+
+/* One candidate of the spelling list: counted when the caller wants it. */
+typedef struct spell_one {
+    const char *word;
+    size_t len;
+    nx_count_fn fn;
+    void *ctx;
+} spell_one;
+
+static int want_exactly(void *ctx, const char *w, size_t n)
+{
+    const spell_one *o = ctx;
+    return n == o->len && memcmp(w, o->word, n) == 0;
+}
+
+static void count_exactly(void *ctx, const char *w, int64_t n)
+{
+    const spell_one *o = ctx;
+    o->fn(o->ctx, w, n);
+}
+
+nx_status_t nx_fts5_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+                             nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have)
+{
+    *have = 0;
+    sqlite3 *db = DB(ix);
+    sqlite3_stmt *st = NULL;
+    /* No table (an index made before it) or no 'spelling' mark: not complete. */
+    int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'spelling'", -1, &st, NULL);
+    int complete = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+                   sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!complete ||
+        sqlite3_prepare_v2(db,
+                           "SELECT word FROM spelling WHERE len = ?1 AND word >= ?2 AND "
+                           "word < ?3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NX_OK;
+    }
+    char lo[2] = {first, '\0'}, hi[2] = {(char)(first + 1), '\0'};
+    /* The candidates first (the statement is done before counting reads
+     * the full-text index in a snapshot of its own). */
+    char *words = NULL;
+    size_t used = 0, cap = 0;
+    rc = SQLITE_OK;
+    for (size_t len = minlen; rc == SQLITE_OK && len <= maxlen; len++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)len);
+        sqlite3_bind_text(st, 2, lo, 1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, hi, 1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *w = (const char *)sqlite3_column_text(st, 0);
+            size_t n = (size_t)sqlite3_column_bytes(st, 0);
+            if (!w || (want && !want(ctx, w, n)))
+                continue;
+            if (used + n + 1 > cap) {
+                size_t c = cap ? cap * 2 : 1024;
+                while (c < used + n + 1)
+                    c *= 2;
+                char *p = realloc(words, c);
+                if (!p) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                words = p;
+                cap = c;
+            }
+            memcpy(words + used, w, n + 1);
+            used += n + 1;
+        }
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    nx_status_t s = rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "reading the spelling list");
+    for (size_t i = 0; s == NX_OK && i < used; i += strlen(words + i) + 1) {
+        spell_one o = {words + i, strlen(words + i), fn, ctx};
+        s = nx_fts5_vocabulary(ix, o.word, want_exactly, count_exactly, &o);
+    }
+    free(words);
+    if (s == NX_OK)
+        *have = 1;
+    return s;
+}

@@ -10,6 +10,7 @@
 #include "../analyze/analyzer.h"
 #include "../analyze/fts5_tokenizer.h"
 #include "textpack.h"
+#include "wordset.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,7 +39,22 @@ typedef struct fts5_writer {
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
     sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs, *ins_fts, *del_fts;
     sqlite3_stmt *sel_heir, *relabel, *crown;
+    /* The spelling list (see the schema): words this run has put in it or
+     * will at commit (seen), those of this transaction (fresh: each a
+     * length byte, then the word). */
+    nx_wordset *seen;
+    unsigned char *fresh;
+    size_t fresh_used, fresh_cap;
+    int spell_lost;     /* a word could not be kept: the list is no longer complete */
+    int spell_ready;    /* the table exists and ins_spell is prepared */
+    sqlite3_stmt *ins_spell;
 } fts5_writer;
+
+/* Words the spelling list holds: "did you mean" looks for ASCII words. */
+#define SPELL_MAX 64
+#define NX_STR_(x) #x
+#define NX_STR(x) NX_STR_(x)
+#define SPELL_WORD(t, n) ((n) >= 2 && (n) <= SPELL_MAX && (t)[0] >= 'a' && (t)[0] <= 'z')
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
 {
@@ -192,6 +208,8 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
         rc = meta_put(DB(ix), "engine", "fts5");
     if (rc == SQLITE_OK)
         rc = meta_put(DB(ix), "created", created);
+    if (rc == SQLITE_OK)
+        rc = meta_put(DB(ix), "spelling", "1"); /* empty, so complete */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -388,6 +406,77 @@ static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, int rc)
 
 static void fts5_writer_free(void *wp);
 
+/* A word of a text being indexed (or unindexed): kept for the spelling
+ * list when this run has not met it yet. */
+static void on_spell_word(void *ctx, const char *t, size_t n)
+{
+    fts5_writer *w = ctx;
+    if (!SPELL_WORD(t, n) || w->spell_lost)
+        return;
+    int added = nx_wordset_add(w->seen, t, n);
+    if (added == 0)
+        return;
+    if (added > 0 && w->fresh_used + n + 1 > w->fresh_cap) {
+        size_t cap = w->fresh_cap ? w->fresh_cap * 2 : 65536;
+        unsigned char *f = realloc(w->fresh, cap);
+        if (f) {
+            w->fresh = f;
+            w->fresh_cap = cap;
+        }
+    }
+    if (added < 0 || w->fresh_used + n + 1 > w->fresh_cap) {
+        w->spell_lost = 1; /* out of memory: the list will say it is incomplete */
+        return;
+    }
+    w->fresh[w->fresh_used++] = (unsigned char)n;
+    memcpy(w->fresh + w->fresh_used, t, n);
+    w->fresh_used += n;
+}
+
+/* In the write transaction: the spelling list exists (an index made before
+ * it gets an empty one, complete only if the index is empty too). */
+static int spell_prepare(fts5_writer *w)
+{
+    if (w->spell_ready)
+        return SQLITE_OK;
+    sqlite3 *db = DB(w->ix);
+    int rc = sqlite3_exec(db,
+                          "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT "
+                          "NOT NULL, PRIMARY KEY (len, word)) WITHOUT ROWID",
+                          NULL, NULL, NULL);
+    char v[8];
+    if (rc == SQLITE_OK)
+        rc = meta_get(db, "spelling", v, sizeof v);
+    if (rc == SQLITE_OK && !v[0]) {
+        int64_t any = one_int(db, "SELECT EXISTS (SELECT 1 FROM articles)", &rc);
+        if (rc == SQLITE_OK && !any)
+            rc = meta_put(db, "spelling", "1");
+    }
+    rc = prep(db, &w->ins_spell, "INSERT OR IGNORE INTO spelling(len, word) VALUES (?1, ?2)", rc);
+    if (rc == SQLITE_OK)
+        w->spell_ready = 1;
+    return rc;
+}
+
+static int step_done(sqlite3_stmt *st);
+
+/* Before commit: this transaction's new words go to the list. */
+static int spell_flush(fts5_writer *w)
+{
+    int rc = SQLITE_OK;
+    if (w->spell_lost)
+        rc = sqlite3_exec(DB(w->ix), "DELETE FROM meta WHERE key = 'spelling'", NULL, NULL, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && !w->spell_lost && i < w->fresh_used;) {
+        size_t n = w->fresh[i];
+        sqlite3_bind_int(w->ins_spell, 1, (int)n);
+        sqlite3_bind_text(w->ins_spell, 2, (const char *)w->fresh + i + 1, (int)n, SQLITE_STATIC);
+        rc = step_done(w->ins_spell);
+        i += n + 1;
+    }
+    w->fresh_used = 0;
+    return rc;
+}
+
 static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
 {
     *out = NULL;
@@ -397,6 +486,10 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     w->ix = ix;
     w->pack = ((nx_fts5_aux *)ix->aux)->pack;
     w->replay = ((nx_fts5_aux *)ix->aux)->replay;
+    if (!(w->seen = nx_wordset_new())) {
+        free(w);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
     sqlite3 *db = DB(ix);
     int rc = SQLITE_OK;
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
@@ -456,6 +549,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
         fts5_writer_free(w);
         return nx_fts5_fail(ix, rc, "preparing to write");
     }
+    nx_fts5_replay_words(w->replay, on_spell_word, w);
     *out = w;
     return NX_OK;
 }
@@ -469,6 +563,10 @@ static void fts5_writer_free(void *wp)
     if (!w)
         return;
     fts5_rollback(w);
+    nx_fts5_replay_words(w->replay, NULL, NULL);
+    nx_wordset_free(w->seen);
+    free(w->fresh);
+    sqlite3_finalize(w->ins_spell);
     /* Pages FTS5 freed while merging go back to the file system; an error
      * here loses nothing (the pages stay free inside the file). */
     sqlite3_exec(DB(w->ix), "PRAGMA incremental_vacuum", NULL, NULL, NULL);
@@ -506,6 +604,12 @@ static nx_status_t fts5_begin(void *wp)
     w->in_tx = 1;
     w->raw_bytes = 0;
     w->trained = 0;
+    rc = spell_prepare(w);
+    if (rc != SQLITE_OK) {
+        nx_status_t s = nx_fts5_fail(w->ix, rc, "preparing the spelling list");
+        fts5_rollback(w);
+        return s;
+    }
     /* Another writer may have trained the dictionary since we opened. */
     rc = nx_fts5_pack_maintain(DB(w->ix), w->pack, 0);
     if (rc != SQLITE_OK) {
@@ -526,7 +630,13 @@ static nx_status_t fts5_commit(void *wp)
         fts5_rollback(w);
         return s;
     }
-    int rc = sqlite3_exec(DB(w->ix), "COMMIT", NULL, NULL, NULL);
+    int rc = spell_flush(w);
+    if (rc != SQLITE_OK) {
+        s = nx_fts5_fail(w->ix, rc, "adding words to the spelling list");
+        fts5_rollback(w);
+        return s;
+    }
+    rc = sqlite3_exec(DB(w->ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         s = nx_fts5_fail(w->ix, rc, "committing");
         fts5_rollback(w);
@@ -547,6 +657,14 @@ static void fts5_rollback(void *wp)
         nx_textpack_forget(w->pack);
     w->in_tx = 0;
     w->trained = 0;
+    /* The words of the transaction are gone with it, and the table too if
+     * it made it: start the list over. */
+    if (w->seen)
+        nx_wordset_clear(w->seen);
+    w->fresh_used = 0;
+    sqlite3_finalize(w->ins_spell);
+    w->ins_spell = NULL;
+    w->spell_ready = 0;
 }
 
 /* Trains the text dictionary once this transaction has stored a
@@ -934,6 +1052,21 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')",
                           NULL, NULL, NULL);
+    /* The spelling list made anew from the index's words: complete, and
+     * without the words of articles deleted since. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(
+            DB(ix),
+            "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT NOT NULL, "
+            "PRIMARY KEY (len, word)) WITHOUT ROWID; "
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.nx_vocab USING "
+            "fts5vocab(main, articles_fts, row); "
+            "DELETE FROM spelling; "
+            "INSERT OR IGNORE INTO spelling(len, word) SELECT length(CAST(term AS BLOB)), term "
+            "FROM temp.nx_vocab WHERE term >= 'a' AND term < '{' AND "
+            "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(SPELL_MAX) "; "
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '1')",
+            NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
     else
@@ -999,6 +1132,7 @@ const nx_engine nx_engine_fts5 = {
     nx_fts5_count,
     nx_fts5_value_counts,
     nx_fts5_vocabulary,
+    nx_fts5_spelling,
     fts5_check,
     fts5_optimize,
     fts5_files,

@@ -124,6 +124,13 @@ typedef struct nx_engine {
      * is most of the cost). */
     nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
                               nx_count_fn fn, void *ctx);
+    /* Like vocabulary for the words starting with the letter first and of
+     * minlen to maxlen bytes, read from a spelling list, without reading
+     * the whole letter: *have is 0 (nothing reported) when the engine has
+     * no complete list, and the caller reads the vocabulary instead. May
+     * be NULL. */
+    nx_status_t (*spelling)(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+                            nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
     /* Verifies the index's structures (SQLite and FTS5 integrity checks,
      * Xapian's checker); NX_ERR_CORRUPT with the findings when damaged. */
     nx_status_t (*check)(nx_index_t *ix);
@@ -187,6 +194,8 @@ nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const
                                   nx_count_fn fn, void *ctx);
 nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
                                 nx_count_fn fn, void *ctx);
+nx_status_t nx_store_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+                              nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
 nx_status_t nx_store_check(nx_index_t *ix);
 nx_status_t nx_store_optimize(nx_index_t *ix);
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);

@@ -1791,6 +1791,7 @@ const nx_engine nx_engine_xapian = {
     xap_count,
     xap_value_counts,
     xap_vocabulary,
+    NULL, /* Xapian's term list has no doclists between words: reading a letter is cheap */
     xap_check,
     xap_optimize,
     xap_files,

@@ -46,4 +46,45 @@ for engine in fts5 xapian; do
     run search -d "$DB" -f ids -n 0 Baklanov
     expect_rc "$engine: the old name finds nothing" 1
 done
+
+# FTS5 keeps a spelling list (the index's words by letter and length) so
+# that a misspelt word does not read the letter's share of the index.
+DB=$T/spell.idx
+S=$T/spell-src
+mkdir -p "$S"
+cp -r "$CORPUS"/. "$S"/
+"$NEWSIDX" index -q -d "$DB" "$S"
+expect "fts5: a new index's spelling list is complete" \
+    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'")" = 1
+expect "fts5: the list holds the corpus's words by length" \
+    test "$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'baklanov' AND len = 8")" = 1
+# A word first met in a later run is in the list too.
+printf 'Quarry report\n\nThe Zarnowitz quarry reopened after the inspection.\n' >"$S/late.txt"
+"$NEWSIDX" index -q -d "$DB" "$S"
+run search -d "$DB" -f json Zarnowicz
+expect "fts5: a word indexed in a later run is suggested" \
+    test "$(jq -r .suggestion <<<"$out")" = Zarnowitz
+# The list is what is read: a word taken out of it is no longer suggested.
+sqlite3 "$DB" "DELETE FROM spelling WHERE word = 'zarnowitz'"
+run search -d "$DB" -f json Zarnowicz
+expect "fts5: suggestions come from the list" test "$(jq -r .suggestion <<<"$out")" = null
+# An index made before the list (no table, no mark) reads the letter's
+# words instead; optimize makes the list.
+sqlite3 "$DB" "DROP TABLE spelling; DELETE FROM meta WHERE key = 'spelling'"
+run search -d "$DB" -f json Zarnowicz
+expect "fts5: without a list, the index's words are read" \
+    test "$(jq -r .suggestion <<<"$out")" = Zarnowitz
+run optimize -d "$DB"
+expect_rc "fts5: optimize" 0
+expect "fts5: optimize makes the list, complete" \
+    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'"),$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'zarnowitz'")" = 1,1
+# A writer on such an index adds its words, but does not call the list
+# complete: the article already there are not in it.
+sqlite3 "$DB" "DROP TABLE spelling; DELETE FROM meta WHERE key = 'spelling'"
+printf 'Ferry\n\nThe Quillothen ferry sailed at dawn.\n' >"$S/later.txt"
+"$NEWSIDX" index -q -d "$DB" "$S"
+expect "fts5: a list started on an older index is not marked complete" \
+    test "$(sqlite3 "$DB" "SELECT count(*) FROM meta WHERE key = 'spelling'"),$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'quillothen'")" = 0,1
+run search -d "$DB" -f json Zarnowicz
+expect "fts5: an incomplete list is not used" test "$(jq -r .suggestion <<<"$out")" = Zarnowitz
 finish
