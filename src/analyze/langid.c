@@ -34,8 +34,8 @@
 #include "langid.h"
 
 #include "analyzer.h"
+#include "textcat.h"
 
-#include <libexttextcat/textcat.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +83,7 @@ struct fw_slot {
 
 struct nx_langid {
     void *tc;                    /* libexttextcat classifier */
+    const nx_textcat *lib;       /* libexttextcat's functions */
     char sample[SAMPLE_MAX + 4]; /* cleaned text of the last call */
     struct fw_slot fw[FW_SLOTS]; /* function word -> its lists, built once
                                     from fw_langs (open addressing) */
@@ -638,7 +639,7 @@ static size_t make_sample(nx_langid *id, const char *text, size_t len, struct co
 static const char *classify(nx_langid *id, size_t sample_len, const struct counts *c, int script,
                             const char *fallback)
 {
-    const char *res = textcat_Classify(id->tc, id->sample, sample_len);
+    const char *res = id->lib->Classify(id->tc, id->sample, sample_len);
     const char *found = NULL, *major = NULL;
     int agree = 1, has_fallback = 0, majors_agree = 1;
     for (const char *p = res; p && *p == '['; ) {
@@ -937,7 +938,8 @@ nx_langid *nx_langid_new(void)
         free(id);
         return NULL;
     }
-    id->tc = special_textcat_Init(FPDB_CONF, FPDB_DIR);
+    id->lib = nx_textcat_load();
+    id->tc = id->lib ? id->lib->Init(FPDB_CONF, FPDB_DIR) : NULL;
     if (!id->tc) {
         free(id);
         return NULL;
@@ -949,7 +951,7 @@ void nx_langid_free(nx_langid *id)
 {
     if (!id)
         return;
-    textcat_Done(id->tc);
+    id->lib->Done(id->tc);
     free(id);
 }
 

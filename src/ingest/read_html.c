@@ -9,14 +9,15 @@
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include "libxml.h"
 #include <utf8proc.h>
+
+/* libxml2's functions: loaded before any page is parsed (nx_read_html). */
+#define LX nx_libxml_load(NULL)
 
 #define MSG_NO_TEXT "no article text found in HTML"
 #define MSG_OOM "out of memory"
@@ -525,16 +526,16 @@ static int is_elem(const xmlNode *n, const char *name)
 
 static xmlChar *attr(const xmlNode *n, const char *name)
 {
-    return xmlGetProp(n, (const xmlChar *)name);
+    return LX->GetProp(n, (const xmlChar *)name);
 }
 
 static int attr_is(const xmlNode *n, const char *name, const char *value)
 {
-    if (!xmlHasProp(n, (const xmlChar *)name))
+    if (!LX->HasProp(n, (const xmlChar *)name))
         return 0;
     xmlChar *v = attr(n, name);
     int r = v && trimmed_ieq((const char *)v, value);
-    xmlFree(v);
+    (*LX->Free)(v);
     return r;
 }
 
@@ -553,7 +554,7 @@ static int is_skipped(const xmlNode *n, int keep_header)
         return 1;
     if (!keep_header && strcmp(name, "header") == 0)
         return 1;
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    if (LX->HasProp(n, (const xmlChar *)"hidden"))
         return 1;
     return attr_is(n, "aria-hidden", "true");
 }
@@ -652,13 +653,13 @@ static void read_meta(struct page *pg, const xmlNode *n)
         xmlChar *key = attr(n, keys[i]);
         if (key)
             read_meta_key(pg, (const char *)key, content);
-        xmlFree(key);
+        (*LX->Free)(key);
     }
     if (attr_is(n, "itemprop", "datePublished"))
         set_slot(pg, &pg->date[DATE_ITEMPROP], content);
     if (attr_is(n, "http-equiv", "content-language"))
         set_slot(pg, &pg->content_lang, content);
-    xmlFree(content);
+    (*LX->Free)(content);
 }
 
 /* schema.org microdata also sits on visible elements: <time itemprop=...>. */
@@ -670,7 +671,7 @@ static void read_itemprop(struct page *pg, const xmlNode *n)
     if (!v)
         v = attr(n, "content");
     set_slot(pg, &pg->date[DATE_ITEMPROP], v);
-    xmlFree(v);
+    (*LX->Free)(v);
 }
 
 static void read_link(struct page *pg, const xmlNode *n)
@@ -679,9 +680,9 @@ static void read_link(struct page *pg, const xmlNode *n)
     if (rel && has_token((const char *)rel, "canonical")) {
         xmlChar *href = attr(n, "href");
         set_slot(pg, &pg->canonical, href);
-        xmlFree(href);
+        (*LX->Free)(href);
     }
-    xmlFree(rel);
+    (*LX->Free)(rel);
 }
 
 static const char *const opaque_tags[] = {"script", "style", "template", "svg", NULL};
@@ -702,7 +703,7 @@ static int meta_enter(xmlNode *n, void *ctx)
         pg->title_el = n;
     else if (strcmp(name, "h1") == 0 && !pg->first_h1)
         pg->first_h1 = n;
-    if (strcmp(name, "meta") != 0 && xmlHasProp(n, (const xmlChar *)"itemprop"))
+    if (strcmp(name, "meta") != 0 && LX->HasProp(n, (const xmlChar *)"itemprop"))
         read_itemprop(pg, n);
     return pg->oom ? WALK_STOP : WALK_DESCEND;
 }
@@ -712,7 +713,7 @@ static void read_metadata(xmlNode *root, struct page *pg)
     if (is_elem(root, "html")) {
         xmlChar *lang = attr(root, "lang");
         set_slot(pg, &pg->html_lang, lang);
-        xmlFree(lang);
+        (*LX->Free)(lang);
     }
     walk(root, meta_enter, NULL, pg);
 }
@@ -785,7 +786,7 @@ static int find_enter(xmlNode *n, void *ctx)
     if (n->type != XML_ELEMENT_NODE || is_skipped(n, f->keep_header))
         return WALK_SKIP;
     if (strcmp((const char *)n->name, f->tag) == 0 &&
-        (!f->attr || xmlHasProp(n, (const xmlChar *)f->attr))) {
+        (!f->attr || LX->HasProp(n, (const xmlChar *)f->attr))) {
         f->found = n;
         return WALK_STOP;
     }
@@ -962,7 +963,7 @@ static char *finish_text(struct textbuf *tb, int *oom)
  * or -1 when out of memory. */
 static int build_record(xmlDoc *doc, nx_record *rec)
 {
-    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *root = LX->DocGetRootElement(doc);
     if (!root)
         return 1;
     struct page pg = {0};
@@ -987,7 +988,7 @@ static int build_record(xmlDoc *doc, nx_record *rec)
         xmlNode *t = find_first(chosen ? chosen : first ? first : root, "time", "datetime");
         xmlChar *v = t ? attr(t, "datetime") : NULL;
         set_slot(&pg, &pg.date[DATE_TIME], v);
-        xmlFree(v);
+        (*LX->Free)(v);
         oom = pg.oom;
     }
     if (!oom) {
@@ -1025,6 +1026,9 @@ int nx_read_html(const char *data, size_t len, const nx_record_sink *sink)
 {
     if (!sink)
         return -1;
+    const char *why = NULL;
+    if (!nx_libxml_load(&why))
+        return fail(sink, why);
     const unsigned char *u = (const unsigned char *)data;
     if (!data || len == 0 || (!has_utf16_bom(u, len) && looks_binary(u, len)))
         return fail(sink, MSG_NO_TEXT);
@@ -1038,26 +1042,22 @@ int nx_read_html(const char *data, size_t len, const nx_record_sink *sink)
         return fail(sink, ulen ? "HTML page too large to parse" : MSG_NO_TEXT);
     }
 
-    /* libxml2 2.9's first xmlInitParser is not safe to race, so it runs
-     * once; xmlCleanupParser would break other threads and is never called. */
-    static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-    pthread_once(&xml_once, xmlInitParser);
-    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    htmlParserCtxtPtr ctxt = LX->NewParserCtxt();
     if (!ctxt) {
         free(utf8);
         return fail(sink, MSG_OOM);
     }
-    xmlDoc *doc = htmlCtxtReadMemory(ctxt, utf8, (int)ulen, NULL, "UTF-8", PARSE_OPTIONS);
+    xmlDoc *doc = LX->CtxtReadMemory(ctxt, utf8, (int)ulen, NULL, "UTF-8", PARSE_OPTIONS);
     /* libxml2 also reports a text node over 10 MB as XML_ERR_NO_MEMORY, but
      * then keeps the document read so far: only a missing one is a failure. */
     int parse_oom = !doc && ctxt->errNo == XML_ERR_NO_MEMORY;
     /* Past 256 levels of nesting libxml2 stops reading, quietly under
      * HTML_PARSE_NOERROR: say so, since the rest of the page is lost. */
-    const xmlError *last = xmlCtxtGetLastError(ctxt);
+    const xmlError *last = LX->CtxtGetLastError(ctxt);
     long cut_line = 0;
     if (doc && last && last->message && strstr(last->message, "Excessive depth"))
         cut_line = last->line > 0 ? last->line : 1;
-    htmlFreeParserCtxt(ctxt);
+    LX->FreeParserCtxt(ctxt);
     if (cut_line && sink->on_problem)
         sink->on_problem(sink->ctx, cut_line,
                          "HTML nested more than 256 levels deep; text from here on not indexed");
@@ -1067,7 +1067,7 @@ int nx_read_html(const char *data, size_t len, const nx_record_sink *sink)
 
     nx_record rec = {0};
     int rc = build_record(doc, &rec);
-    xmlFreeDoc(doc);
+    LX->FreeDoc(doc);
     if (rc != 0)
         return fail(sink, rc < 0 ? MSG_OOM : MSG_NO_TEXT);
     if (!sink->on_record) {

@@ -89,4 +89,25 @@ run search -d "$T/db" wombat
 expect_rc "other schema version: exit 2" 2
 expect "other schema version: clear message" has "schema version 99" "$err"
 expect "no raw SQLite message leaks" lacks "SQLITE" "$err"
+
+# libxml2 and libexttextcat are loaded when first needed: without them, an
+# HTML page is named as unreadable (why, and what to install) and the
+# other files are indexed, in the index's default language.
+mkdir -p "$T/nolib/lib" "$T/nolib/in"
+: >"$T/nolib/lib/libxml2.so.2"
+: >"$T/nolib/lib/libexttextcat-2.0.so.0"
+cp "$(ls "$CORPUS"/web/*.html | head -n 1)" "$T/nolib/in/page.html"
+printf 'Ferry news\n\nLa traversée du ferry a commencé à l’aube depuis le port de Calais.\n' >"$T/nolib/in/a.txt"
+out=$(LD_LIBRARY_PATH="$T/nolib/lib" "$NEWSIDX" index -d "$T/nolib.db" "$T/nolib/in" 2>"$T/.err")
+rc=$?
+err=$(cat "$T/.err")
+expect_rc "no libxml2: exit 1 (some input bad)" 1
+expect "no libxml2: the page is named, with what to install" \
+    has "page.html: cannot read HTML: libxml2 could not be loaded" "$err"
+expect "no libxml2: says which package" has "install Debian's libxml2 package" "$err"
+run search -d "$T/nolib.db" -f json ferry
+expect "no libexttextcat: the text file is indexed, in the default language" \
+    test "$(jq -r '.results[0].lang' <<<"$out")" = en
+run index -d "$T/nolib.db" "$T/nolib/in"
+expect_rc "with the libraries, the page is read next time" 0
 finish
