@@ -15,7 +15,12 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 TIME_BIN = "/usr/bin/time"
 
-_WORD = re.compile(r"[^\W_]+")
+# A word; or kept whole, a dotted acronym ("u.s.") or a number with its
+# decimal point or thousands separators ("3.2", "1,200"): each tool then
+# reads it its own way (FTS5's unicode61 as the phrase "3 2", Xapian and
+# newsidx as one term), as it indexed it, instead of being handed stray
+# letters and digits.
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|[^\W_]+")
 
 
 def log(msg):
@@ -38,9 +43,10 @@ def skip(what, data_arg):
 
 
 def words(text):
-    """Plain words of a query: lower case, punctuation and operators gone, so
-    that every peer is asked the same thing (capitalised words would be exact
-    forms in newsidx; '-x', '+x', quotes, 'field:' would be syntax)."""
+    """Plain words of a query: lower case, punctuation and operators gone
+    (dotted acronyms and numbers kept whole), so that every peer is asked the
+    same thing (capitalised words would be exact forms in newsidx; '-x',
+    '+x', quotes, 'field:' would be syntax)."""
     return _WORD.findall(text.lower())
 
 

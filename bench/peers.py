@@ -211,7 +211,7 @@ class NewsidxXapian(Newsidx):
 # --------------------------------------------------------------- plain FTS5
 
 def fts5_match(ws, mode):
-    terms = ['"%s"' % w for w in ws]     # words are [^\W_]+: nothing to escape
+    terms = ['"%s"' % w for w in ws]     # no quotes in words: nothing to escape
     return (" OR " if mode == "or" else " ").join(terms)
 
 

@@ -16,7 +16,8 @@ Queries are long and natural, so they are run as ranked OR (any word may
 match, more matching words rank higher): `newsidx search --any` when newsidx
 has it, otherwise the words joined with ' OR '; FTS5 MATCH "a" OR "b" ...
 with ORDER BY rank; quest with its default operator (OR). Every peer gets
-the same lower-case words, punctuation removed.
+the same lower-case words, punctuation removed (dotted acronyms and numbers
+such as 3.2 kept whole).
 
 Writes bench/results/DATE-eval.{md,json}, prints the Markdown.
 """
@@ -145,7 +146,8 @@ def main(argv=None):
     skipped.setdefault("ripgrep", "no ranking; not part of make eval")
     for name, why in skipped.items():
         common.log(f"eval: skipping {name}: {why}")
-    notes = ["Queries are plain lower-case words (punctuation removed), run as ranked OR."]
+    notes = ["Queries are plain lower-case words (punctuation removed; dotted acronyms and "
+             "numbers such as 3.2 kept whole), run as ranked OR."]
     nx = next((p for p in peers if isinstance(p, peermod.Newsidx)), None)
     if nx is not None:
         if nx.has_any():
