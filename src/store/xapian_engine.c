@@ -406,14 +406,21 @@ static int decode_data(char *d, size_t len, const char *f[D_COUNT])
     return 0;
 }
 
+/* The lead of a body, as in the FTS5 engine's ranking (src/store/fts5_rank.c):
+ * an occurrence among the first LEAD_TOKENS words counts LEAD_WDF times. */
+#define LEAD_TOKENS 30
+#define LEAD_WDF 2
+
 typedef struct doc_build {
     nxx_doc *doc;
     const char *prefix, *stem_prefix;
     unsigned pos;
     int failed;
+    unsigned lead; /* positions 1..lead count LEAD_WDF times */
 } doc_build;
 
-static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos)
+static int add_term_wdf(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos,
+                        unsigned wdf)
 {
     char buf[MAX_TERM + 8];
     size_t p = strlen(prefix);
@@ -421,7 +428,13 @@ static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, u
         return 0; /* Xapian's term length limit: such words are not searchable */
     memcpy(buf, prefix, p);
     memcpy(buf + p, t, n);
-    return pos ? nxx_doc_add_posting(doc, buf, p + n, pos) : nxx_doc_add_boolean(doc, buf, p + n);
+    return pos ? nxx_doc_add_posting(doc, buf, p + n, pos, wdf)
+               : nxx_doc_add_boolean(doc, buf, p + n);
+}
+
+static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos)
+{
+    return add_term_wdf(doc, prefix, t, n, pos, 1);
 }
 
 static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
@@ -432,8 +445,10 @@ static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t
     doc_build *b = ctx;
     if (!colocated)
         b->pos++;
-    int rc = kind == NX_TERM_STEM ? add_term(b->doc, b->stem_prefix, term + 1, len - 1, b->pos)
-                                  : add_term(b->doc, b->prefix, term, len, b->pos);
+    unsigned wdf = b->pos <= b->lead ? LEAD_WDF : 1;
+    int rc = kind == NX_TERM_STEM
+                 ? add_term_wdf(b->doc, b->stem_prefix, term + 1, len - 1, b->pos, wdf)
+                 : add_term_wdf(b->doc, b->prefix, term, len, b->pos, wdf);
     if (rc)
         b->failed = 1;
     return rc;
@@ -496,9 +511,9 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
     const nx_lang *dl = nx_lang_find(a->f[NX_FIELD_LANG]);
     nx_analyzer_use(w->an, &dl, dl ? 1 : 0);
-    doc_build tb = {doc, "S", "ZS", 0, 0};
+    doc_build tb = {doc, "S", "ZS", 0, 0, 0};
     rc |= nx_analyze(w->an, title, strlen(title), NX_ANALYZE_DOCUMENT, on_doc_term, &tb);
-    doc_build bb = {doc, "", "Z", 0, 0};
+    doc_build bb = {doc, "", "Z", 0, 0, LEAD_TOKENS};
     rc |= nx_analyze(w->an, body, strlen(body), NX_ANALYZE_DOCUMENT, on_doc_term, &bb);
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);

@@ -208,9 +208,9 @@ void nxx_doc_free(nxx_doc *d)
     delete d;
 }
 
-int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos)
+int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos, unsigned wdf)
 {
-    return guard(nullptr, "", [&] { d->doc.add_posting(std::string(term, len), pos); });
+    return guard(nullptr, "", [&] { d->doc.add_posting(std::string(term, len), pos, wdf); });
 }
 
 int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len)

@@ -44,7 +44,9 @@ int nxx_cancel(nxx_db *db);
 
 nxx_doc *nxx_doc_new(void);
 void nxx_doc_free(nxx_doc *d);
-int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos);
+/* wdf: what the occurrence adds to the term's within-document frequency
+ * (BM25's term frequency), 1 normally. */
+int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos, unsigned wdf);
 int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len);
 int nxx_doc_set_value(nxx_doc *d, unsigned slot, const char *value, size_t len);
 int nxx_doc_set_data(nxx_doc *d, const char *data, size_t len);

@@ -49,4 +49,23 @@ expect "--any: a single letter alone is still searched" has '"|!|s"' "$err"
 S -f ids s relaxation
 expect "without --any, every word binds" test -z "$out"
 
+
+# The lead: a word among a story's first 30 words counts twice, on both
+# engines. Two stories of the same 40 words, the word first in one and
+# last in the other; the later story (newer date) would win a tie.
+for engine in fts5 xapian; do
+    L=$T/lead-$engine.jsonl
+    fill=$(printf 'port %.0s' $(seq 1 39))
+    {
+        printf '{"id":"late","date":"2024-02-01","title":"Harbour","body":"%sdredger"}\n' "$fill"
+        printf '{"id":"first","date":"2024-01-01","title":"Harbour","body":"dredger %s"}\n' "$fill"
+        for i in $(seq 1 8); do
+            printf '{"id":"p%d","date":"2024-01-0%d","title":"Harbour","body":"%sport"}\n' "$i" "$i" "$fill"
+        done
+    } >"$L"
+    "$NEWSIDX" index -q --engine $engine -d "$T/lead-$engine.idx" "$L"
+    run search -d "$T/lead-$engine.idx" -f ids dredger
+    expect "$engine: the story with the word in its lead ranks first" \
+        test "$(tr '\n' ' ' <<<"$out")" = "first late "
+done
 finish

@@ -4,7 +4,8 @@
  *
  * BM25 values are worked out here from the index's own counts, so that a
  * change to the formula shows; and a map that does not fit the query's
- * phrases must fall back to one word per phrase rather than misread. */
+ * phrases must fall back to one word per phrase rather than misread. An
+ * occurrence in the first 30 words of the body counts twice (the lead). */
 #include "store/fts5.h"
 
 #include <check.h>
@@ -98,6 +99,10 @@ static double bm25(double n, double N, double tf, double dl, double avgdl)
     return idf * tf * 2.3 / (tf + 1.3 * (1 - 0.8 + 0.8 * dl / avgdl));
 }
 
+/* What an occurrence in the lead counts for: every occurrence in
+ * small_index's six-word articles is in it. */
+#define LEAD 2.0
+
 START_TEST(forms_of_a_word_score_as_one)
 {
     nx_index_t *ix = small_index();
@@ -105,11 +110,11 @@ START_TEST(forms_of_a_word_score_as_one)
     double c = score(ix, OIL, "0 0", "c");
     /* oil and oils: one word in 3 of 20 articles, once in a and b, twice in c. */
     ck_assert_double_eq_tol(a, b, 1e-12);
-    ck_assert_double_eq_tol(a, bm25(3, 20, 1, 6, 6), 1e-9);
-    ck_assert_double_eq_tol(c, bm25(3, 20, 2, 6, 6), 1e-9);
+    ck_assert_double_eq_tol(a, bm25(3, 20, LEAD, 6, 6), 1e-9);
+    ck_assert_double_eq_tol(c, bm25(3, 20, 2 * LEAD, 6, 6), 1e-9);
     /* Without the map, the rarer stem term would weigh more on its own. */
     double b_alone = score(ix, OIL, NULL, "b");
-    ck_assert_double_eq_tol(b_alone, bm25(2, 20, 1, 6, 6), 1e-9);
+    ck_assert_double_eq_tol(b_alone, bm25(2, 20, LEAD, 6, 6), 1e-9);
     ck_assert(b_alone > b + 0.1);
     nx_index_close(ix);
 }
@@ -133,7 +138,44 @@ START_TEST(excluded_words_cost_nothing_and_score_nothing)
     /* port NOT ferry: ferry's phrase is in the map but never in a hit. */
     const char *m = "(\"\x1f!\x1fport\") NOT (\"\x1f!\x1f" "ferry\")";
     double a = score(ix, m, "0 1", "a");
-    ck_assert_double_eq_tol(a, bm25(20, 20, 1, 6, 6), 1e-12);
+    ck_assert_double_eq_tol(a, bm25(20, 20, LEAD, 6, 6), 1e-12);
+    nx_index_close(ix);
+}
+END_TEST
+
+/* n words: word first (at == 0), last (at == n - 1), or nowhere (at < 0),
+ * port everywhere else. */
+static void add_at(nx_index_t *ix, const char *id, const char *word, int at, int n)
+{
+    char body[1024] = "";
+    for (int i = 0; i < n; i++) {
+        strcat(body, i ? " " : "");
+        strcat(body, i == at ? word : "port");
+    }
+    add(ix, id, body);
+}
+
+START_TEST(the_lead_counts_twice)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/lead.idx", dir);
+    nx_index_t *ix;
+    char err[256];
+    ck_assert_int_eq(nx_index_open(path, NX_OPEN_CREATE, NULL, &ix, err, sizeof err), NX_OK);
+    /* Ten articles of 40 words: tanker first in one, last in another
+     * (past the lead's 30 words), in no other. */
+    add_at(ix, "first", "tanker", 0, 40);
+    add_at(ix, "last", "tanker", 39, 40);
+    for (int i = 0; i < 8; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "f%d", i);
+        add_at(ix, id, "tanker", -1, 40);
+    }
+    const char *m = "(\"\x1f!\x1ftanker\")";
+    double first = score(ix, m, "0", "first"), last = score(ix, m, "0", "last");
+    ck_assert_double_eq_tol(first, bm25(2, 10, 2, 40, 40), 1e-9);
+    ck_assert_double_eq_tol(last, bm25(2, 10, 1, 40, 40), 1e-9);
+    ck_assert(first > last);
     nx_index_close(ix);
 }
 END_TEST
@@ -146,6 +188,7 @@ static Suite *rank_suite(void)
     tcase_add_test(tc, forms_of_a_word_score_as_one);
     tcase_add_test(tc, a_map_that_does_not_fit_is_not_used);
     tcase_add_test(tc, excluded_words_cost_nothing_and_score_nothing);
+    tcase_add_test(tc, the_lead_counts_twice);
     suite_add_tcase(s, tc);
     return s;
 }
