@@ -115,12 +115,16 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         /* The best hits by rank first, then their rows: sorting full rows,
          * bodies and all, is what makes a big result slow. The inner list
          * is longer than the page, so ties are still broken by date and
-         * id below. */
-        nx_sb_puts(&b, "SELECT " COLUMNS ", f.score FROM (SELECT rowid, nx_rank(articles_fts, ?5, "
-                       BODY_WEIGHT ", " TITLE_WEIGHT ") AS score FROM articles_fts WHERE "
-                       "articles_fts MATCH ?1 ORDER BY score DESC LIMIT ?2) AS f JOIN articles "
-                       "AS a ON a.rowid = f.rowid ORDER BY f.score DESC, a.date DESC, a.id "
-                       "LIMIT ?3 OFFSET ?4");
+         * id in the middle, which reads only those two; the columns
+         * (a body to unpack, a file name, the copies) are computed for the
+         * page alone, not for every row sorted. */
+        nx_sb_puts(&b, "SELECT " COLUMNS ", g.score FROM (SELECT f.rowid AS rowid, f.score AS "
+                       "score, a.date AS date, a.id AS id FROM (SELECT rowid, "
+                       "nx_rank(articles_fts, ?5, " BODY_WEIGHT ", " TITLE_WEIGHT ") AS score "
+                       "FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY score DESC LIMIT "
+                       "?2) AS f JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.score DESC, "
+                       "a.date DESC, a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS a ON a.rowid "
+                       "= g.rowid ORDER BY g.score DESC, g.date DESC, g.id");
         char *sql = nx_sb_take(&b);
         if (!sql)
             return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
