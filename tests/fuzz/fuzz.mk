@@ -18,21 +18,23 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
-FUZZ_ALL_TARGETS := analyzer query snippet read_text read_jsonl read_html date gunzip textpack
+FUZZ_ALL_TARGETS := analyzer query snippet read_text read_jsonl read_html date gunzip textpack \
+                    fts5_leaves
 FUZZ_TARGETS ?= $(FUZZ_ALL_TARGETS)
 
 # Longest input per target (-max_len): about the largest realistic input for
 # what the target reads, small enough to keep thousands of runs per second.
 FUZZ_MAX_LEN := analyzer:8192 query:4096 snippet:16384 read_text:16384 read_jsonl:16384 \
-                read_html:32768 date:128 gunzip:16384 textpack:16384
+                read_html:32768 date:128 gunzip:16384 textpack:16384 fts5_leaves:4096
 
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) \
               -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 
 # Only what the targets exercise: analyzer, readers, query language, snippets,
-# stored text.
-FUZZ_LIB_SRC := $(filter src/analyze/% src/ingest/% src/query/% src/store/textpack.c,$(LIB_SRC))
+# stored text, the FTS5 leaf reader.
+FUZZ_LIB_SRC := $(filter src/analyze/% src/ingest/% src/query/% src/store/textpack.c \
+                  src/store/fts5_leaves.c,$(LIB_SRC))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB := $(FUZZ_BUILD)/libnewsidx-fuzz.a
 FUZZ_BINS := $(FUZZ_ALL_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

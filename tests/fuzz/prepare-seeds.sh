@@ -17,12 +17,14 @@
 #   textpack    stored values of a few corpus texts: the raw form (byte 0 and
 #               the text) and, when the zstd tool is there, byte 1 and a zstd
 #               frame
+#   fts5_leaves each of the first 64 blocks of the target's own index left
+#               whole (block byte, mode 0, offset 0, nothing written)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:?usage: prepare-seeds.sh OUTDIR}
 seeds=tests/fuzz/seeds
 
-targets=(analyzer query snippet read_text read_jsonl read_html date gunzip textpack)
+targets=(analyzer query snippet read_text read_jsonl read_html date gunzip textpack fts5_leaves)
 for t in "${targets[@]}"; do
     rm -rf "${out:?}/$t"
     mkdir -p "$out/$t"
@@ -65,6 +67,9 @@ for f in "${texts[@]}"; do
     i=$((i + 1))
 done
 cat "$out/gunzip/"*.gz > "$out/gunzip/concatenated.gz" 2>/dev/null || true
+for k in $(seq 0 63); do
+    printf "$(printf '\\%03o' "$k")\000\000\000" > "$out/fts5_leaves/block$k"
+done
 gzip -n -c < /dev/null > "$out/gunzip/empty.gz"
 
 n=0
