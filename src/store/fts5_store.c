@@ -54,6 +54,10 @@ typedef struct fts5_writer {
 #define SPELL_MAX 64
 #define NX_STR_(x) #x
 #define NX_STR(x) NX_STR_(x)
+/* As in index-schema/fts5-v3.sql, for indexes made before the table. */
+#define SPELL_TABLE_SQL                                                                    \
+    "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT NOT NULL, "      \
+    "PRIMARY KEY (len, word)) WITHOUT ROWID"
 #define SPELL_WORD(t, n) ((n) >= 2 && (n) <= SPELL_MAX && (t)[0] >= 'a' && (t)[0] <= 'z')
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
@@ -440,10 +444,7 @@ static int spell_prepare(fts5_writer *w)
     if (w->spell_ready)
         return SQLITE_OK;
     sqlite3 *db = DB(w->ix);
-    int rc = sqlite3_exec(db,
-                          "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT "
-                          "NOT NULL, PRIMARY KEY (len, word)) WITHOUT ROWID",
-                          NULL, NULL, NULL);
+    int rc = sqlite3_exec(db, SPELL_TABLE_SQL, NULL, NULL, NULL);
     char v[8];
     if (rc == SQLITE_OK)
         rc = meta_get(db, "spelling", v, sizeof v);
@@ -1057,8 +1058,7 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(
             DB(ix),
-            "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT NOT NULL, "
-            "PRIMARY KEY (len, word)) WITHOUT ROWID; "
+            SPELL_TABLE_SQL "; "
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.nx_vocab USING "
             "fts5vocab(main, articles_fts, row); "
             "DELETE FROM spelling; "
