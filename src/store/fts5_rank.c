@@ -17,30 +17,20 @@
  * which never occur in a hit, cost nothing.
  *
  * News is written top down: the first sentences say what the story is
- * about, the rest fills in. An occurrence in the first LEAD_TOKENS words
- * of the body (the first column) counts LEAD_WEIGHT times. */
+ * about, the rest fills in. An occurrence in the first NX_LEAD_WORDS words
+ * of the body (the first column) counts NX_LEAD_WEIGHT times. The
+ * constants, shared with the Xapian engine, are in ranking.h. */
 #include "fts5.h"
 
 #include "../analyze/fts5_tokenizer.h"
+#include "ranking.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* BM25's constants. The usual 1.2 and 0.75 (FTS5's bm25()) did a little
- * worse on make eval: TIME MAP 0.627 and Reuters known-item MRR@10 0.644,
- * against 0.644 and 0.641 here; a slightly higher k1 lets a word repeated
- * in a story count for more, a higher b favours shorter stories. Chosen
- * on those two collections, so measured, not proven in general. The
- * Xapian engine uses the same (src/xapian/nxx.cc). */
-#define K1 1.3
-#define B 0.8
-/* The lead. On make eval: Reuters known-item MRR@10 0.648 -> 0.674 (a
- * headline restates the lead), TIME MAP 0.644 -> 0.647; a weight of 1.5 or
- * 3, or a lead of 20 to 50 words, did worse on one of the two. The Xapian
- * engine indexes lead words with the same weight (src/xapian/nxx.cc). */
-#define LEAD_TOKENS 30
-#define LEAD_WEIGHT 2.0
+#define K1 NX_BM25_K1
+#define B NX_BM25_B
 #define MAX_COLUMNS 8
 
 typedef struct word {
@@ -221,7 +211,7 @@ static int cmp_pos(const void *a, const void *b)
 static double occurrence(int col, int off, const double *weight, int ncol)
 {
     double w = col < ncol ? weight[col] : 1.0;
-    return col == 0 && off < LEAD_TOKENS ? w * LEAD_WEIGHT : w;
+    return col == 0 && off < NX_LEAD_WORDS ? w * NX_LEAD_WEIGHT : w;
 }
 
 /* The weighted occurrences of word w in the current row. A position held

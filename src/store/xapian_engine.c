@@ -9,6 +9,7 @@
  *   file; "L"+language; "XS"/"XU" source and URL words; "XK"+source;
  *   value 0 the ISO date, 1 and 2 sort keys (newest / oldest first, then id).
  * All Xapian calls go through src/xapian/nxx.h, the C++ wrapper. */
+#include "ranking.h"
 #include "store.h"
 
 #include "../analyze/analyzer.h"
@@ -406,17 +407,16 @@ static int decode_data(char *d, size_t len, const char *f[D_COUNT])
     return 0;
 }
 
-/* The lead of a body, as in the FTS5 engine's ranking (src/store/fts5_rank.c):
- * an occurrence among the first LEAD_TOKENS words counts LEAD_WDF times. */
-#define LEAD_TOKENS 30
-#define LEAD_WDF 2
+/* The lead of a body (ranking.h): an occurrence among its first
+ * NX_LEAD_WORDS words has wdf NX_LEAD_WEIGHT, so that BM25 counts it as
+ * the FTS5 engine's ranking does. */
 
 typedef struct doc_build {
     nxx_doc *doc;
     const char *prefix, *stem_prefix;
     unsigned pos;
     int failed;
-    unsigned lead; /* positions 1..lead count LEAD_WDF times */
+    unsigned lead; /* positions 1..lead count NX_LEAD_WEIGHT times */
 } doc_build;
 
 static int add_term_wdf(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos,
@@ -445,7 +445,7 @@ static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t
     doc_build *b = ctx;
     if (!colocated)
         b->pos++;
-    unsigned wdf = b->pos <= b->lead ? LEAD_WDF : 1;
+    unsigned wdf = b->pos <= b->lead ? NX_LEAD_WEIGHT : 1;
     int rc = kind == NX_TERM_STEM
                  ? add_term_wdf(b->doc, b->stem_prefix, term + 1, len - 1, b->pos, wdf)
                  : add_term_wdf(b->doc, b->prefix, term, len, b->pos, wdf);
@@ -513,7 +513,7 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     nx_analyzer_use(w->an, &dl, dl ? 1 : 0);
     doc_build tb = {doc, "S", "ZS", 0, 0, 0};
     rc |= nx_analyze(w->an, title, strlen(title), NX_ANALYZE_DOCUMENT, on_doc_term, &tb);
-    doc_build bb = {doc, "", "Z", 0, 0, LEAD_TOKENS};
+    doc_build bb = {doc, "", "Z", 0, 0, NX_LEAD_WORDS};
     rc |= nx_analyze(w->an, body, strlen(body), NX_ANALYZE_DOCUMENT, on_doc_term, &bb);
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);

@@ -3,6 +3,7 @@
  * exception crossing into C is undefined behaviour. Nothing here knows about
  * articles: the C side decides terms, values and data. */
 #include "nxx.h"
+#include "../store/ranking.h"
 
 #include <xapian.h>
 
@@ -496,9 +497,9 @@ int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t
     return guard(db, "searching", [&] {
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        /* The FTS5 engine's BM25 constants (src/store/fts5_rank.c), so both
-         * engines rank alike. */
-        enq.set_weighting_scheme(Xapian::BM25Weight(1.3, 0, 1, 0.8, 0.5));
+        /* The FTS5 engine's BM25 constants (ranking.h), so both engines
+         * rank alike. */
+        enq.set_weighting_scheme(Xapian::BM25Weight(NX_BM25_K1, 0, 1, NX_BM25_B, 0.5));
         if (sort == NXX_SORT_RELEVANCE)
             enq.set_sort_by_relevance_then_value(slot, false);
         else
