@@ -14,23 +14,28 @@ CFLAGS ?= -O2 -g
 # Debian packages the build and tests need (installed by `make deps`).
 DEB_PKGS := gcc g++ make pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev libjson-c-dev \
             zlib1g-dev libzstd-dev libxml2-dev libxapian-dev xapian-tools check jq sqlite3 libexttextcat-dev libexttextcat-data
-PKGS := sqlite3 libutf8proc json-c zlib libzstd xapian-core
+PKGS := sqlite3 libutf8proc json-c zlib libzstd
+# Only the Xapian engine's module (newsidx-xapian.so) links libxapian; the
+# library loads it when a Xapian index is first opened (src/store/xapian_module.c).
+XAPIAN_PKG := xapian-core
 # Loaded when first needed (src/ingest/libxml.c, src/analyze/textcat.c), not
 # linked: a search never uses them, and loading libxml2 with ICU cost every
 # process about 4 ms. Their headers are still needed.
 PKGS_LOADED := libxml-2.0 libexttextcat
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PKGS_LOADED))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PKGS_LOADED) $(XAPIAN_PKG))
 # libstemmer ships no pkg-config file.
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -lstdc++ -lm -pthread -ldl
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -pthread -ldl
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) -Iinclude $(PKG_CFLAGS) -fPIC $(CFLAGS) $(SAN)
-# The Xapian wrapper (src/xapian/) is the only C++; the library links with it.
+# The Xapian wrapper (src/xapian/) is the only C++: a module of its own,
+# exporting one symbol (nxx_api_get).
 CXX ?= c++
-ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(PKG_CFLAGS) -fPIC $(CFLAGS) $(SAN)
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow $(PKG_CFLAGS) -fPIC -fvisibility=hidden \
+               $(CFLAGS) $(SAN)
 LDFLAGS_ALL = $(LDFLAGS) $(SAN)
 
 LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
@@ -38,8 +43,10 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 SCHEMA := index-schema/fts5-v3.sql
 
-LIB_CXX := $(sort $(wildcard src/xapian/*.cc))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5.o
+XAPIAN_CXX := $(sort $(wildcard src/xapian/*.cc))
+XAPIAN_OBJ := $(XAPIAN_CXX:%.cc=$(BUILD)/%.o)
+XAPIAN_MODULE := $(BUILD)/newsidx-xapian.so
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_fts5.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -54,10 +61,10 @@ VERSION := 0.1.0
 print-libs:
 	@echo $(PKG_LIBS)
 
-all: $(BUILD)/libnewsidx.a $(BUILD)/libnewsidx.so $(BUILD)/newsidx
+all: $(BUILD)/libnewsidx.a $(BUILD)/libnewsidx.so $(BUILD)/newsidx $(XAPIAN_MODULE)
 
 help:
-	@echo "make            build libnewsidx.a, libnewsidx.so and newsidx into $(BUILD)/"
+	@echo "make            build libnewsidx.a, libnewsidx.so, newsidx and the Xapian module into $(BUILD)/"
 	@echo "make deps       install the Debian packages the build needs (apt-get, as root)"
 	@echo "make demo       deps + build + index corpus/ into ./newsidx.db + example searches"
 	@echo "make test       deps + build + all tests; ends with 'N passed, N failed'"
@@ -109,6 +116,14 @@ $(BUILD)/libnewsidx.so: $(LIB_OBJ) src/lib/newsidx.map
 	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/newsidx.map \
 	  -o $@ $(LIB_OBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
 
+# Where an installed library finds the Xapian module when not beside it.
+$(BUILD)/src/store/xapian_module.o: ALL_CFLAGS += \
+  -DNX_XAPIAN_MODULE_PATH='"$(PREFIX)/lib/newsidx/newsidx-xapian.so"'
+
+$(XAPIAN_MODULE): $(XAPIAN_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CXX) -shared -o $@ $(XAPIAN_OBJ) $(LDFLAGS_ALL) $(shell pkg-config --libs $(XAPIAN_PKG))
+
 $(BUILD)/newsidx: $(CLI_OBJ) $(BUILD)/libnewsidx.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libnewsidx.a $(LDFLAGS_ALL) $(PKG_LIBS)
@@ -145,10 +160,11 @@ demo: deps
 	  $(BUILD)/newsidx search -d newsidx.db -n 3 "$$q" || exit 2; done
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/newsidx \
 	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/newsidx $(DESTDIR)$(PREFIX)/bin/newsidx
 	install -m 644 $(BUILD)/libnewsidx.a $(DESTDIR)$(PREFIX)/lib/libnewsidx.a
+	install -m 755 $(XAPIAN_MODULE) $(DESTDIR)$(PREFIX)/lib/newsidx/newsidx-xapian.so
 	install -m 755 $(BUILD)/libnewsidx.so $(DESTDIR)$(PREFIX)/lib/libnewsidx.so.$(VERSION)
 	ln -sf libnewsidx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnewsidx.so
@@ -158,6 +174,7 @@ install: all
 	  src/lib/newsidx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsidx.pc
 
 uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/lib/newsidx
 	rm -f $(DESTDIR)$(PREFIX)/bin/newsidx $(DESTDIR)$(PREFIX)/lib/libnewsidx.* \
 	  $(DESTDIR)$(PREFIX)/include/newsidx.h $(DESTDIR)$(PREFIX)/share/man/man1/newsidx.1 \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsidx.pc
@@ -165,7 +182,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-clang build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(XAPIAN_OBJ:.o=.d)
 
 # Larger tool sets keep their rules beside their files.
 -include tests/fuzz/fuzz.mk

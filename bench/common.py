@@ -259,11 +259,13 @@ def write_results(kind, markdown, data):
 
 
 def snapshot_binaries(build, work):
-    """Copies newsidx and qbench aside so a rebuild during the run cannot
-    swap or truncate them under the benchmark."""
+    """Copies newsidx, qbench and the Xapian module (which they load from
+    beside them) aside so a rebuild during the run cannot swap or truncate
+    them under the benchmark."""
     bindir = os.path.join(work, "bin")
     os.makedirs(bindir, exist_ok=True)
-    for src in (os.path.join(build, "newsidx"), os.path.join(build, "bench", "qbench")):
+    for src in (os.path.join(build, "newsidx"), os.path.join(build, "bench", "qbench"),
+                os.path.join(build, "newsidx-xapian.so")):
         dst = os.path.join(bindir, os.path.basename(src))
         if os.path.exists(dst):
             os.remove(dst)

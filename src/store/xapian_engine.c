@@ -14,7 +14,7 @@
 
 #include "../analyze/analyzer.h"
 #include "../query/strbuf.h"
-#include "../xapian/nxx.h"
+#include "xapian_module.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -60,7 +60,7 @@ static xap_index *X(const nx_index_t *ix)
 
 static nx_status_t xfail(nx_index_t *ix, nxx_db *db, const char *doing)
 {
-    const char *msg = nxx_error(db);
+    const char *msg = NXX(error)(db);
     nx_status_t s = NX_ERR_ENGINE;
     if (strstr(msg, "DatabaseLockError"))
         s = NX_ERR_BUSY;
@@ -109,9 +109,9 @@ static void shard_path(char *out, size_t len, const char *dir, size_t i)
 static nx_status_t check_meta(nx_index_t *ix, nxx_db *db)
 {
     char *schema = NULL, *analyzer = NULL, *lang = NULL, *engine = NULL;
-    if (nxx_get_metadata(db, "schema_version", &schema) || nxx_get_metadata(db, "analyzer_version",
+    if (NXX(get_metadata)(db, "schema_version", &schema) || NXX(get_metadata)(db, "analyzer_version",
                                                                               &analyzer) ||
-        nxx_get_metadata(db, "language", &lang) || nxx_get_metadata(db, "engine", &engine)) {
+        NXX(get_metadata)(db, "language", &lang) || NXX(get_metadata)(db, "engine", &engine)) {
         free(schema);
         free(analyzer);
         free(lang);
@@ -148,16 +148,16 @@ static nx_status_t write_meta(nx_index_t *ix, nxx_db *db, const char *lang)
 {
     char v[16];
     snprintf(v, sizeof v, "%d", NX_SCHEMA_VERSION);
-    int rc = nxx_set_metadata(db, "schema_version", v);
+    int rc = NXX(set_metadata)(db, "schema_version", v);
     snprintf(v, sizeof v, "%d", NX_ANALYZER_VERSION);
     if (!rc)
-        rc = nxx_set_metadata(db, "analyzer_version", v);
+        rc = NXX(set_metadata)(db, "analyzer_version", v);
     if (!rc)
-        rc = nxx_set_metadata(db, "language", lang);
+        rc = NXX(set_metadata)(db, "language", lang);
     if (!rc)
-        rc = nxx_set_metadata(db, "engine", "xapian");
+        rc = NXX(set_metadata)(db, "engine", "xapian");
     if (!rc)
-        rc = nxx_commit(db);
+        rc = NXX(commit)(db);
     return rc ? xfail(ix, db, "creating the index") : NX_OK;
 }
 
@@ -196,7 +196,7 @@ static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
         else
             snprintf(p, sizeof p, "%s", dir);
         const char *one = p;
-        if (nxx_open(&one, 1, 1, creating, &x->shards[i], err, sizeof err))
+        if (NXX(open)(&one, 1, 1, creating, &x->shards[i], err, sizeof err))
             return nx_fail(ix, strstr(err, "DatabaseLockError") ? NX_ERR_BUSY : NX_ERR_IO,
                            "cannot open index %s: %s", p, err);
         nx_status_t s = creating ? write_meta(ix, x->shards[i], lang) : NX_OK;
@@ -292,19 +292,19 @@ static nx_status_t open_readable(nx_index_t *ix, xap_index *x, const char *const
         nxx_db *probe;
         const char *one = list[i];
         if (cnt > 1 && opts && opts->allow_partial) {
-            if (nxx_open(&one, 1, 0, 0, &probe, err, sizeof err) != 0) {
+            if (NXX(open)(&one, 1, 0, 0, &probe, err, sizeof err) != 0) {
                 size_t used = strlen(ix->notice);
                 snprintf(ix->notice + used, sizeof ix->notice - used, "%sskipped %s",
                          used ? "; " : "", err);
                 continue;
             }
-            nxx_close(probe);
+            NXX(close)(probe);
         }
         ok[nok++] = list[i];
     }
     if (s == NX_OK && nok == 0)
         s = nx_fail(ix, NX_ERR_IO, "no database could be opened: %s", ix->notice);
-    if (s == NX_OK && nxx_open(ok, nok, 0, 0, &x->read, err, sizeof err) != 0)
+    if (s == NX_OK && NXX(open)(ok, nok, 0, 0, &x->read, err, sizeof err) != 0)
         s = nx_fail(ix, strstr(err, "Network") ? NX_ERR_IO : NX_ERR_NOT_AN_INDEX,
                     "cannot open %s (use --allow-partial to search the others)", err);
     if (s == NX_OK)
@@ -321,9 +321,14 @@ static void xap_close(nx_index_t *ix)
     xap_index *x = X(ix);
     if (!x)
         return;
-    nxx_close(x->read);
+    if (!nx_xapian_api()) { /* the module never loaded: nothing was opened */
+        free(x);
+        ix->impl = NULL;
+        return;
+    }
+    NXX(close)(x->read);
     for (size_t i = 0; i < x->nshards; i++)
-        nxx_close(x->shards[i]);
+        NXX(close)(x->shards[i]);
     free(x->shards);
     free(x);
     ix->impl = NULL;
@@ -332,6 +337,9 @@ static void xap_close(nx_index_t *ix)
 static nx_status_t xap_open(nx_index_t *ix, const char *const *paths, size_t n,
                             nx_open_mode_t mode, const nx_open_options_t *opts)
 {
+    const char *why = NULL;
+    if (!nx_xapian_load(&why))
+        return nx_fail(ix, NX_ERR_ENGINE, "%s: %s", paths[0], why);
     xap_index *x = calloc(1, sizeof *x);
     if (!x)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
@@ -428,8 +436,8 @@ static int add_term_wdf(nxx_doc *doc, const char *prefix, const char *t, size_t 
         return 0; /* Xapian's term length limit: such words are not searchable */
     memcpy(buf, prefix, p);
     memcpy(buf + p, t, n);
-    return pos ? nxx_doc_add_posting(doc, buf, p + n, pos, wdf)
-               : nxx_doc_add_boolean(doc, buf, p + n);
+    return pos ? NXX(doc_add_posting)(doc, buf, p + n, pos, wdf)
+               : NXX(doc_add_boolean)(doc, buf, p + n);
 }
 
 static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos)
@@ -503,7 +511,7 @@ static void sort_keys(const char *date, const char *id, char *newest, char *olde
 static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash,
                           const nx_dup_facts *dup)
 {
-    nxx_doc *doc = nxx_doc_new();
+    nxx_doc *doc = NXX(doc_new)();
     if (!doc)
         return NULL;
     int rc = 0;
@@ -517,10 +525,10 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     rc |= nx_analyze(w->an, body, strlen(body), NX_ANALYZE_DOCUMENT, on_doc_term, &bb);
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);
-    rc |= nxx_doc_add_boolean(doc, term, strlen(term));
+    rc |= NXX(doc_add_boolean)(doc, term, strlen(term));
     if (a->f[NX_FIELD_ORIGIN]) {
         origin_term(term, sizeof term, a->f[NX_FIELD_ORIGIN]);
-        rc |= nxx_doc_add_boolean(doc, term, strlen(term));
+        rc |= NXX(doc_add_boolean)(doc, term, strlen(term));
     }
     const char *lang = a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : w->ix->lang;
     rc |= add_term(doc, "L", lang, strlen(lang), 0);
@@ -532,17 +540,17 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     rc |= add_meta_words(doc, "XU", a->f[NX_FIELD_URL]);
     const char *date = a->f[NX_FIELD_DATE];
     if (date && *date) {
-        rc |= nxx_doc_set_value(doc, SLOT_DATE, date, strlen(date));
+        rc |= NXX(doc_set_value)(doc, SLOT_DATE, date, strlen(date));
         rc |= add_term(doc, "Y", date, 4, 0);
     }
     char newest[600], oldest[600];
     sort_keys(date, a->f[NX_FIELD_ID], newest, oldest, sizeof newest);
-    rc |= nxx_doc_set_value(doc, SLOT_NEWEST, newest, strlen(newest));
-    rc |= nxx_doc_set_value(doc, SLOT_OLDEST, oldest, strlen(oldest));
+    rc |= NXX(doc_set_value)(doc, SLOT_NEWEST, newest, strlen(newest));
+    rc |= NXX(doc_set_value)(doc, SLOT_OLDEST, oldest, strlen(oldest));
     if (a->f[NX_FIELD_SOURCE] && *a->f[NX_FIELD_SOURCE])
-        rc |= nxx_doc_set_value(doc, SLOT_SOURCE, a->f[NX_FIELD_SOURCE],
+        rc |= NXX(doc_set_value)(doc, SLOT_SOURCE, a->f[NX_FIELD_SOURCE],
                                 strlen(a->f[NX_FIELD_SOURCE]));
-    rc |= nxx_doc_set_value(doc, SLOT_LANG, lang, strlen(lang));
+    rc |= NXX(doc_set_value)(doc, SLOT_LANG, lang, strlen(lang));
     {
         /* Every article is in a cluster, alone when it was not
          * fingerprinted: labelled by its own id's hash then. */
@@ -550,18 +558,18 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
         int64_t label = dup ? dup->assigned : (int64_t)(nx_hash64(id, strlen(id)) >> 1);
         char v[16 + 256];
         snprintf(v, sizeof v, "%016llx", (unsigned long long)label);
-        rc |= nxx_doc_set_value(doc, SLOT_CLUSTER, v, 16);
+        rc |= NXX(doc_set_value)(doc, SLOT_CLUSTER, v, 16);
         if (dup && dup->sig && dup->sig_len <= 256) {
             memcpy(v + 16, dup->sig, dup->sig_len);
-            rc |= nxx_doc_set_value(doc, SLOT_MINHASH, v, 16 + dup->sig_len);
+            rc |= NXX(doc_set_value)(doc, SLOT_MINHASH, v, 16 + dup->sig_len);
         }
     }
     size_t dlen;
     char *data = encode_data(a, hash, &dlen);
-    rc |= !data || nxx_doc_set_data(doc, data, dlen);
+    rc |= !data || NXX(doc_set_data)(doc, data, dlen);
     free(data);
     if (rc || tb.failed || bb.failed) {
-        nxx_doc_free(doc);
+        NXX(doc_free)(doc);
         return NULL;
     }
     return doc;
@@ -589,7 +597,7 @@ static void xap_rollback(void *wp)
     if (!w->in_tx)
         return;
     for (size_t i = 0; i < w->x->nshards; i++)
-        nxx_cancel(w->x->shards[i]);
+        NXX(cancel)(w->x->shards[i]);
     w->in_tx = 0;
 }
 
@@ -609,10 +617,10 @@ static nx_status_t xap_begin(void *wp)
     if (w->in_tx)
         return NX_OK;
     for (size_t i = 0; i < w->x->nshards; i++)
-        if (nxx_begin(w->x->shards[i])) {
+        if (NXX(begin)(w->x->shards[i])) {
             nx_status_t s = xfail(w->ix, w->x->shards[i], "starting a transaction");
             for (size_t k = 0; k < i; k++)
-                nxx_cancel(w->x->shards[k]);
+                NXX(cancel)(w->x->shards[k]);
             return s;
         }
     w->in_tx = 1;
@@ -629,7 +637,7 @@ static nx_status_t xap_commit(void *wp)
      * later shards at their previous commit, and the files of the batch
      * unrecorded in shard 0 until its own commit, so they are read again. */
     for (size_t i = w->x->nshards; i-- > 0;)
-        if (nxx_commit(w->x->shards[i]))
+        if (NXX(commit)(w->x->shards[i]))
             return xfail(w->ix, w->x->shards[i], "committing");
     return NX_OK;
 }
@@ -654,7 +662,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     uint64_t docid;
     char *data;
     size_t len;
-    if (nxx_lookup(db, term, &docid, &data, &len))
+    if (NXX(lookup)(db, term, &docid, &data, &len))
         return xfail(w->ix, db, "looking up an article");
     if (docid) {
         const char *f[D_COUNT];
@@ -684,8 +692,8 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     if (!doc)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
     uint64_t newid;
-    int rc = nxx_replace(db, term, doc, &newid);
-    nxx_doc_free(doc);
+    int rc = NXX(replace)(db, term, doc, &newid);
+    NXX(doc_free)(doc);
     if (rc)
         return xfail(w->ix, db, "storing an article");
     *outcome = docid ? NX_PUT_UPDATED : NX_PUT_ADDED;
@@ -705,7 +713,7 @@ static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, in
     file_key(key, sizeof key, path);
     char *v;
     *found = 0;
-    if (nxx_get_metadata(w->x->shards[0], key, &v))
+    if (NXX(get_metadata)(w->x->shards[0], key, &v))
         return xfail(w->ix, w->x->shards[0], "looking up a file");
     long long size, mtime, arts;
     char hash[17];
@@ -727,7 +735,7 @@ static nx_status_t xap_file_put(void *wp, const char *path, const nx_file_row *r
     file_key(key, sizeof key, path);
     snprintf(v, sizeof v, "%lld %lld %s %lld %s", (long long)row->size, (long long)row->mtime_ns,
              row->hash, (long long)row->articles, path);
-    if (nxx_set_metadata(w->x->shards[0], key, v))
+    if (NXX(set_metadata)(w->x->shards[0], key, v))
         return xfail(w->ix, w->x->shards[0], "recording a file");
     return NX_OK;
 }
@@ -749,13 +757,13 @@ static nx_status_t xap_remove_stale(void *wp, const char *path, const int64_t *k
         nxx_db *db = w->x->shards[sh];
         uint64_t *ids;
         size_t n;
-        if (nxx_postings(db, term, &ids, &n))
+        if (NXX(postings)(db, term, &ids, &n))
             return xfail(w->ix, db, "listing a file's articles");
         for (size_t i = 0; i < n; i++) {
             int64_t r = (int64_t)(ids[i] * w->x->nshards + sh);
             if (nkeep && bsearch(&r, keep, nkeep, sizeof r, cmp_i64))
                 continue;
-            if (nxx_delete(db, ids[i])) {
+            if (NXX(delete)(db, ids[i])) {
                 free(ids);
                 return xfail(w->ix, db, "removing articles gone from a file");
             }
@@ -805,7 +813,7 @@ static nx_status_t xap_get_article(nx_index_t *ix, const char *id, nx_article_t 
         uint64_t docid;
         char *data;
         size_t len;
-        if (nxx_lookup(db, term, &docid, &data, &len))
+        if (NXX(lookup)(db, term, &docid, &data, &len))
             return xfail(ix, db, "reading an article");
         if (docid) {
             nx_status_t s = to_article(ix, data, len, out);
@@ -863,7 +871,7 @@ static nx_status_t term_counts(nx_index_t *ix, const char *prefix, int sort_by_c
     nxx_db *db = reader(ix);
     if (!db)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
-    if (nxx_terms(db, prefix, collect, c))
+    if (NXX(terms)(db, prefix, collect, c))
         return xfail(ix, db, "counting field values");
     if (c->oom)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
@@ -898,7 +906,7 @@ static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t li
     if (s == NX_OK) {
         if (strcmp(field, "lang-values") == 0) {
             uint64_t all = 0;
-            if (nxx_doccount(reader(ix), &all) != 0)
+            if (NXX(doccount)(reader(ix), &all) != 0)
                 all = 0;
             uint64_t least = all * (uint64_t)atoi(NX_MAIN_LANG_PERCENT) / 100;
             for (size_t i = 0; i < c.n; i++)
@@ -908,7 +916,7 @@ static nx_status_t xap_field_counts(nx_index_t *ix, const char *field, size_t li
         }
         /* Articles without a source are counted as "(none)", as FTS5 does. */
         uint64_t total = 0, with = 0;
-        if (strcmp(field, "source") == 0 && nxx_doccount(reader(ix), &total) == 0) {
+        if (strcmp(field, "source") == 0 && NXX(doccount)(reader(ix), &total) == 0) {
             for (size_t i = 0; i < c.n; i++)
                 with += c.items[i].n;
         }
@@ -965,8 +973,8 @@ static nx_status_t xap_stats(nx_index_t *ix, nx_stats_t *out)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
     uint64_t docs, bytes, files;
     char *lo, *hi;
-    if (nxx_doccount(db, &docs) || nxx_data_bytes(db, &bytes) ||
-        nxx_metadata_count(db, "F", &files) || nxx_value_bounds(db, SLOT_DATE, &lo, &hi))
+    if (NXX(doccount)(db, &docs) || NXX(data_bytes)(db, &bytes) ||
+        NXX(metadata_count)(db, "F", &files) || NXX(value_bounds)(db, SLOT_DATE, &lo, &hi))
         return xfail(ix, db, "computing statistics");
     out->articles = (int64_t)docs;
     out->bytes_text = (int64_t)bytes;
@@ -1073,11 +1081,11 @@ static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col, int alone
             snprintf(buf, sizeof buf, "Z%s%s", col, a->t[i] + 1);
         else
             snprintf(buf, sizeof buf, "%s%s", col, a->t[i]);
-        subs[n] = a->prefix ? nxx_q_expand(db, buf, strlen(buf), MAX_EXPANSION)
-                            : nxx_q_term(buf, strlen(buf));
+        subs[n] = a->prefix ? NXX(q_expand)(db, buf, strlen(buf), MAX_EXPANSION)
+                            : NXX(q_term)(buf, strlen(buf));
         if (!subs[n]) {
             for (size_t k = 0; k < n; k++)
-                nxx_q_free(subs[k]);
+                NXX(q_free)(subs[k]);
             free(subs);
             return NULL;
         }
@@ -1086,7 +1094,7 @@ static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col, int alone
     /* The forms of a word standing alone are one word for weighting (a
      * synonym): an OR would count it once per form matched. Inside a
      * phrase or NEAR, Xapian 1.4 takes only an OR of terms. */
-    nxx_query *q = n == 1 ? subs[0] : nxx_q_combine(alone ? NXX_SYNONYM : NXX_OR, subs, n, 0);
+    nxx_query *q = n == 1 ? subs[0] : NXX(q_combine)(alone ? NXX_SYNONYM : NXX_OR, subs, n, 0);
     free(subs);
     return q;
 }
@@ -1120,12 +1128,12 @@ static nxx_query *sequence(nxx_db *db, const alts *as, const char *col, int op, 
     for (size_t i = 0; i < as->n; i++) {
         if (!(subs[i] = alt_query(db, &as->a[i], col, 0))) {
             for (size_t k = 0; k < i; k++)
-                nxx_q_free(subs[k]);
+                NXX(q_free)(subs[k]);
             free(subs);
             return NULL;
         }
     }
-    nxx_query *q = nxx_q_combine(op, subs, as->n, op == NXX_PHRASE ? (unsigned)as->n : window);
+    nxx_query *q = NXX(q_combine)(op, subs, as->n, op == NXX_PHRASE ? (unsigned)as->n : window);
     free(subs);
     return q;
 }
@@ -1139,13 +1147,13 @@ static nxx_query *in_columns(nxx_db *db, const alts *as, nx_column col, int op,
     nxx_query *t = sequence(db, as, "S", op, window);
     if (col == NX_COL_TITLE || !t)
         return t;
-    nxx_query *subs[2] = {sequence(db, as, "", op, window), nxx_q_scale(t, TITLE_SCALE)};
+    nxx_query *subs[2] = {sequence(db, as, "", op, window), NXX(q_scale)(t, TITLE_SCALE)};
     if (!subs[0] || !subs[1]) {
-        nxx_q_free(subs[0]);
-        nxx_q_free(subs[1]);
+        NXX(q_free)(subs[0]);
+        NXX(q_free)(subs[1]);
         return NULL;
     }
-    return nxx_q_combine(NXX_OR, subs, 2, 0);
+    return NXX(q_combine)(NXX_OR, subs, 2, 0);
 }
 
 static void free_alts(alts *as)
@@ -1185,7 +1193,7 @@ static nxx_query *compile_list(qbuild *b, nx_qnode *const *kids, size_t n, int o
             continue; /* words with no terms (punctuation) */
         subs[k++] = q;
     }
-    nxx_query *q = k == 0 ? NULL : k == 1 ? subs[0] : nxx_q_combine(op, subs, k, 0);
+    nxx_query *q = k == 0 ? NULL : k == 1 ? subs[0] : NXX(q_combine)(op, subs, k, 0);
     free(subs);
     return q;
 }
@@ -1240,9 +1248,9 @@ static nxx_query *compile(qbuild *b, const nx_qnode *n)
             nxx_query *ex = nneg ? compile_list(b, neg, nneg, NXX_OR) : NULL;
             if (q && ex) {
                 nxx_query *subs[2] = {q, ex};
-                q = nxx_q_combine(NXX_AND_NOT, subs, 2, 0);
+                q = NXX(q_combine)(NXX_AND_NOT, subs, 2, 0);
             } else {
-                nxx_q_free(ex);
+                NXX(q_free)(ex);
             }
         } else {
             b->failed = 1;
@@ -1288,7 +1296,7 @@ static int on_filter_word(void *ctx, const nx_word *w)
         pb->subs = p;
         pb->cap = cap;
     }
-    if (!(pb->subs[pb->n] = nxx_q_term(term, strlen(term)))) {
+    if (!(pb->subs[pb->n] = NXX(q_term)(term, strlen(term)))) {
         pb->failed = 1;
         return 1;
     }
@@ -1307,13 +1315,13 @@ static nxx_query *words_query(const char *prefix, const char *value, int *failed
     if (pb.failed) {
         *failed = 1;
         for (size_t i = 0; i < pb.n; i++)
-            nxx_q_free(pb.subs[i]);
+            NXX(q_free)(pb.subs[i]);
     } else if (pb.n == 0) {
-        q = nxx_q_none(); /* no words: matches nothing, as in FTS5 */
+        q = NXX(q_none)(); /* no words: matches nothing, as in FTS5 */
     } else if (pb.n == 1) {
         q = pb.subs[0];
     } else {
-        q = nxx_q_combine(NXX_PHRASE, pb.subs, pb.n, (unsigned)pb.n);
+        q = NXX(q_combine)(NXX_PHRASE, pb.subs, pb.n, (unsigned)pb.n);
     }
     free(pb.subs);
     if (!q)
@@ -1329,7 +1337,7 @@ static nxx_query *filter_query(const nx_filter *f, int *failed)
     case NX_F_LANG: {
         char term[64];
         snprintf(term, sizeof term, "L%s", f->value);
-        nxx_query *q = nxx_q_term(term, strlen(term));
+        nxx_query *q = NXX(q_term)(term, strlen(term));
         if (!q)
             *failed = 1;
         return q;
@@ -1337,17 +1345,17 @@ static nxx_query *filter_query(const nx_filter *f, int *failed)
     case NX_F_CLUSTER: {
         char v[24];
         snprintf(v, sizeof v, "%016llx", (unsigned long long)strtoll(f->value, NULL, 10));
-        nxx_query *q = nxx_q_value_eq(SLOT_CLUSTER, v);
+        nxx_query *q = NXX(q_value_eq)(SLOT_CLUSTER, v);
         if (!q)
             *failed = 1;
         return q;
     }
     default: {
         /* [since, until): dated articles only, as SQL's comparisons are. */
-        nxx_query *q = nxx_q_value_ge(SLOT_DATE, f->since[0] ? f->since : "0");
+        nxx_query *q = NXX(q_value_ge)(SLOT_DATE, f->since[0] ? f->since : "0");
         if (q && f->until[0]) {
-            nxx_query *subs[2] = {q, nxx_q_value_ge(SLOT_DATE, f->until)};
-            q = subs[1] ? nxx_q_combine(NXX_AND_NOT, subs, 2, 0) : (nxx_q_free(q), NULL);
+            nxx_query *subs[2] = {q, NXX(q_value_ge)(SLOT_DATE, f->until)};
+            q = subs[1] ? NXX(q_combine)(NXX_AND_NOT, subs, 2, 0) : (NXX(q_free)(q), NULL);
         }
         if (!q)
             *failed = 1;
@@ -1380,29 +1388,29 @@ static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **o
                 b.failed |= !neg;
                 free(neg);
             }
-            q = nxx_q_all();
+            q = NXX(q_all)();
             if (q && ex) {
                 nxx_query *subs[2] = {q, ex};
-                q = nxx_q_combine(NXX_AND_NOT, subs, 2, 0);
+                q = NXX(q_combine)(NXX_AND_NOT, subs, 2, 0);
             }
         } else {
             q = compile(&b, t);
             if (!q && !b.failed)
-                q = nxx_q_none(); /* words that yield no terms match nothing */
+                q = NXX(q_none)(); /* words that yield no terms match nothing */
         }
     } else {
-        q = nxx_q_all();
+        q = NXX(q_all)();
     }
     for (size_t i = 0; q && !b.failed && i < sq->nfilters; i++) {
         nxx_query *f = filter_query(&sq->filters[i], &b.failed);
         if (!f)
             break;
         nxx_query *subs[2] = {q, f};
-        q = nxx_q_combine(sq->filters[i].negated ? NXX_AND_NOT : NXX_FILTER, subs, 2, 0);
+        q = NXX(q_combine)(sq->filters[i].negated ? NXX_AND_NOT : NXX_FILTER, subs, 2, 0);
     }
     nx_analyzer_free(b.an);
     if (b.failed || !q) {
-        nxx_q_free(q);
+        NXX(q_free)(q);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory building the query");
     }
     *out = q;
@@ -1441,13 +1449,13 @@ static int xcursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t 
                         nx_status_t *st)
 {
     xap_cursor *xc = (xap_cursor *)c;
-    if (xc->i >= nxx_hits_size(xc->hits))
+    if (xc->i >= NXX(hits_size)(xc->hits))
         return 0;
     size_t len, vlen;
-    const char *v = nxx_hits_value(xc->hits, xc->i, &vlen);
+    const char *v = NXX(hits_value)(xc->hits, xc->i, &vlen);
     *cluster = label_of(v, vlen);
-    const char *data = nxx_hits_data(xc->hits, xc->i, &len);
-    *score = nxx_hits_score(xc->hits, xc->i);
+    const char *data = NXX(hits_data)(xc->hits, xc->i, &len);
+    *score = NXX(hits_score)(xc->hits, xc->i);
     xc->i++;
     free(xc->buf);
     xc->buf = malloc(len + 1);
@@ -1474,7 +1482,7 @@ static int xcursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t 
 static void xcursor_free(nx_cursor *c)
 {
     xap_cursor *xc = (xap_cursor *)c;
-    nxx_hits_free(xc->hits);
+    NXX(hits_free)(xc->hits);
     free(xc->buf);
     free(xc);
 }
@@ -1498,11 +1506,11 @@ static nx_status_t xap_search(nx_index_t *ix, const nx_store_query *sq, nx_curso
     }
     xap_cursor *c = calloc(1, sizeof *c);
     if (!c) {
-        nxx_q_free(q);
+        NXX(q_free)(q);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
-    int rc = nxx_search(db, q, sort, slot, sq->offset, sq->limit, SLOT_CLUSTER, &c->hits);
-    nxx_q_free(q);
+    int rc = NXX(search)(db, q, sort, slot, sq->offset, sq->limit, SLOT_CLUSTER, &c->hits);
+    NXX(q_free)(q);
     if (rc) {
         free(c);
         return xfail(ix, db, "searching");
@@ -1523,8 +1531,8 @@ static nx_status_t xap_count(nx_index_t *ix, const nx_store_query *sq, int64_t *
     if (s != NX_OK)
         return s;
     uint64_t n;
-    int rc = nxx_count(db, q, &n);
-    nxx_q_free(q);
+    int rc = NXX(count)(db, q, &n);
+    NXX(q_free)(q);
     if (rc)
         return xfail(ix, db, "counting");
     *out = (int64_t)n;
@@ -1601,9 +1609,9 @@ static nx_status_t xap_value_counts(nx_index_t *ix, const nx_store_query *sq, co
     if (s != NX_OK)
         return s;
     vc_ctx c = {fn, ctx, NULL, 0, 0, nslots == 0 ? 0 : strstr(field, "cluster") ? 2 : 1};
-    int rc = nslots ? nxx_value_tuples(db, q, slots, nslots, on_value_count, &c)
-                    : nxx_value_counts(db, q, slot, on_value_count, &c);
-    nxx_q_free(q);
+    int rc = nslots ? NXX(value_tuples)(db, q, slots, nslots, on_value_count, &c)
+                    : NXX(value_counts)(db, q, slot, on_value_count, &c);
+    NXX(q_free)(q);
     free(c.buf);
     if (rc)
         return xfail(ix, db, "counting values");
@@ -1637,7 +1645,7 @@ static nx_status_t xap_vocabulary(nx_index_t *ix, const char *prefix, nx_word_wa
     /* Body words are unprefixed, lower case; a lower-case prefix therefore
      * never reaches the upper-case prefixed terms. */
     vocab_ctx c = {{fn, ctx, NULL, 0, 0, 0}, prefix, want, ctx};
-    int rc = nxx_terms(db, prefix, on_vocab_term, &c);
+    int rc = NXX(terms)(db, prefix, on_vocab_term, &c);
     free(c.vc.buf);
     if (rc)
         return xfail(ix, db, "reading the vocabulary");
@@ -1657,7 +1665,7 @@ static nx_status_t xap_check(nx_index_t *ix)
             shard_path(p, sizeof p, ix->path, (size_t)i);
         else
             snprintf(p, sizeof p, "%s", ix->path);
-        if (nxx_check(p, err, sizeof err) != 0)
+        if (NXX(check)(p, err, sizeof err) != 0)
             return nx_fail(ix, NX_ERR_CORRUPT, "%s", err);
     }
     return NX_OK;
@@ -1684,7 +1692,7 @@ static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
     files_ctx *f = ctx;
     char k[64], *v = NULL;
     snprintf(k, sizeof k, "F%.*s", (int)(len < 40 ? len : 40), key);
-    if (nxx_get_metadata(f->db, k, &v) != 0) {
+    if (NXX(get_metadata)(f->db, k, &v) != 0) {
         f->failed = 1;
         return;
     }
@@ -1701,7 +1709,7 @@ static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void 
 {
     xap_writer *w = wp;
     files_ctx f = {fn, ctx, prefix, w->x->shards[0], 0};
-    if (nxx_metadata_keys(w->x->shards[0], "F", on_file_key, &f) || f.failed)
+    if (NXX(metadata_keys)(w->x->shards[0], "F", on_file_key, &f) || f.failed)
         return xfail(w->ix, w->x->shards[0], "listing indexed files");
     return NX_OK;
 }
@@ -1714,7 +1722,7 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
         return s;
     char key[32];
     file_key(key, sizeof key, path);
-    if (nxx_set_metadata(w->x->shards[0], key, ""))
+    if (NXX(set_metadata)(w->x->shards[0], key, ""))
         return xfail(w->ix, w->x->shards[0], "forgetting a file");
     return NX_OK;
 }
@@ -1742,7 +1750,7 @@ static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
     xap_writer *w = wp;
     for (size_t sh = 0; sh < w->x->nshards; sh++) {
         sig_walk sw = {fn, ctx, sh, w->x->nshards};
-        if (nxx_values(w->x->shards[sh], SLOT_MINHASH, on_sig_value, &sw))
+        if (NXX(values)(w->x->shards[sh], SLOT_MINHASH, on_sig_value, &sw))
             return xfail(w->ix, w->x->shards[sh], "reading near-duplicate signatures");
     }
     return NX_OK;
@@ -1757,7 +1765,7 @@ static nx_status_t xap_dup_text(void *wp, int64_t key, char **text, size_t *len)
     nxx_db *db = w->x->shards[sh];
     char *data;
     size_t dlen;
-    if (nxx_get_data(db, (uint64_t)key / w->x->nshards, &data, &dlen))
+    if (NXX(get_data)(db, (uint64_t)key / w->x->nshards, &data, &dlen))
         return xfail(w->ix, db, "reading an article");
     const char *f[D_COUNT];
     if (data && decode_data(data, dlen, f) == 0) {
@@ -1777,8 +1785,8 @@ static char *xap_describe(nx_index_t *ix, const nx_store_query *sq)
     nxx_query *q;
     if (build(ix, sq, &q) != NX_OK)
         return NULL;
-    char *d = nxx_q_describe(q);
-    nxx_q_free(q);
+    char *d = NXX(q_describe)(q);
+    NXX(q_free)(q);
     nx_sb b = {0};
     nx_sb_puts(&b, "xapian: ");
     nx_sb_puts(&b, d ? d : "");

@@ -614,4 +614,14 @@ void nxx_hits_free(nxx_hits *h)
     delete h;
 }
 
+/* Everything above is reached through this table; only it is exported
+ * (the module is built with hidden visibility). */
+#define NXX_API_ENTRY(f) nxx_##f,
+static const nxx_api api = {NXX_API_VERSION, NXX_API_FUNCTIONS(NXX_API_ENTRY)};
+
+__attribute__((visibility("default"))) const nxx_api *nxx_api_get(void)
+{
+    return &api;
+}
+
 } // extern "C"

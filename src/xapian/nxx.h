@@ -125,6 +125,30 @@ const char *nxx_hits_value(const nxx_hits *h, size_t i, size_t *len);
 double nxx_hits_score(const nxx_hits *h, size_t i);
 void nxx_hits_free(nxx_hits *h);
 
+/* The module's one export. The C++ half is built as its own shared object
+ * (newsidx-xapian.so) that the library loads when a Xapian index is first
+ * opened (src/store/xapian_module.c): libxapian and libstdc++ cost every
+ * process about 3 ms to load, and most processes never touch Xapian. The
+ * library calls the functions above through this table; NXX_API_VERSION
+ * changes whenever a function is added, removed or changes type, so that a
+ * module from another build is refused rather than misused. */
+#define NXX_API_VERSION 1
+#define NXX_API_FUNCTIONS(X)                                                                  \
+    X(open) X(close) X(error) X(check) X(get_metadata) X(set_metadata) X(begin) X(commit)    \
+    X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean) X(doc_set_value)  \
+    X(doc_set_data) X(replace) X(lookup) X(delete) X(get_data) X(values) X(postings)         \
+    X(doccount) X(terms) X(value_bounds) X(metadata_keys) X(metadata_count) X(data_bytes)    \
+    X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_value_eq) X(q_combine)        \
+    X(q_scale) X(q_free) X(q_describe) X(search) X(value_tuples) X(value_counts) X(count)    \
+    X(hits_size) X(hits_data) X(hits_value) X(hits_score) X(hits_free)
+#define NXX_API_FIELD(f) __typeof__(nxx_##f) *nxx_##f;
+typedef struct nxx_api {
+    int version; /* NXX_API_VERSION of the module's build */
+    NXX_API_FUNCTIONS(NXX_API_FIELD)
+} nxx_api;
+#undef NXX_API_FIELD
+const nxx_api *nxx_api_get(void);
+
 #ifdef __cplusplus
 }
 #endif

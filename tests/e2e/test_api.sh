@@ -26,6 +26,26 @@ err=$(cat "$T/err")
 expect_rc "a bad query through the API: 2" 2
 expect "the API gives the positioned message" has "query:1:1: unbalanced quote" "$err"
 if [ -f "$BUILD_DIR/libnewsidx.so" ]; then
+    # Through the shared library, on a Xapian index: the engine's module is
+    # found beside libnewsidx.so (a link to it named by its soname here),
+    # wherever the program is.
+    mkdir -p "$T/lib"
+    ln -s "$BUILD_DIR/libnewsidx.so" "$T/lib/libnewsidx.so.0"
+    SAN=""
+    nm "$BUILD_DIR/libnewsidx.a" 2>/dev/null | grep -q __asan_ && SAN="-fsanitize=address,undefined"
+    if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/example-so" \
+        "$ROOT/tests/api/search_example.c" -L"$BUILD_DIR" -lnewsidx -Wl,-rpath,"$T/lib" \
+        $SAN 2>"$T/cc.err"; then
+        "$NEWSIDX" index -q --engine xapian -d "$T/xapian.idx" "$CORPUS"
+        out=$("$T/example-so" "$T/xapian.idx" "$CORPUS" "Baklanov conditions" 2>"$T/err")
+        rc=$?
+        err=$(cat "$T/err")
+        expect_rc "shared library on a Xapian index: exit 0" 0
+        expect "shared library on a Xapian index: the module is found, the article first" \
+            has "1 mh-2022-1205-03" "$out"
+    else
+        not_ok "example builds against libnewsidx.so" "$(cat "$T/cc.err")"
+    fi
     bad=$(nm -D --defined-only "$BUILD_DIR/libnewsidx.so" | awk '$2 == "T" && $3 !~ /^nx_/')
     expect "libnewsidx.so exports only nx_ functions" test -z "$bad"
     hdr=$(grep -oE '\bnx_[a-z_]+\(' "$ROOT/include/newsidx.h" | tr -d '(' | sort -u)
