@@ -6,6 +6,7 @@
 #include "prepare.h"
 
 #include "../analyze/langid.h"
+#include "../store/textpack.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,6 +23,10 @@ struct nx_prep {
     nx_analyzer *an;
     nx_langid *langid;
     char code[8];                 /* the default language's code */
+    nx_textpack *pack;            /* the worker's, with the index's dictionary */
+    void *dict;                   /* a dictionary to load before the next job */
+    size_t dict_len;
+    int dict_new;                 /* dict (NULL: none) is waiting */
 };
 
 void nx_prep_job_free(nx_prep_job *job)
@@ -32,6 +37,7 @@ void nx_prep_job_free(nx_prep_job *job)
         free(job->a.f[i]);
     nx_pretok_free(&job->body);
     nx_pretok_free(&job->title);
+    free(job->packed);
     free(job);
 }
 
@@ -55,7 +61,8 @@ static const char *detect(nx_langid *id, const nx_article_t *a)
     return code;
 }
 
-void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_prep_job *job)
+void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
+                 nx_prep_job *job)
 {
     nx_article_t *a = &job->a;
     if (!a->f[NX_FIELD_LANG]) {
@@ -80,6 +87,10 @@ void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_pre
     if (nx_pretok_record(an, body, strlen(body), &job->body) != 0 ||
         nx_pretok_record(an, title, strlen(title), &job->title) != 0)
         job->failed = 1;
+    /* Packing is not required of the worker: without memory, the writer
+     * packs the body itself. */
+    if (pack && nx_textpack_pack(pack, body, strlen(body), &job->packed, &job->packed_len) == 0)
+        job->packed_dict = nx_textpack_dict_id(pack);
 }
 
 static void *worker(void *arg)
@@ -92,8 +103,18 @@ static void *worker(void *arg)
         if (p->stop)
             break;
         nx_prep_job *job = p->todo;
+        void *dict = p->dict;
+        size_t dict_len = p->dict_len;
+        int dict_new = p->dict_new;
+        p->dict = NULL;
+        p->dict_new = 0;
         pthread_mutex_unlock(&p->mu);
-        nx_prep_run(p->an, p->langid, p->code, job);
+        if (dict_new) {
+            if (!dict || nx_textpack_set_dict(p->pack, dict, dict_len) != 0)
+                nx_textpack_forget(p->pack);
+            free(dict);
+        }
+        nx_prep_run(p->an, p->langid, p->code, p->pack, job);
         pthread_mutex_lock(&p->mu);
         job->done = 1;
         p->todo = job->next;
@@ -112,9 +133,11 @@ nx_prep *nx_prep_new(const char *lang)
     snprintf(p->code, sizeof p->code, "%s", l ? l->code : "en");
     p->an = nx_analyzer_new(lang);
     p->langid = nx_langid_new(); /* NULL without fingerprints: the default language */
-    if (!p->an || pthread_mutex_init(&p->mu, NULL) != 0) {
+    p->pack = nx_textpack_new();
+    if (!p->an || !p->pack || pthread_mutex_init(&p->mu, NULL) != 0) {
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
+        nx_textpack_free(p->pack);
         free(p);
         return NULL;
     }
@@ -126,6 +149,7 @@ nx_prep *nx_prep_new(const char *lang)
         pthread_mutex_destroy(&p->mu);
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
+        nx_textpack_free(p->pack);
         free(p);
         return NULL;
     }
@@ -151,7 +175,25 @@ void nx_prep_free(nx_prep *p)
     pthread_mutex_destroy(&p->mu);
     nx_analyzer_free(p->an);
     nx_langid_free(p->langid);
+    nx_textpack_free(p->pack);
+    free(p->dict);
     free(p);
+}
+
+int nx_prep_set_dict(nx_prep *p, const void *dict, size_t len)
+{
+    void *copy = NULL;
+    if (dict && len && !(copy = malloc(len)))
+        return -1;
+    if (copy)
+        memcpy(copy, dict, len);
+    pthread_mutex_lock(&p->mu);
+    free(p->dict);
+    p->dict = copy;
+    p->dict_len = copy ? len : 0;
+    p->dict_new = 1;
+    pthread_mutex_unlock(&p->mu);
+    return 0;
 }
 
 void nx_prep_push(nx_prep *p, nx_prep_job *job)

@@ -10,6 +10,7 @@
 
 #include "../analyze/minhash.h"
 #include "../analyze/pretok.h"
+#include "../store/textpack.h"
 
 /* An article on its way to the index. The worker fills the results; the
  * indexing thread reads them only once nx_prep_next returned the job. */
@@ -20,6 +21,9 @@ typedef struct nx_prep_job {
     int fp;               /* 0: sig holds its signature; 1: too short to fingerprint */
     nx_mh_sig sig;
     nx_pretok body, title;
+    unsigned char *packed; /* the body packed (textpack.h), or NULL */
+    size_t packed_len;
+    unsigned packed_dict;  /* with this dictionary (0: none) */
     int failed;           /* out of memory */
     struct nx_prep_job *next;
     int done;
@@ -34,6 +38,12 @@ nx_prep *nx_prep_new(const char *lang);
 /* Stops the worker and frees what it still holds. */
 void nx_prep_free(nx_prep *p);
 
+/* The dictionary the index packs bodies with now (NULL: none), copied for
+ * the worker, which packs the jobs it takes from then on with it. A job
+ * packed with another is packed again by the writer. Returns 0, or -1 when
+ * out of memory (the worker keeps the one it has). */
+int nx_prep_set_dict(nx_prep *p, const void *dict, size_t len);
+
 /* Queues job (ownership passes to the queue until nx_prep_next returns it). */
 void nx_prep_push(nx_prep *p, nx_prep_job *job);
 /* Jobs queued and not yet taken back. */
@@ -45,7 +55,9 @@ nx_prep_job *nx_prep_next(nx_prep *p, int wait);
 /* Frees a job's fields and results. */
 void nx_prep_job_free(nx_prep_job *job);
 
-/* Prepares a job on the calling thread (no worker): the same work. */
-void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_prep_job *job);
+/* Prepares a job on the calling thread (no worker): the same work, and the
+ * body packed with pack when not NULL. */
+void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
+                 nx_prep_job *job);
 
 #endif

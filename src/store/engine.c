@@ -190,3 +190,10 @@ nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size
 {
     return w->ix->engine->dup_text(w->impl, key, text, len);
 }
+
+const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id)
+{
+    *len = 0;
+    *id = 0;
+    return w->ix->engine->pack_dict ? w->ix->engine->pack_dict(w->impl, len, id) : NULL;
+}

@@ -801,10 +801,18 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         *rowid = existing;
     } else {
         const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
-        unsigned char *packed;
+        /* Packed ahead by the worker thread, unless with another dictionary
+         * than ours (trained, or rolled back, since). */
+        unsigned char *packed = NULL;
         size_t packed_len;
-        if (nx_textpack_pack(w->pack, body, strlen(body), &packed, &packed_len) != 0)
+        void (*release)(void *) = free;
+        if (prep && prep->packed && prep->packed_dict == nx_textpack_dict_id(w->pack)) {
+            packed = (unsigned char *)prep->packed;
+            packed_len = prep->packed_len;
+            release = SQLITE_STATIC;
+        } else if (nx_textpack_pack(w->pack, body, strlen(body), &packed, &packed_len) != 0) {
             return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory compressing an article");
+        }
         if (packed[0] == NX_PACK_RAW)
             w->raw_bytes += (int64_t)packed_len;
 
@@ -819,7 +827,8 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
                 rc = step_done(w->del_fts);
             }
             if (rc != SQLITE_OK) {
-                free(packed);
+                if (release == free)
+                    free(packed);
                 return nx_fts5_fail(w->ix, rc, "replacing an article");
             }
         }
@@ -827,7 +836,7 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "", -1,
                           SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, packed, (int)packed_len, free);
+        sqlite3_bind_blob(st, 3, packed, (int)packed_len, release);
         bind_opt_text(st, 4, a->f[NX_FIELD_DATE]);
         bind_opt_text(st, 5, a->f[NX_FIELD_SOURCE]);
         bind_opt_text(st, 6, a->f[NX_FIELD_URL]);
@@ -893,6 +902,13 @@ static nx_status_t fts5_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory reading near-duplicate signatures");
     return rc == SQLITE_DONE ? NX_OK
                              : nx_fts5_fail(w->ix, rc, "reading near-duplicate signatures");
+}
+
+static const void *fts5_pack_dict(void *wp, size_t *len, unsigned *id)
+{
+    fts5_writer *w = wp;
+    *id = nx_textpack_dict_id(w->pack);
+    return nx_textpack_dict(w->pack, len);
 }
 
 static nx_status_t fts5_dup_text(void *wp, int64_t key, char **text, size_t *len)
@@ -1140,4 +1156,5 @@ const nx_engine nx_engine_fts5 = {
     nx_fts5_describe,
     fts5_dup_signatures,
     fts5_dup_text,
+    fts5_pack_dict,
 };

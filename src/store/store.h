@@ -46,9 +46,15 @@ typedef struct nx_dup_facts {
 } nx_dup_facts;
 
 /* Terms of an article analyzed ahead of time, in its language (NULL when
- * not): an engine may use them instead of analyzing the texts again. */
+ * not): an engine may use them instead of analyzing the texts again. And
+ * its body packed ahead of time (NULL when not) with the dictionary
+ * packed_dict (0: none), which the FTS5 engine stores as is when that is
+ * still its dictionary (see nx_store_pack_dict). */
 typedef struct nx_prepared {
     const struct nx_pretok *body, *title;
+    const unsigned char *packed;
+    size_t packed_len;
+    unsigned packed_dict;
 } nx_prepared;
 
 /* Receives one stored signature; nonzero stops (out of memory). */
@@ -148,6 +154,10 @@ typedef struct nx_engine {
     /* The body of the article with key, malloc'd into *text; NULL when
      * there is none (writer: sees what the transaction wrote). */
     nx_status_t (*dup_text)(void *w, int64_t key, char **text, size_t *len);
+    /* The dictionary stored bodies are packed with now (writer): its id,
+     * and its bytes (borrowed until the next put or commit); id 0 and NULL
+     * when none. May be NULL: the engine packs nothing. */
+    const void *(*pack_dict)(void *w, size_t *len, unsigned *id);
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -177,6 +187,9 @@ nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, cons
                                int64_t *rowid);
 nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx);
 nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len);
+/* The engine's packing dictionary now (see pack_dict in nx_engine); NULL,
+ * *len 0 and *id 0 when there is none or the engine packs nothing. */
+const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);
 nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row);
 /* Deletes the articles whose origin is path and whose row id is not in keep

@@ -9,6 +9,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* For ZDICT_trainFromBuffer_fastCover with fixed parameters: in
+ * libzstd's "experimental" section, exported by Debian's libzstd1 and
+ * stable since zstd 1.3.6. */
+#define ZDICT_STATIC_LINKING_ONLY
 #include <zdict.h>
 #include <zstd.h>
 
@@ -23,6 +27,8 @@ struct nx_textpack {
     ZSTD_CDict *cdict;
     ZSTD_DDict *ddict;
     unsigned dict_id;
+    void *dict; /* its bytes, for a packer on another thread */
+    size_t dict_len;
 };
 
 nx_textpack *nx_textpack_new(void)
@@ -47,6 +53,7 @@ void nx_textpack_free(nx_textpack *p)
     ZSTD_freeDCtx(p->dctx);
     ZSTD_freeCDict(p->cdict);
     ZSTD_freeDDict(p->ddict);
+    free(p->dict);
     free(p);
 }
 
@@ -57,16 +64,20 @@ int nx_textpack_set_dict(nx_textpack *p, const void *dict, size_t len)
         return -1;
     ZSTD_CDict *c = ZSTD_createCDict(dict, len, LEVEL);
     ZSTD_DDict *d = ZSTD_createDDict(dict, len);
-    if (!c || !d) {
+    void *copy = malloc(len);
+    if (!c || !d || !copy) {
         ZSTD_freeCDict(c);
         ZSTD_freeDDict(d);
+        free(copy);
         return -1;
     }
-    ZSTD_freeCDict(p->cdict);
-    ZSTD_freeDDict(p->ddict);
+    nx_textpack_forget(p);
+    memcpy(copy, dict, len);
     p->cdict = c;
     p->ddict = d;
     p->dict_id = id;
+    p->dict = copy;
+    p->dict_len = len;
     return 0;
 }
 
@@ -74,14 +85,23 @@ void nx_textpack_forget(nx_textpack *p)
 {
     ZSTD_freeCDict(p->cdict);
     ZSTD_freeDDict(p->ddict);
+    free(p->dict);
     p->cdict = NULL;
     p->ddict = NULL;
     p->dict_id = 0;
+    p->dict = NULL;
+    p->dict_len = 0;
 }
 
 unsigned nx_textpack_dict_id(const nx_textpack *p)
 {
     return p->dict_id;
+}
+
+const void *nx_textpack_dict(const nx_textpack *p, size_t *len)
+{
+    *len = p->dict_len;
+    return p->dict;
 }
 
 static int pack_raw(const char *text, size_t len, unsigned char **out, size_t *out_len)
@@ -183,7 +203,19 @@ int nx_textpack_train(const void *buf, const size_t *sizes, unsigned n, void **d
     void *d = malloc(DICT_SIZE);
     if (!d)
         return -1;
-    size_t r = ZDICT_trainFromBuffer(d, DICT_SIZE, buf, sizes, n);
+    /* ZDICT_trainFromBuffer searches for its segment size k and took 0.19 s
+     * on the first megabyte of Reuters-21578, on the indexing thread; k = 50
+     * fixed takes 0.024 s and compresses as well or better (Reuters: 6.10
+     * vs 6.11 MB of 15.8; a generated archive: 10.23 vs 10.28 MB of 25.1).
+     * d and f are the searching trainer's own. */
+    ZDICT_fastCover_params_t params;
+    memset(&params, 0, sizeof params);
+    params.k = 50;
+    params.d = 8;
+    params.f = 20;
+    params.accel = 1;
+    params.zParams.compressionLevel = LEVEL;
+    size_t r = ZDICT_trainFromBuffer_fastCover(d, DICT_SIZE, buf, sizes, n, params);
     if (ZDICT_isError(r)) {
         free(d);
         return -1;

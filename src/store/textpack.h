@@ -21,12 +21,15 @@ nx_textpack *nx_textpack_new(void);
 void nx_textpack_free(nx_textpack *p);
 
 /* Loads a dictionary (a copy is kept). Returns 0, or -1 when it is not a
- * zstd dictionary or memory ran out. */
+ * zstd dictionary or memory ran out (the packer is then unchanged). */
 int nx_textpack_set_dict(nx_textpack *p, const void *dict, size_t len);
 /* Drops the loaded dictionary (its transaction was rolled back). */
 void nx_textpack_forget(nx_textpack *p);
 /* Id of the loaded dictionary, 0 when none. */
 unsigned nx_textpack_dict_id(const nx_textpack *p);
+/* The loaded dictionary's bytes (borrowed until it changes), NULL when none:
+ * what a packer on another thread loads to pack the same way. */
+const void *nx_textpack_dict(const nx_textpack *p, size_t *len);
 
 /* The packed form of text into *out (malloc'd, caller frees). Without a
  * dictionary the text is kept as is. Returns 0 or -1 (no memory). */

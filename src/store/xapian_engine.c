@@ -1822,4 +1822,5 @@ const nx_engine nx_engine_xapian = {
     xap_describe,
     xap_dup_signatures,
     xap_dup_text,
+    NULL, /* documents are stored as Xapian's data, not packed */
 };

@@ -108,6 +108,42 @@ START_TEST(dictionary_compresses_and_is_needed)
 }
 END_TEST
 
+/* What the indexing worker does: a packer on another thread loads the
+ * writer's dictionary from its bytes and packs exactly as the writer would. */
+START_TEST(dictionary_bytes_make_a_twin_packer)
+{
+    size_t sizes[400], total;
+    char *buf = archive(400, sizes, &total);
+    void *dict;
+    size_t dlen, got_len = 1;
+    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    nx_textpack *p = nx_textpack_new(), *twin = nx_textpack_new();
+    ck_assert_ptr_null(nx_textpack_dict(p, &got_len));
+    ck_assert_uint_eq(got_len, 0);
+    ck_assert_int_eq(nx_textpack_set_dict(p, dict, dlen), 0);
+    free(dict); /* the packer keeps its own copy */
+    const void *got = nx_textpack_dict(p, &got_len);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(nx_textpack_set_dict(twin, got, got_len), 0);
+    ck_assert_uint_eq(nx_textpack_dict_id(twin), nx_textpack_dict_id(p));
+    unsigned char *a, *b;
+    size_t alen, blen;
+    ck_assert_int_eq(nx_textpack_pack(p, buf, sizes[0], &a, &alen), 0);
+    ck_assert_int_eq(nx_textpack_pack(twin, buf, sizes[0], &b, &blen), 0);
+    ck_assert(alen == blen && memcmp(a, b, alen) == 0);
+    /* A dictionary that fails to load leaves the one in place. */
+    ck_assert_int_eq(nx_textpack_set_dict(twin, "not a dictionary", 16), -1);
+    ck_assert_uint_eq(nx_textpack_dict_id(twin), nx_textpack_dict_id(p));
+    nx_textpack_forget(p);
+    ck_assert_ptr_null(nx_textpack_dict(p, &got_len));
+    free(a);
+    free(b);
+    free(buf);
+    nx_textpack_free(p);
+    nx_textpack_free(twin);
+}
+END_TEST
+
 START_TEST(damaged_data_refused)
 {
     size_t sizes[400], total;
@@ -195,6 +231,7 @@ static Suite *textpack_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, raw_without_dictionary);
     tcase_add_test(tc, dictionary_compresses_and_is_needed);
+    tcase_add_test(tc, dictionary_bytes_make_a_twin_packer);
     tcase_add_test(tc, damaged_data_refused);
     tcase_add_test(tc, replay_matches_analysis);
     suite_add_tcase(s, tc);

@@ -1,0 +1,130 @@
+/* test_prepare.c - unit tests for the indexing worker (src/lib/prepare.c):
+ * jobs come back in order, analyzed, and with their bodies packed with the
+ * dictionary the index had handed over when the worker took them, so that
+ * the writer can tell which it may store as they are. */
+#include "lib/prepare.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const sentences[] = {
+    "The port authority said grain loadings resumed after the storm passed. ",
+    "Talks between the two delegations are set to continue in Geneva. ",
+    "Shares in the carmaker fell after it cut its forecast for the year. ",
+    "The ministry promised an inquiry into the delays at the border crossing. ",
+};
+
+static char *body_of(unsigned i)
+{
+    char *b = malloc(700);
+    ck_assert_ptr_nonnull(b);
+    size_t used = (size_t)snprintf(b, 700, "Report %u. ", i);
+    for (unsigned k = 0; k < 6; k++)
+        used += (size_t)snprintf(b + used, 700 - used, "%s", sentences[(i + k * 3) % 4]);
+    return b;
+}
+
+static nx_prep_job *job_of(unsigned i)
+{
+    nx_prep_job *j = calloc(1, sizeof *j);
+    ck_assert_ptr_nonnull(j);
+    j->a.f[NX_FIELD_BODY] = body_of(i);
+    j->a.f[NX_FIELD_TITLE] = strdup("Port news");
+    j->a.f[NX_FIELD_LANG] = strdup("en");
+    return j;
+}
+
+START_TEST(jobs_packed_with_the_dictionary_handed_over)
+{
+    enum { N = 300 };
+    size_t sizes[N], total = 0;
+    char *all = malloc((size_t)N * 700);
+    ck_assert_ptr_nonnull(all);
+    for (unsigned i = 0; i < N; i++) {
+        char *b = body_of(i);
+        sizes[i] = strlen(b);
+        memcpy(all + total, b, sizes[i]);
+        total += sizes[i];
+        free(b);
+    }
+    void *dict;
+    size_t dlen;
+    ck_assert_int_eq(nx_textpack_train(all, sizes, N, &dict, &dlen), 0);
+    nx_textpack *writer = nx_textpack_new();
+    ck_assert_int_eq(nx_textpack_set_dict(writer, dict, dlen), 0);
+    unsigned id = nx_textpack_dict_id(writer);
+
+    nx_prep *p = nx_prep_new("english");
+    ck_assert_ptr_nonnull(p);
+    /* Before any dictionary: packed as is. */
+    nx_prep_push(p, job_of(0));
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(j->failed, 0);
+    ck_assert_uint_gt(j->body.n, 0);
+    ck_assert_ptr_nonnull(j->packed);
+    ck_assert_uint_eq(j->packed_dict, 0);
+    ck_assert_int_eq(j->packed[0], NX_PACK_RAW);
+    nx_prep_job_free(j);
+
+    /* After the handover: every later job is packed with it, exactly as
+     * the writer would pack it, and in order. */
+    ck_assert_int_eq(nx_prep_set_dict(p, dict, dlen), 0);
+    free(dict); /* the worker has its copy */
+    for (unsigned i = 1; i <= 20; i++)
+        nx_prep_push(p, job_of(i));
+    for (unsigned i = 1; i <= 20; i++) {
+        j = nx_prep_next(p, 1);
+        ck_assert_ptr_nonnull(j);
+        char want[32];
+        snprintf(want, sizeof want, "Report %u. ", i);
+        ck_assert(strncmp(j->a.f[NX_FIELD_BODY], want, strlen(want)) == 0);
+        ck_assert_uint_eq(j->packed_dict, id);
+        unsigned char *mine;
+        size_t mine_len;
+        const char *b = j->a.f[NX_FIELD_BODY];
+        ck_assert_int_eq(nx_textpack_pack(writer, b, strlen(b), &mine, &mine_len), 0);
+        ck_assert_int_eq(mine[0], NX_PACK_ZSTD);
+        ck_assert(mine_len == j->packed_len && memcmp(mine, j->packed, mine_len) == 0);
+        free(mine);
+        nx_prep_job_free(j);
+    }
+    ck_assert_ptr_null(nx_prep_next(p, 0));
+
+    /* Taking it back (a rolled-back training): as is again. */
+    ck_assert_int_eq(nx_prep_set_dict(p, NULL, 0), 0);
+    nx_prep_push(p, job_of(21));
+    j = nx_prep_next(p, 1);
+    ck_assert_uint_eq(j->packed_dict, 0);
+    ck_assert_int_eq(j->packed[0], NX_PACK_RAW);
+    nx_prep_job_free(j);
+
+    /* Freed with jobs still queued: nothing leaks (ASan). */
+    nx_prep_push(p, job_of(22));
+    nx_prep_push(p, job_of(23));
+    nx_prep_free(p);
+    nx_textpack_free(writer);
+    free(all);
+}
+END_TEST
+
+static Suite *prepare_suite(void)
+{
+    Suite *s = suite_create("prepare");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, jobs_packed_with_the_dictionary_handed_over);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(prepare_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
