@@ -452,6 +452,15 @@ static void load_row(nx_results_t *r)
             return;
         }
         r->fetched++;
+        /* A lazy cursor gave the id and date; the rest (the body to
+         * unpack) is read for the hits kept, or first when "similar" must
+         * compare texts. */
+        int filled = !r->cur_src->fill;
+        if (s->similar_id && !filled) {
+            if (r->cur_src->fill(r->cur_src, &r->cur, &r->status) != 0)
+                break;
+            filled = 1;
+        }
         if (skip_hit(s, &r->cur))
             continue;
         int oom = 0;
@@ -466,6 +475,8 @@ static void load_row(nx_results_t *r)
             r->passed++;
             continue;
         }
+        if (!filled && r->cur_src->fill(r->cur_src, &r->cur, &r->status) != 0)
+            break;
         r->rank++;
         return;
     }
@@ -516,6 +527,10 @@ nx_status_t nx_results_copies(nx_results_t *r, nx_copy_fn fn, void *ctx, int64_t
     nx_search_t *s = r->search;
     if (r->cluster < 0)
         return NX_OK;
+    if (r->cur_src && r->cur_src->copies)
+        return r->cur_src->copies(r->cur_src, r->cluster,
+                                  r->cur.f[NX_FIELD_ID] ? r->cur.f[NX_FIELD_ID] : "", fn, ctx,
+                                  count);
     /* The query again, narrowed to the hit's cluster. */
     nx_store_query q = store_query(s);
     nx_filter *f = calloc(q.nfilters + 1, sizeof *f);
@@ -543,6 +558,8 @@ nx_status_t nx_results_copies(nx_results_t *r, nx_copy_fn fn, void *ctx, int64_t
     while (st == NX_OK && (rc = c->next(c, &a, &score, &cl, &st)) > 0) {
         if (a.f[NX_FIELD_ID] && strcmp(a.f[NX_FIELD_ID], self) == 0)
             continue;
+        if (c->fill && c->fill(c, &a, &st) != 0)
+            break;
         ++*count;
         if (fn)
             fn(ctx, &a);

@@ -46,6 +46,17 @@ int nx_fts5_pack_all(sqlite3 *db, struct nx_textpack *packer);
 /* Registers the ranking function nx_rank() on db (see fts5_rank.c). */
 int nx_fts5_register_rank(sqlite3 *db);
 
+/* The rowids nx_rank was called for (every match of a ranked search), as
+ * a search passes them in with sqlite3_bind_pointer under this type name. */
+#define NX_FTS5_MATCHES "nx_fts5_matches"
+typedef struct nx_fts5_matches {
+    int64_t *ids;
+    size_t n, cap;
+    int sorted; /* ids ascending (FTS5 gives them so; checked once) */
+} nx_fts5_matches;
+int nx_fts5_matches_add(nx_fts5_matches *m, int64_t rowid); /* 0, or -1: no memory */
+int nx_fts5_matches_has(nx_fts5_matches *m, int64_t rowid);
+
 /* ---- fts5_read.c ---- */
 nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out);
 nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out);

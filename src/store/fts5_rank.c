@@ -271,6 +271,15 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         ncol = MAX_COLUMNS;
     for (int c = 0; c < ncol; c++)
         weight[c] = argc > c + 1 ? sqlite3_value_double(argv[c + 1]) : 1.0;
+    /* A search that lists copies passes a collector after the weights:
+     * every row ranked is a match, and the copies of a hit are then told
+     * from its cluster without running the query again. */
+    nx_fts5_matches *m = argc > ncol + 1 ? sqlite3_value_pointer(argv[ncol + 1], NX_FTS5_MATCHES)
+                                         : NULL;
+    if (m && nx_fts5_matches_add(m, api->xRowid(fts)) != 0) {
+        sqlite3_result_error_code(ctx, SQLITE_NOMEM);
+        return;
+    }
     int dl = 0;
     if ((rc = api->xColumnSize(fts, -1, &dl)) != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -292,6 +301,40 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         sqlite3_result_error_code(ctx, rc);
     else
         sqlite3_result_double(ctx, score);
+}
+
+int nx_fts5_matches_add(nx_fts5_matches *m, int64_t rowid)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        int64_t *p = realloc(m->ids, cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->ids = p;
+        m->cap = cap;
+    }
+    m->ids[m->n++] = rowid;
+    m->sorted = 0;
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int nx_fts5_matches_has(nx_fts5_matches *m, int64_t rowid)
+{
+    if (!m->sorted) {
+        size_t i = 1;
+        while (i < m->n && m->ids[i - 1] < m->ids[i])
+            i++;
+        if (i < m->n)
+            qsort(m->ids, m->n, sizeof *m->ids, cmp_id);
+        m->sorted = 1;
+    }
+    return bsearch(&rowid, m->ids, m->n, sizeof *m->ids, cmp_id) != NULL;
 }
 
 int nx_fts5_register_rank(sqlite3 *db)

@@ -22,11 +22,19 @@
 /* The cluster column is -1 for an article with no copy (one seek in the
  * small partial index), so that listing a hit's copies, a query of its
  * own, is not run for the many hits that have none. */
-#define COLUMNS                                                                            \
-    "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
-    "(SELECT path FROM files WHERE files.fileno = a.fileno), "                             \
+#define CLUSTER                                                                            \
     "CASE WHEN a.cluster IS NOT NULL THEN a.cluster WHEN EXISTS (SELECT 1 FROM articles "  \
     "AS c WHERE c.cluster = a.rowid) THEN a.rowid ELSE -1 END"
+#define LAZY_COLUMNS "a.rowid, a.id, a.date, " CLUSTER
+/* What cursor_fill reads for a hit shown, in the order of fill_fields. */
+#define FILL_SQL                                                                           \
+    "SELECT a.title, nx_unpack(a.body), a.source, a.url, a.lang, (SELECT path FROM files " \
+    "WHERE files.fileno = a.fileno) FROM articles AS a WHERE a.rowid = ?1"
+static const int fill_fields[] = {NX_FIELD_TITLE, NX_FIELD_BODY,  NX_FIELD_SOURCE,
+                                  NX_FIELD_URL,   NX_FIELD_LANG, NX_FIELD_ORIGIN};
+#define COLUMNS                                                                            \
+    "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
+    "(SELECT path FROM files WHERE files.fileno = a.fileno), " CLUSTER
 
 static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
 {
@@ -88,11 +96,14 @@ static void bind_filters(sqlite3_stmt *st, const nx_filter *f, size_t nf, int *p
 }
 
 /* Prepares the statement for q: rows of id, title, body, date, source,
- * url, lang, origin, cluster, score; with count_only a single count. */
+ * url, lang, origin, cluster, score (with *lazy set: rowid, id, date,
+ * cluster, score, the rest left to cursor_fill); with count_only a single
+ * count. */
 static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_only,
-                           const char *group, sqlite3_stmt **out)
+                           const char *group, sqlite3_stmt **out, int *lazy)
 {
     *out = NULL;
+    *lazy = 0;
     nx_sb b = {0};
     int param = 1;
     const char *match = q->text ? q->fts5 : NULL;
@@ -115,12 +126,13 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         /* The best hits by rank first, then their rows: sorting full rows,
          * bodies and all, is what makes a big result slow. The inner list
          * is longer than the page, so ties are still broken by date and
-         * id in the middle, which reads only those two; the columns
-         * (a body to unpack, a file name, the copies) are computed for the
-         * page alone, not for every row sorted. */
-        nx_sb_puts(&b, "SELECT " COLUMNS ", g.score FROM (SELECT f.rowid AS rowid, f.score AS "
+         * id in the middle, which reads only those two; the copies are
+         * looked up for the page alone, not for every row sorted, and the
+         * other columns (a body to unpack, a file name) only for the hits
+         * shown (cursor_fill), not those skipped as copies. */
+        nx_sb_puts(&b, "SELECT " LAZY_COLUMNS ", g.score FROM (SELECT f.rowid AS rowid, f.score AS "
                        "score, a.date AS date, a.id AS id FROM (SELECT rowid, "
-                       "nx_rank(articles_fts, ?5, " BODY_WEIGHT ", " TITLE_WEIGHT ") AS score "
+                       "nx_rank(articles_fts, ?5, " BODY_WEIGHT ", " TITLE_WEIGHT ", ?6) AS score "
                        "FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY score DESC LIMIT "
                        "?2) AS f JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.score DESC, "
                        "a.date DESC, a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS a ON a.rowid "
@@ -139,6 +151,7 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         sqlite3_bind_int64(st, 4, (sqlite3_int64)q->offset);
         sqlite3_bind_text(st, 5, q->fts5_groups, -1, SQLITE_STATIC);
         *out = st;
+        *lazy = 1;
         return NX_OK;
     }
     if (group)
@@ -216,18 +229,77 @@ typedef struct fts5_cursor {
     nx_cursor base;
     nx_index_t *ix;
     sqlite3_stmt *st;
+    sqlite3_stmt *fill;         /* lazy cursors: FILL_SQL */
+    nx_fts5_matches matches;    /* lazy cursors: every match, from nx_rank */
+    sqlite3_stmt *members, *row; /* cursor_copies */
 } fts5_cursor;
+
+/* The copies of a hit from the matches nx_rank saw: the cluster's few
+ * articles are listed and each looked up in the set, where running the
+ * query again narrowed to the cluster made FTS5 seek every term in every
+ * segment for each of them (a quarter of a fresh search at 1 GB). */
+static nx_status_t cursor_copies(nx_cursor *c, int64_t cluster, const char *self, nx_copy_fn fn,
+                                 void *ctx, int64_t *count)
+{
+    fts5_cursor *fc = (fts5_cursor *)c;
+    *count = 0;
+    int rc = SQLITE_OK;
+    if (!fc->members)
+        rc = sqlite3_prepare_v3(DB(fc->ix),
+                                "SELECT a.rowid, a.id FROM articles AS a WHERE a.rowid IN (SELECT "
+                                "rowid FROM articles WHERE cluster = ?1 UNION ALL SELECT ?1) "
+                                "ORDER BY a.date IS NULL, a.date ASC, a.id",
+                                -1, 0, &fc->members, NULL);
+    if (rc == SQLITE_OK && !fc->row && fn)
+        rc = sqlite3_prepare_v3(DB(fc->ix), "SELECT " COLUMNS " FROM articles AS a WHERE a.rowid = ?1",
+                                -1, 0, &fc->row, NULL);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(fc->ix, rc, "listing copies");
+    sqlite3_bind_int64(fc->members, 1, cluster);
+    while ((rc = sqlite3_step(fc->members)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(fc->members, 0);
+        const char *name = (const char *)sqlite3_column_text(fc->members, 1);
+        if ((name && strcmp(name, self) == 0) || !nx_fts5_matches_has(&fc->matches, id))
+            continue;
+        ++*count;
+        if (!fn)
+            continue;
+        sqlite3_bind_int64(fc->row, 1, id);
+        if ((rc = sqlite3_step(fc->row)) != SQLITE_ROW)
+            break;
+        nx_article_t a;
+        for (int i = 0; i < NX_FIELD_COUNT_; i++)
+            a.f[i] = (char *)sqlite3_column_text(fc->row, i);
+        fn(ctx, &a);
+        sqlite3_reset(fc->row);
+        rc = SQLITE_ROW;
+    }
+    if (fc->row)
+        sqlite3_reset(fc->row);
+    sqlite3_reset(fc->members);
+    return rc == SQLITE_DONE ? NX_OK : step_error(fc->ix, rc == SQLITE_ROW ? SQLITE_CORRUPT : rc);
+}
 
 static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
                        nx_status_t *status)
 {
     fts5_cursor *fc = (fts5_cursor *)c;
+    if (fc->fill)
+        sqlite3_reset(fc->fill);
     int rc = sqlite3_step(fc->st);
     if (rc == SQLITE_DONE)
         return 0;
     if (rc != SQLITE_ROW) {
         *status = step_error(fc->ix, rc);
         return -1;
+    }
+    if (fc->fill) {
+        memset(cur->f, 0, sizeof cur->f);
+        cur->f[NX_FIELD_ID] = (char *)sqlite3_column_text(fc->st, 1);
+        cur->f[NX_FIELD_DATE] = (char *)sqlite3_column_text(fc->st, 2);
+        *cluster = sqlite3_column_int64(fc->st, 3);
+        *score = sqlite3_column_double(fc->st, 4);
+        return 1;
     }
     for (int i = 0; i < NX_FIELD_COUNT_; i++)
         cur->f[i] = (char *)sqlite3_column_text(fc->st, i);
@@ -236,10 +308,30 @@ static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t *
     return 1;
 }
 
+static int cursor_fill(nx_cursor *c, nx_article_t *cur, nx_status_t *status)
+{
+    fts5_cursor *fc = (fts5_cursor *)c;
+    sqlite3_reset(fc->fill);
+    sqlite3_bind_int64(fc->fill, 1, sqlite3_column_int64(fc->st, 0));
+    int rc = sqlite3_step(fc->fill);
+    if (rc != SQLITE_ROW) {
+        /* The row was read in this statement's snapshot: it is there. */
+        *status = step_error(fc->ix, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof fill_fields / sizeof *fill_fields; i++)
+        cur->f[fill_fields[i]] = (char *)sqlite3_column_text(fc->fill, (int)i);
+    return 0;
+}
+
 static void cursor_free(nx_cursor *c)
 {
     fts5_cursor *fc = (fts5_cursor *)c;
+    sqlite3_finalize(fc->fill);
+    sqlite3_finalize(fc->members);
+    sqlite3_finalize(fc->row);
     sqlite3_finalize(fc->st);
+    free(fc->matches.ids);
     free(fc);
 }
 
@@ -249,12 +341,23 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
     fts5_cursor *c = calloc(1, sizeof *c);
     if (!c)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
-    nx_status_t s = prepare(ix, q, 0, NULL, &c->st);
+    int lazy;
+    nx_status_t s = prepare(ix, q, 0, NULL, &c->st, &lazy);
+    if (s == NX_OK && lazy) {
+        sqlite3_bind_pointer(c->st, 6, &c->matches, NX_FTS5_MATCHES, NULL);
+        int rc = sqlite3_prepare_v3(DB(ix), FILL_SQL, -1, 0, &c->fill, NULL);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(c->st);
+            s = nx_fts5_fail(ix, rc, "preparing the search");
+        }
+    }
     if (s != NX_OK) {
         free(c);
         return s;
     }
     c->base.next = cursor_next;
+    c->base.fill = c->fill ? cursor_fill : NULL;
+    c->base.copies = c->fill ? cursor_copies : NULL;
     c->base.free = cursor_free;
     c->ix = ix;
     *out = &c->base;
@@ -264,7 +367,8 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
 nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out)
 {
     sqlite3_stmt *st;
-    nx_status_t s = prepare(ix, q, 1, NULL, &st);
+    int lazy;
+    nx_status_t s = prepare(ix, q, 1, NULL, &st, &lazy);
     if (s != NX_OK)
         return s;
     int rc = sqlite3_step(st);
@@ -306,7 +410,8 @@ nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const 
     if (!expr)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "unknown field '%s'", field);
     sqlite3_stmt *st;
-    nx_status_t s = prepare(ix, q, 1, expr, &st);
+    int lazy;
+    nx_status_t s = prepare(ix, q, 1, expr, &st, &lazy);
     if (s != NX_OK)
         return s;
     int rc;

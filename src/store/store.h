@@ -88,6 +88,17 @@ struct nx_cursor {
      * on the index). */
     int (*next)(nx_cursor *c, nx_article_t *cur, double *score, int64_t *cluster,
                 nx_status_t *st);
+    /* When not NULL, next fills only the id and date, and this fills the
+     * other fields of the current hit (borrowed until the next call of
+     * either): hits skipped as copies or before the page cost no body to
+     * unpack. Returns 0, or -1 on failure (*st set). */
+    int (*fill)(nx_cursor *c, nx_article_t *cur, nx_status_t *st);
+    /* When not NULL: the articles of cluster that match the search, but
+     * the one with id self, oldest first, each to fn (may be NULL) with
+     * *count how many; valid once next has given a hit. Else the caller
+     * runs the search again narrowed to the cluster. */
+    nx_status_t (*copies)(nx_cursor *c, int64_t cluster, const char *self, nx_copy_fn fn,
+                          void *ctx, int64_t *count);
     void (*free)(nx_cursor *c);
 };
 

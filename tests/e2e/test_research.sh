@@ -83,6 +83,15 @@ for engine in fts5 xapian; do
         = '[["awr-2023-0526-01","ee-2023-0527-01","hg-2023-0526-04","nc-2023-0527-01"]]'
     expect "$engine: the independent report is a hit of its own, without copies" \
         test "$(jq -c '[.results[] | select(.id == "mh-2023-0526-01") | .copies | length]' <<<"$out")" = '[0]'
+    # Only the copies that match are listed: "condemn" is in two of the
+    # four (the FTS5 engine tells them from the matches it ranked).
+    run search -d "$DB" -f json -n 10 samovar =condemn
+    expect "$engine: copies are those that match the query, not the whole cluster" \
+        test "$(jq -c '[.results[] | [.id, [.copies[].id]]]' <<<"$out")" \
+        = '[["nc-2023-0527-01",["awr-2023-0526-01"]]]'
+    run search -d "$DB" -f json -n 10 --since 2023-05-27 samovar =condemn
+    expect "$engine: ... and pass the search's filters" \
+        test "$(jq -c '[.results[] | [.id, [.copies[].id]]]' <<<"$out")" = '[["nc-2023-0527-01",[]]]'
     run search -d "$DB" Baklanov samovar
     expect "$engine: text says '+3 copies' with the outlets" \
         has "+3 copies: " "$out"
