@@ -201,7 +201,7 @@ static int add_pos(rank_state *s, int64_t p)
     return SQLITE_OK;
 }
 
-static int cmp_pos(const void *a, const void *b)
+static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
@@ -238,7 +238,7 @@ static int word_freq(const Fts5ExtensionApi *api, Fts5Context *fts, rank_state *
         }
     }
     if (s->npos) {
-        qsort(s->pos, s->npos, sizeof *s->pos, cmp_pos);
+        qsort(s->pos, s->npos, sizeof *s->pos, cmp_i64);
         for (size_t k = 0; k < s->npos; k++) {
             if (k && s->pos[k] == s->pos[k - 1])
                 continue;
@@ -318,12 +318,6 @@ int nx_fts5_matches_add(nx_fts5_matches *m, int64_t rowid)
     return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 int nx_fts5_matches_has(nx_fts5_matches *m, int64_t rowid)
 {
     if (!m->sorted) {
@@ -331,10 +325,10 @@ int nx_fts5_matches_has(nx_fts5_matches *m, int64_t rowid)
         while (i < m->n && m->ids[i - 1] < m->ids[i])
             i++;
         if (i < m->n)
-            qsort(m->ids, m->n, sizeof *m->ids, cmp_id);
+            qsort(m->ids, m->n, sizeof *m->ids, cmp_i64);
         m->sorted = 1;
     }
-    return bsearch(&rowid, m->ids, m->n, sizeof *m->ids, cmp_id) != NULL;
+    return bsearch(&rowid, m->ids, m->n, sizeof *m->ids, cmp_i64) != NULL;
 }
 
 int nx_fts5_register_rank(sqlite3 *db)
