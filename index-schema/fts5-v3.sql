@@ -41,7 +41,12 @@ PRAGMA application_id = 1853321336;   -- 'nxid' as a big-endian integer
 PRAGMA user_version = 3;
 
 -- Key/value facts about the index: schema_version, analyzer_version,
--- language (Snowball name, the tokenizer's argument), engine, created.
+-- language (Snowball name, the tokenizer's argument), engine, created;
+-- spelling (see the spelling list below); languages (added within version
+-- 3; optional): the articles' languages as "code:main ...", main 1 for a
+-- language holding 1% of the articles or more, which every search reads to
+-- choose the languages to stem a query in. Writers set it in each
+-- transaction that changes anything; without it, searches count.
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -113,7 +118,8 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 -- `articles` by hand must do the same: before changing or deleting an
 -- article, give FTS5 its old values (markers included) with the 'delete'
 -- command; after inserting or changing one, insert its new values; or run
--- INSERT INTO articles_fts(articles_fts) VALUES('rebuild').
+-- INSERT INTO articles_fts(articles_fts) VALUES('rebuild'). It should also
+-- delete meta 'languages' (searches then count the languages again).
 
 -- Spelling list (added within version 3; optional). The written words of
 -- the index that start with a letter a-z, 64 bytes at most, keyed by

@@ -58,6 +58,11 @@ int nx_fts5_matches_add(nx_fts5_matches *m, int64_t rowid); /* 0, or -1: no memo
 int nx_fts5_matches_has(nx_fts5_matches *m, int64_t rowid);
 
 /* ---- fts5_read.c ---- */
+/* The index's languages as "code:main code:main ..." (main 1 for a language
+ * holding NX_MAIN_LANG_PERCENT % of the articles or more), computed now:
+ * what writers keep in meta 'languages' for searches to read. SQLITE_TOOBIG
+ * when it does not fit len. */
+int nx_fts5_lang_summary(sqlite3 *db, char *out, size_t len);
 nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **out);
 nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out);
 nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,

@@ -31,6 +31,7 @@ typedef struct fts5_writer {
     nx_textpack *pack;
     nx_fts5_replay *replay;
     int in_tx;
+    sqlite3_int64 changes; /* sqlite3_total_changes64 when the transaction began */
     int64_t raw_bytes;   /* body bytes stored uncompressed in this transaction */
     int trained;         /* this transaction trained the text dictionary */
     char *fileno_path;   /* the file whose number is fileno (the one being read) */
@@ -605,6 +606,7 @@ static nx_status_t fts5_begin(void *wp)
     w->in_tx = 1;
     w->raw_bytes = 0;
     w->trained = 0;
+    w->changes = sqlite3_total_changes64(DB(w->ix));
     rc = spell_prepare(w);
     if (rc != SQLITE_OK) {
         nx_status_t s = nx_fts5_fail(w->ix, rc, "preparing the spelling list");
@@ -621,6 +623,31 @@ static nx_status_t fts5_begin(void *wp)
     return NX_OK;
 }
 
+/* In the write transaction, when it changed anything: the languages'
+ * summary in meta, which every search reads (index-schema/fts5-v3.sql).
+ * Without room for it, the row goes and searches count again. */
+static int langs_note(fts5_writer *w)
+{
+    if (sqlite3_total_changes64(DB(w->ix)) == w->changes)
+        return SQLITE_OK;
+    char buf[1024];
+    int rc = nx_fts5_lang_summary(DB(w->ix), buf, sizeof buf);
+    if (rc == SQLITE_TOOBIG)
+        return sqlite3_exec(DB(w->ix), "DELETE FROM meta WHERE key = 'languages'", NULL, NULL,
+                            NULL);
+    sqlite3_stmt *st = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(DB(w->ix),
+                                "INSERT OR REPLACE INTO meta(key, value) VALUES('languages', ?1)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, buf, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(DB(w->ix));
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static nx_status_t fts5_commit(void *wp)
 {
     fts5_writer *w = wp;
@@ -634,6 +661,11 @@ static nx_status_t fts5_commit(void *wp)
     int rc = spell_flush(w);
     if (rc != SQLITE_OK) {
         s = nx_fts5_fail(w->ix, rc, "adding words to the spelling list");
+        fts5_rollback(w);
+        return s;
+    }
+    if ((rc = langs_note(w)) != SQLITE_OK) {
+        s = nx_fts5_fail(w->ix, rc, "noting the index's languages");
         fts5_rollback(w);
         return s;
     }
