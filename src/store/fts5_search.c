@@ -26,7 +26,8 @@
     "CASE WHEN a.cluster IS NOT NULL THEN a.cluster WHEN EXISTS (SELECT 1 FROM articles "  \
     "AS c WHERE c.cluster = a.rowid) THEN a.rowid ELSE -1 END"
 #define LAZY_COLUMNS "a.rowid, a.id, a.date, " CLUSTER
-/* What cursor_fill reads for a hit shown, in the order of fill_fields. */
+/* What cursor_fill reads for a hit shown (and cursor_copies for a copy),
+ * in the order of fill_fields: all but the id and date. */
 #define FILL_SQL                                                                           \
     "SELECT a.title, nx_unpack(a.body), a.source, a.url, a.lang, (SELECT path FROM files " \
     "WHERE files.fileno = a.fileno) FROM articles AS a WHERE a.rowid = ?1"
@@ -246,13 +247,12 @@ static nx_status_t cursor_copies(nx_cursor *c, int64_t cluster, const char *self
     int rc = SQLITE_OK;
     if (!fc->members)
         rc = sqlite3_prepare_v3(DB(fc->ix),
-                                "SELECT a.rowid, a.id FROM articles AS a WHERE a.rowid IN (SELECT "
+                                "SELECT a.rowid, a.id, a.date FROM articles AS a WHERE a.rowid IN (SELECT "
                                 "rowid FROM articles WHERE cluster = ?1 UNION ALL SELECT ?1) "
                                 "ORDER BY a.date IS NULL, a.date ASC, a.id",
                                 -1, 0, &fc->members, NULL);
     if (rc == SQLITE_OK && !fc->row && fn)
-        rc = sqlite3_prepare_v3(DB(fc->ix), "SELECT " COLUMNS " FROM articles AS a WHERE a.rowid = ?1",
-                                -1, 0, &fc->row, NULL);
+        rc = sqlite3_prepare_v3(DB(fc->ix), FILL_SQL, -1, 0, &fc->row, NULL);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(fc->ix, rc, "listing copies");
     sqlite3_bind_int64(fc->members, 1, cluster);
@@ -268,8 +268,10 @@ static nx_status_t cursor_copies(nx_cursor *c, int64_t cluster, const char *self
         if ((rc = sqlite3_step(fc->row)) != SQLITE_ROW)
             break;
         nx_article_t a;
-        for (int i = 0; i < NX_FIELD_COUNT_; i++)
-            a.f[i] = (char *)sqlite3_column_text(fc->row, i);
+        a.f[NX_FIELD_ID] = (char *)name;
+        a.f[NX_FIELD_DATE] = (char *)sqlite3_column_text(fc->members, 2);
+        for (size_t i = 0; i < sizeof fill_fields / sizeof *fill_fields; i++)
+            a.f[fill_fields[i]] = (char *)sqlite3_column_text(fc->row, (int)i);
         fn(ctx, &a);
         sqlite3_reset(fc->row);
         rc = SQLITE_ROW;
