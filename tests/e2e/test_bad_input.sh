@@ -118,30 +118,23 @@ MOD=$(dirname "$NEWSIDX")/newsidx-xapian.so
 mkdir -p "$T/alone"
 cp "$NEWSIDX" "$T/alone/newsidx"
 "$NEWSIDX" index -q --engine xapian -d "$T/xap.idx" "$T/nolib/in/a.txt"
-out=$("$T/alone/newsidx" search -d "$T/nolib.db" ferry 2>"$T/.err")
-rc=$?
+ALONE=$T/alone/newsidx
+NEWSIDX=$ALONE run search -d "$T/nolib.db" ferry
 expect_rc "no Xapian module: an FTS5 index is still searched" 0
 if [ ! -e /usr/local/lib/newsidx/newsidx-xapian.so ]; then
-    out=$("$T/alone/newsidx" search -d "$T/xap.idx" ferry 2>"$T/.err")
-    rc=$?
-    err=$(cat "$T/.err")
+    NEWSIDX=$ALONE run search -d "$T/xap.idx" ferry
     expect_rc "no Xapian module: a Xapian index is an error" 2
     expect "no Xapian module: the message names the module and the way out" \
         has "xap.idx: the Xapian engine (newsidx-xapian.so) was not found" "$err"
     expect "no Xapian module: ... and NEWSIDX_XAPIAN_MODULE" has "NEWSIDX_XAPIAN_MODULE" "$err"
 fi
-out=$(NEWSIDX_XAPIAN_MODULE=$MOD "$T/alone/newsidx" search -d "$T/xap.idx" ferry 2>"$T/.err")
-rc=$?
+NEWSIDX_XAPIAN_MODULE=$MOD NEWSIDX=$ALONE run search -d "$T/xap.idx" ferry
 expect_rc "NEWSIDX_XAPIAN_MODULE: the module named is used" 0
-out=$(NEWSIDX_XAPIAN_MODULE=$T/none.so "$NEWSIDX" search -d "$T/xap.idx" ferry 2>"$T/.err")
-rc=$?
-err=$(cat "$T/.err")
+NEWSIDX_XAPIAN_MODULE=$T/none.so run search -d "$T/xap.idx" ferry
 expect_rc "NEWSIDX_XAPIAN_MODULE naming nothing: exit 2" 2
 expect "NEWSIDX_XAPIAN_MODULE naming nothing: said so" has "none.so, which does not exist" "$err"
 : >"$T/alone/newsidx-xapian.so"
-out=$("$T/alone/newsidx" search -d "$T/xap.idx" ferry 2>"$T/.err")
-rc=$?
-err=$(cat "$T/.err")
+NEWSIDX=$ALONE run search -d "$T/xap.idx" ferry
 expect_rc "a damaged module: exit 2" 2
 expect "a damaged module: named, with the reason" \
     has "the Xapian engine ($T/alone/newsidx-xapian.so) could not be loaded" "$err"
