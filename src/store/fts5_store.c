@@ -845,8 +845,11 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
         } else if (nx_textpack_pack(w->pack, body, strlen(body), &packed, &packed_len) != 0) {
             return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory compressing an article");
         }
+        /* Counted as training counts them (text bytes, not stored bytes):
+         * counting the marker byte, and empty bodies, made the first
+         * training find less than a megabyte, fail, and wait for another. */
         if (packed[0] == NX_PACK_RAW)
-            w->raw_bytes += (int64_t)packed_len;
+            w->raw_bytes += (int64_t)strlen(body);
 
         if (existing) {
             /* A changed text may no longer be a copy of the others. */

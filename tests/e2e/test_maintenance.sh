@@ -80,6 +80,13 @@ raw=$(sqlite3 "$PDB" "select count(*) from articles where substr(body, 1, 1) = x
 expect "stored text: one dictionary trained" test "$(sqlite3 "$PDB" 'select count(*) from dictionaries')" = 1
 expect "stored text: the first articles kept as they are, the rest compressed ($raw of $n raw)" \
     test "$raw" -gt 0 -a "$raw" -lt $((n / 2))
+# Training starts once a megabyte of text is stored as is: the raw bodies
+# hold that plus the article that crossed it (and a marker byte each); the
+# first attempt once found a few bytes short and waited for the next batch.
+read -r rawsum rawmax <<<"$(sqlite3 -separator ' ' "$PDB" \
+    "select sum(length(body)), max(length(body)) from articles where substr(body, 1, 1) = x'00'")"
+expect "stored text: trained as soon as a megabyte is stored ($rawsum bytes raw)" \
+    test "$rawsum" -le $((1048576 + rawmax + raw))
 text=$("$NEWSIDX" stats -d "$PDB" --format json | jq .text_bytes)
 expect "stored text: the stored bodies take well under half their text" \
     test "$(sqlite3 "$PDB" 'select sum(length(body)) from articles')" -lt $((text / 2))
