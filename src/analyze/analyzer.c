@@ -14,6 +14,8 @@ struct nx_analyzer {
     nx_stemmer **stemmers;             /* by nx_lang_index, made on first use */
     char *exact, *cf, *stem;           /* scratch buffers, reused across words */
     size_t exact_cap, cf_cap, stem_cap;
+    nx_word_observer observe;          /* documents' words, or NULL */
+    void *observe_ctx;
 };
 
 nx_analyzer *nx_analyzer_new(const char *lang)
@@ -43,6 +45,12 @@ void nx_analyzer_free(nx_analyzer *an)
     free(an->cf);
     free(an->stem);
     free(an);
+}
+
+void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx)
+{
+    an->observe = fn;
+    an->observe_ctx = ctx;
 }
 
 const nx_lang *nx_analyzer_default(const nx_analyzer *an)
@@ -214,6 +222,11 @@ static int on_word(void *ctx, const nx_word *w)
     long elen = exact_form(an, w->raw, w->raw_len);
     if (elen < 0)
         return -1;
+    if (mode == NX_ANALYZE_DOCUMENT && an->observe) {
+        int rc = an->observe(an->observe_ctx, an->exact, (size_t)elen, w->cjk_tail);
+        if (rc)
+            return rc;
+    }
     if (elen == 0)
         return 0;
     /* CJK has no stemming: its bigrams are matched as written. */

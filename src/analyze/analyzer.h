@@ -134,6 +134,15 @@ void nx_analyzer_use(nx_analyzer *an, const nx_lang *const *langs, size_t n);
 int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mode, nx_term_fn fn,
                void *ctx);
 
+/* Called, in DOCUMENT mode, for every word the segmenter finds, folded as
+ * its exact term (NUL-terminated; len may be 0 when folding leaves
+ * nothing, though no term is then made) and before its terms, with cjk_tail
+ * as in nx_word. Lets one pass over a text serve another reader of its
+ * words (the near-duplicate fingerprint). Nonzero stops the analysis. */
+typedef int (*nx_word_observer)(void *ctx, const char *folded, size_t len, int cjk_tail);
+/* Sets the observer (NULL: none) for the analyses that follow. */
+void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx);
+
 /* The exact form and the stem (without mark and language) of one raw word
  * in the first language in use. Both are borrowed from the analyzer and
  * valid until its next call. Used by the snippet generator to recognise

@@ -66,6 +66,21 @@ typedef struct reader {
     size_t fold_cap;
 } reader;
 
+/* The hash of a folded word; *digit set when it holds an ASCII digit. */
+static uint64_t folded_hash(const char *f, size_t n, int *digit)
+{
+    uint64_t h = FNV_OFFSET;
+    int d = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)f[i];
+        d |= ch >= '0' && ch <= '9';
+        h ^= ch;
+        h *= FNV_PRIME;
+    }
+    *digit = d;
+    return h;
+}
+
 /* The hash of a word as folded; *digit set when it holds an ASCII digit
  * (NFKC has already made full-width digits ASCII). -1 when out of memory. */
 static int word_hash(reader *r, const nx_word *w, uint64_t *out, int *digit)
@@ -73,16 +88,7 @@ static int word_hash(reader *r, const nx_word *w, uint64_t *out, int *digit)
     long fl = nx_fold(w->raw, w->raw_len, 1, &r->fold, &r->fold_cap);
     if (fl < 0)
         return -1;
-    uint64_t h = FNV_OFFSET;
-    int d = 0;
-    for (long i = 0; i < fl; i++) {
-        unsigned char ch = (unsigned char)r->fold[i];
-        d |= ch >= '0' && ch <= '9';
-        h ^= ch;
-        h *= FNV_PRIME;
-    }
-    *out = h;
-    *digit = d;
+    *out = folded_hash(r->fold, (size_t)fl, digit);
     return 0;
 }
 
@@ -128,15 +134,9 @@ static int seen_insert(sig_state *s, uint64_t h)
     return 1;
 }
 
-static int sig_word(void *ctx, const nx_word *w)
+/* The next word of the text, by its hash. */
+static int sig_add(sig_state *s, uint64_t h)
 {
-    sig_state *s = ctx;
-    if (w->cjk_tail)
-        return 0;
-    uint64_t h;
-    int digit;
-    if (word_hash(&s->rd, w, &h, &digit))
-        return -1;
     s->ring[s->words % NX_MH_SHINGLE] = h;
     s->words++;
     if (s->words < NX_MH_SHINGLE)
@@ -160,26 +160,88 @@ static int sig_word(void *ctx, const nx_word *w)
     return 0;
 }
 
-int nx_mh_signature(const char *text, size_t len, nx_mh_sig *out, size_t *nshingles)
+static int sig_word(void *ctx, const nx_word *w)
 {
-    sig_state s;
-    memset(&s, 0, sizeof s);
-    s.seen_mask = 255;
-    s.seen = calloc(s.seen_mask + 1, sizeof *s.seen);
+    sig_state *s = ctx;
+    if (w->cjk_tail)
+        return 0;
+    uint64_t h;
+    int digit;
+    if (word_hash(&s->rd, w, &h, &digit))
+        return -1;
+    return sig_add(s, h);
+}
+
+static int sig_begin(sig_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->seen_mask = 255;
+    s->seen = calloc(s->seen_mask + 1, sizeof *s->seen);
     for (int k = 0; k < NX_MH_K; k++)
-        s.min[k] = UINT64_MAX;
-    int rc = s.seen ? nx_segment(text, len, sig_word, &s) : -1;
-    free(s.seen);
-    free(s.rd.fold);
+        s->min[k] = UINT64_MAX;
+    return s->seen ? 0 : -1;
+}
+
+/* rc: 0, or -1 when a word could not be taken. */
+static int sig_end(sig_state *s, int rc, nx_mh_sig *out, size_t *nshingles)
+{
+    free(s->seen);
+    free(s->rd.fold);
     if (nshingles)
-        *nshingles = rc ? 0 : s.distinct;
-    if (rc || s.distinct < NX_MH_MIN_SHINGLES) {
+        *nshingles = rc ? 0 : s->distinct;
+    if (rc || s->distinct < NX_MH_MIN_SHINGLES) {
         memset(out, 0xff, sizeof *out);
         return rc ? -1 : NX_MH_SHORT;
     }
     for (int k = 0; k < NX_MH_K; k++)
-        out->v[k] = (uint16_t)s.min[k];
+        out->v[k] = (uint16_t)s->min[k];
     return 0;
+}
+
+int nx_mh_signature(const char *text, size_t len, nx_mh_sig *out, size_t *nshingles)
+{
+    sig_state s;
+    int rc = sig_begin(&s);
+    if (rc == 0)
+        rc = nx_segment(text, len, sig_word, &s);
+    return sig_end(&s, rc ? -1 : 0, out, nshingles);
+}
+
+struct nx_mh_builder {
+    sig_state s;
+    int failed;
+};
+
+nx_mh_builder *nx_mh_begin(void)
+{
+    nx_mh_builder *b = malloc(sizeof *b);
+    if (b && sig_begin(&b->s) != 0) {
+        free(b->s.seen);
+        free(b);
+        return NULL;
+    }
+    if (b)
+        b->failed = 0;
+    return b;
+}
+
+int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail)
+{
+    if (b->failed)
+        return -1;
+    if (cjk_tail)
+        return 0;
+    int digit;
+    if (sig_add(&b->s, folded_hash(folded, len, &digit)) != 0)
+        b->failed = 1;
+    return b->failed ? -1 : 0;
+}
+
+int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles)
+{
+    int rc = sig_end(&b->s, b->failed ? -1 : 0, out, nshingles);
+    free(b);
+    return rc;
 }
 
 int nx_mh_agree(const nx_mh_sig *a, const nx_mh_sig *b)

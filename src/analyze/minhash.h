@@ -74,6 +74,18 @@ typedef struct nx_mh_sig {
  * texts are never clustered); -1 when out of memory. */
 int nx_mh_signature(const char *text, size_t len, nx_mh_sig *out, size_t *nshingles);
 
+/* The same signature from words handed over one by one, for a caller that
+ * segments and folds the text anyway (the indexer's analysis pass, through
+ * nx_analyzer_observe): each word of the text in order, folded with
+ * nx_fold (strip = 1), with its cjk_tail flag. nx_mh_begin returns NULL when
+ * out of memory; nx_mh_word returns 0 or -1 (out of memory: the builder is
+ * then only good for nx_mh_end); nx_mh_end frees the builder and returns
+ * what nx_mh_signature would. */
+typedef struct nx_mh_builder nx_mh_builder;
+nx_mh_builder *nx_mh_begin(void);
+int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail);
+int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles);
+
 /* The number of values on which a and b agree, 0..NX_MH_K: about
  * NX_MH_K times the Jaccard resemblance of the two shingle sets. */
 int nx_mh_agree(const nx_mh_sig *a, const nx_mh_sig *b);

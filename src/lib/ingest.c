@@ -306,7 +306,8 @@ static int write_job(nx_ingest_t *g, nx_prep_job *job)
     int64_t rowid;
     unsigned char packed[2 * NX_MH_K];
     nx_dup_facts df;
-    nx_prepared prep = {&job->body, &job->title, job->packed, job->packed_len, job->packed_dict};
+    nx_prepared prep = {&job->body,       &job->title, job->packed, job->packed_len,
+                        job->packed_dict, job->words_given, job->words, job->words_len};
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
     if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, packed, &df) < 0)
@@ -399,7 +400,8 @@ static int on_record(void *ctx, nx_record *r)
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         return 1;
     }
-    if (!g->prep && !g->prep_failed && !(g->prep = nx_prep_new(g->ix->lang)))
+    if (!g->prep && !g->prep_failed &&
+        !(g->prep = nx_prep_new(g->ix->lang, nx_store_keeps_spelling(g->ix))))
         g->prep_failed = 1; /* no thread: prepare here, one at a time */
     if (!g->prep) {
         if (!g->an) /* the first time; without fingerprints langid stays NULL */
@@ -410,7 +412,7 @@ static int on_record(void *ctx, nx_record *r)
             return 1;
         }
         const nx_lang *def = nx_lang_find(g->ix->lang);
-        nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, job);
+        nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, job);
         return write_job(g, job);
     }
     nx_prep_push(g->prep, job);

@@ -24,6 +24,7 @@ struct nx_prep {
     nx_langid *langid;
     char code[8];                 /* the default language's code */
     nx_textpack *pack;            /* the worker's, with the index's dictionary */
+    nx_wordset *said;             /* spelling words listed so far, or NULL: none listed */
     void *dict;                   /* a dictionary to load before the next job */
     size_t dict_len;
     int dict_new;                 /* dict (NULL: none) is waiting */
@@ -38,6 +39,7 @@ void nx_prep_job_free(nx_prep_job *job)
     nx_pretok_free(&job->body);
     nx_pretok_free(&job->title);
     free(job->packed);
+    free(job->words);
     free(job);
 }
 
@@ -61,8 +63,41 @@ static const char *detect(nx_langid *id, const nx_article_t *a)
     return code;
 }
 
+static int observe_word(void *ctx, const char *folded, size_t len, int cjk_tail)
+{
+    return nx_mh_word(ctx, folded, len, cjk_tail);
+}
+
+/* Appends the spelling words of p not in said to the job's list. */
+static int list_words(nx_wordset *said, const nx_pretok *p, nx_prep_job *job, size_t *cap)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const nx_pretok_term *t = &p->t[i];
+        const char *w = p->buf + t->off;
+        if (t->kind != NX_TERM_EXACT || !NX_SPELL_WORD(w, t->len))
+            continue;
+        int added = nx_wordset_add(said, w, t->len);
+        if (added < 0)
+            return -1;
+        if (added == 0)
+            continue;
+        if (job->words_len + 1 + t->len > *cap) {
+            size_t c = *cap ? *cap * 2 : 256;
+            unsigned char *b = realloc(job->words, c);
+            if (!b)
+                return -1;
+            job->words = b;
+            *cap = c;
+        }
+        job->words[job->words_len++] = (unsigned char)t->len;
+        memcpy(job->words + job->words_len, w, t->len);
+        job->words_len += t->len;
+    }
+    return 0;
+}
+
 void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
-                 nx_prep_job *job)
+                 nx_wordset *said, nx_prep_job *job)
 {
     nx_article_t *a = &job->a;
     if (!a->f[NX_FIELD_LANG]) {
@@ -75,18 +110,33 @@ void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_tex
     }
     const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
     const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
+    const nx_lang *l = nx_lang_find(a->f[NX_FIELD_LANG]);
+    nx_analyzer_use(an, &l, l ? 1 : 0);
+    /* The body's fingerprint from the words its analysis folds anyway:
+     * segmenting and folding it a second time was a quarter of this
+     * thread's work. */
+    nx_mh_builder *mb = nx_mh_begin();
+    if (!mb) {
+        job->failed = 1;
+        return;
+    }
+    nx_analyzer_observe(an, observe_word, mb);
+    int body_rc = nx_pretok_record(an, body, strlen(body), &job->body);
+    nx_analyzer_observe(an, NULL, NULL);
     size_t n;
-    int rc = nx_mh_signature(body, strlen(body), &job->sig, &n);
-    if (rc < 0) {
+    int rc = nx_mh_end(mb, &job->sig, &n);
+    if (body_rc != 0 || rc < 0 || nx_pretok_record(an, title, strlen(title), &job->title) != 0) {
         job->failed = 1;
         return;
     }
     job->fp = rc == NX_MH_SHORT;
-    const nx_lang *l = nx_lang_find(a->f[NX_FIELD_LANG]);
-    nx_analyzer_use(an, &l, l ? 1 : 0);
-    if (nx_pretok_record(an, body, strlen(body), &job->body) != 0 ||
-        nx_pretok_record(an, title, strlen(title), &job->title) != 0)
-        job->failed = 1;
+    /* Without memory for the list, the writer collects this job's words
+     * itself (and some of them may have gone into said: harmless, they
+     * reach the writer with this job). */
+    size_t cap = 0;
+    if (said && list_words(said, &job->body, job, &cap) == 0 &&
+        list_words(said, &job->title, job, &cap) == 0)
+        job->words_given = 1;
     /* Packing is not required of the worker: without memory, the writer
      * packs the body itself. */
     if (pack && nx_textpack_pack(pack, body, strlen(body), &job->packed, &job->packed_len) == 0)
@@ -114,7 +164,7 @@ static void *worker(void *arg)
                 nx_textpack_forget(p->pack);
             free(dict);
         }
-        nx_prep_run(p->an, p->langid, p->code, p->pack, job);
+        nx_prep_run(p->an, p->langid, p->code, p->pack, p->said, job);
         pthread_mutex_lock(&p->mu);
         job->done = 1;
         p->todo = job->next;
@@ -124,7 +174,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-nx_prep *nx_prep_new(const char *lang)
+nx_prep *nx_prep_new(const char *lang, int spelling)
 {
     nx_prep *p = calloc(1, sizeof *p);
     if (!p)
@@ -134,10 +184,12 @@ nx_prep *nx_prep_new(const char *lang)
     p->an = nx_analyzer_new(lang);
     p->langid = nx_langid_new(); /* NULL without fingerprints: the default language */
     p->pack = nx_textpack_new();
-    if (!p->an || !p->pack || pthread_mutex_init(&p->mu, NULL) != 0) {
+    p->said = spelling ? nx_wordset_new() : NULL;
+    if (!p->an || !p->pack || (spelling && !p->said) || pthread_mutex_init(&p->mu, NULL) != 0) {
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
         nx_textpack_free(p->pack);
+        nx_wordset_free(p->said);
         free(p);
         return NULL;
     }
@@ -150,6 +202,7 @@ nx_prep *nx_prep_new(const char *lang)
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
         nx_textpack_free(p->pack);
+        nx_wordset_free(p->said);
         free(p);
         return NULL;
     }
@@ -176,6 +229,7 @@ void nx_prep_free(nx_prep *p)
     nx_analyzer_free(p->an);
     nx_langid_free(p->langid);
     nx_textpack_free(p->pack);
+    nx_wordset_free(p->said);
     free(p->dict);
     free(p);
 }

@@ -10,7 +10,9 @@
 
 #include "../analyze/minhash.h"
 #include "../analyze/pretok.h"
+#include "../store/store.h"
 #include "../store/textpack.h"
+#include "../store/wordset.h"
 
 /* An article on its way to the index. The worker fills the results; the
  * indexing thread reads them only once nx_prep_next returned the job. */
@@ -24,6 +26,9 @@ typedef struct nx_prep_job {
     unsigned char *packed; /* the body packed (textpack.h), or NULL */
     size_t packed_len;
     unsigned packed_dict;  /* with this dictionary (0: none) */
+    int words_given;      /* words is the list nx_prepared describes (store.h) */
+    unsigned char *words;
+    size_t words_len;
     int failed;           /* out of memory */
     struct nx_prep_job *next;
     int done;
@@ -32,9 +37,11 @@ typedef struct nx_prep_job {
 typedef struct nx_prep nx_prep;
 
 /* Starts the worker; lang is the index's default language (Snowball name)
- * and its code the answer when detection finds none. NULL when out of
- * memory or no thread could start (the caller then indexes alone). */
-nx_prep *nx_prep_new(const char *lang);
+ * and its code the answer when detection finds none. With spelling set,
+ * each job also lists its spelling words not listed for an earlier job
+ * (words_given). NULL when out of memory or no thread could start (the
+ * caller then indexes alone). */
+nx_prep *nx_prep_new(const char *lang, int spelling);
 /* Stops the worker and frees what it still holds. */
 void nx_prep_free(nx_prep *p);
 
@@ -55,9 +62,10 @@ nx_prep_job *nx_prep_next(nx_prep *p, int wait);
 /* Frees a job's fields and results. */
 void nx_prep_job_free(nx_prep_job *job);
 
-/* Prepares a job on the calling thread (no worker): the same work, and the
- * body packed with pack when not NULL. */
+/* Prepares a job on the calling thread (no worker): the same work, the
+ * body packed with pack when not NULL, and the spelling words not yet in
+ * said listed (and added to it) when said is not NULL. */
 void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
-                 nx_prep_job *job);
+                 nx_wordset *said, nx_prep_job *job);
 
 #endif

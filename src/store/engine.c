@@ -197,3 +197,8 @@ const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id)
     *id = 0;
     return w->ix->engine->pack_dict ? w->ix->engine->pack_dict(w->impl, len, id) : NULL;
 }
+
+int nx_store_keeps_spelling(const nx_index_t *ix)
+{
+    return ix->engine->spelling != NULL;
+}

@@ -51,15 +51,12 @@ typedef struct fts5_writer {
     sqlite3_stmt *ins_spell;
 } fts5_writer;
 
-/* Words the spelling list holds: "did you mean" looks for ASCII words. */
-#define SPELL_MAX 64
 #define NX_STR_(x) #x
 #define NX_STR(x) NX_STR_(x)
 /* As in index-schema/fts5-v3.sql, for indexes made before the table. */
 #define SPELL_TABLE_SQL                                                                    \
     "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT NOT NULL, "      \
     "PRIMARY KEY (len, word)) WITHOUT ROWID"
-#define SPELL_WORD(t, n) ((n) >= 2 && (n) <= SPELL_MAX && (t)[0] >= 'a' && (t)[0] <= 'z')
 
 sqlite3 *nx_fts5_db(const nx_index_t *ix)
 {
@@ -416,7 +413,7 @@ static void fts5_writer_free(void *wp);
 static void on_spell_word(void *ctx, const char *t, size_t n)
 {
     fts5_writer *w = ctx;
-    if (!SPELL_WORD(t, n) || w->spell_lost)
+    if (!NX_SPELL_WORD(t, n) || w->spell_lost)
         return;
     int added = nx_wordset_add(w->seen, t, n);
     if (added == 0)
@@ -792,11 +789,10 @@ static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
     return SQLITE_OK;
 }
 
-static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
-                                    nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
-                                    int64_t *rowid)
+static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_origin *o,
+                               nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                               int64_t *rowid)
 {
-    fts5_writer *w = wp;
     char hex[17];
     nx_article_hash(a, hex);
     int64_t hash = (int64_t)strtoull(hex, NULL, 16);
@@ -919,6 +915,24 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "storing an article");
     return train_if_due(w, 0);
+}
+
+static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
+                                    nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
+                                    int64_t *rowid)
+{
+    fts5_writer *w = wp;
+    if (!prep || !prep->words_given)
+        return put_article(w, a, o, dup, prep, outcome, rowid);
+    /* Listed ahead of time (even for an unchanged article: the preparer
+     * will not list them again), so not collected from the terms as FTS5
+     * reads them: a hash lookup per term saved on this thread. */
+    for (size_t i = 0; i < prep->words_len; i += 1 + (size_t)prep->words[i])
+        on_spell_word(w, (const char *)prep->words + i + 1, prep->words[i]);
+    nx_fts5_replay_words(w->replay, NULL, NULL);
+    nx_status_t s = put_article(w, a, o, dup, prep, outcome, rowid);
+    nx_fts5_replay_words(w->replay, on_spell_word, w);
+    return s;
 }
 
 static nx_status_t fts5_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
@@ -1115,7 +1129,7 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
             "DELETE FROM spelling; "
             "INSERT OR IGNORE INTO spelling(len, word) SELECT length(CAST(term AS BLOB)), term "
             "FROM temp.nx_vocab WHERE term >= 'a' AND term < '{' AND "
-            "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(SPELL_MAX) "; "
+            "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(NX_SPELL_MAX) "; "
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '1')",
             NULL, NULL, NULL);
     if (rc == SQLITE_OK)

@@ -45,16 +45,28 @@ typedef struct nx_dup_facts {
     int64_t assigned;         /* set by put_article: the label it was stored with */
 } nx_dup_facts;
 
+/* Words a spelling list holds ("did you mean" looks for ASCII words):
+ * exact terms of 2 to NX_SPELL_MAX bytes that start with a letter a-z. */
+#define NX_SPELL_MAX 64
+#define NX_SPELL_WORD(t, n) ((n) >= 2 && (n) <= NX_SPELL_MAX && (t)[0] >= 'a' && (t)[0] <= 'z')
+
 /* Terms of an article analyzed ahead of time, in its language (NULL when
  * not): an engine may use them instead of analyzing the texts again. And
  * its body packed ahead of time (NULL when not) with the dictionary
  * packed_dict (0: none), which the FTS5 engine stores as is when that is
- * still its dictionary (see nx_store_pack_dict). */
+ * still its dictionary (see nx_store_pack_dict). With words_given, words
+ * lists its spelling words (NX_SPELL_WORD) that the preparer had not
+ * listed for an earlier article of this writer, each a length byte then
+ * its bytes: the engine adds those instead of collecting them from the
+ * terms (the indexing thread is the busier one). */
 typedef struct nx_prepared {
     const struct nx_pretok *body, *title;
     const unsigned char *packed;
     size_t packed_len;
     unsigned packed_dict;
+    int words_given;
+    const unsigned char *words;
+    size_t words_len;
 } nx_prepared;
 
 /* Receives one stored signature; nonzero stops (out of memory). */
@@ -201,6 +213,9 @@ nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size
 /* The engine's packing dictionary now (see pack_dict in nx_engine); NULL,
  * *len 0 and *id 0 when there is none or the engine packs nothing. */
 const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id);
+/* Whether the engine keeps a spelling list (the spelling op), and so takes
+ * the words listed in nx_prepared. */
+int nx_store_keeps_spelling(const nx_index_t *ix);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);
 nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row);
 /* Deletes the articles whose origin is path and whose row id is not in keep

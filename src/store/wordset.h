@@ -1,6 +1,7 @@
 /* wordset.h - a set of short words, for the words an indexing run has
- * already put in the spelling list (fts5_store.c): each word of the text
- * is looked up here, only the new ones go to the index. */
+ * already put in the spelling list: each word of the text is looked up
+ * here, only the new ones go on (the indexing worker, src/lib/prepare.c,
+ * and the FTS5 writer, fts5_store.c, each keep one). */
 #ifndef NX_STORE_WORDSET_H
 #define NX_STORE_WORDSET_H
 

@@ -58,6 +58,13 @@ expect "fts5: a new index's spelling list is complete" \
     test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'")" = 1
 expect "fts5: the list holds the corpus's words by length" \
     test "$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'baklanov' AND len = 8")" = 1
+# The words collected while indexing (listed by the indexing worker) are
+# exactly those optimize reads back from the full-text index.
+spell_list() { sqlite3 "$1" "SELECT len || ' ' || word FROM spelling ORDER BY len, word" | md5sum; }
+cp "$DB" "$T/spell-copy.idx"
+"$NEWSIDX" optimize -d "$T/spell-copy.idx"
+expect "fts5: the list collected while indexing is the index's words, no more, no less ($(sqlite3 "$DB" 'SELECT count(*) FROM spelling') words)" \
+    test "$(spell_list "$DB")" = "$(spell_list "$T/spell-copy.idx")"
 # A word first met in a later run is in the list too.
 printf 'Quarry report\n\nThe Zarnowitz quarry reopened after the inspection.\n' >"$S/late.txt"
 "$NEWSIDX" index -q -d "$DB" "$S"

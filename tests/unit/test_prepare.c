@@ -1,7 +1,8 @@
 /* test_prepare.c - unit tests for the indexing worker (src/lib/prepare.c):
  * jobs come back in order, analyzed, and with their bodies packed with the
  * dictionary the index had handed over when the worker took them, so that
- * the writer can tell which it may store as they are. */
+ * the writer can tell which it may store as they are; and each lists the
+ * spelling words no earlier job listed. */
 #include "lib/prepare.h"
 
 #include <check.h>
@@ -56,7 +57,7 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
     ck_assert_int_eq(nx_textpack_set_dict(writer, dict, dlen), 0);
     unsigned id = nx_textpack_dict_id(writer);
 
-    nx_prep *p = nx_prep_new("english");
+    nx_prep *p = nx_prep_new("english", 0);
     ck_assert_ptr_nonnull(p);
     /* Before any dictionary: packed as is. */
     nx_prep_push(p, job_of(0));
@@ -67,6 +68,7 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
     ck_assert_ptr_nonnull(j->packed);
     ck_assert_uint_eq(j->packed_dict, 0);
     ck_assert_int_eq(j->packed[0], NX_PACK_RAW);
+    ck_assert_int_eq(j->words_given, 0); /* no spelling list asked for */
     nx_prep_job_free(j);
 
     /* After the handover: every later job is packed with it, exactly as
@@ -110,12 +112,118 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
 }
 END_TEST
 
+/* The job's word list as one string, words separated by spaces. */
+static char *words_of(const nx_prep_job *j)
+{
+    char *s = malloc(j->words_len + 1);
+    ck_assert_ptr_nonnull(s);
+    size_t o = 0;
+    for (size_t i = 0; i < j->words_len; i += 1 + j->words[i]) {
+        if (o)
+            s[o++] = ' ';
+        memcpy(s + o, j->words + i + 1, j->words[i]);
+        o += j->words[i];
+    }
+    s[o] = '\0';
+    return s;
+}
+
+static nx_prep_job *text_job(const char *title, const char *body)
+{
+    nx_prep_job *j = calloc(1, sizeof *j);
+    ck_assert_ptr_nonnull(j);
+    j->a.f[NX_FIELD_BODY] = strdup(body);
+    j->a.f[NX_FIELD_TITLE] = strdup(title);
+    j->a.f[NX_FIELD_LANG] = strdup("en");
+    return j;
+}
+
+START_TEST(jobs_list_spelling_words_once)
+{
+    nx_prep *p = nx_prep_new("english", 1);
+    ck_assert_ptr_nonnull(p);
+    /* Exact forms only (not "~enport"), folded, once each, body then
+     * title; no figures, no one-letter words, nothing over 64 bytes, no
+     * word starting with a letter outside a-z once folded. */
+    nx_prep_push(p, text_job("Port strike", "Ports closed: the port of Kiel shut. 42 ships, a "
+                                            "queue. Émigrés from Москва waited. "
+                                            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                            "aaaaaaaaaaaaa."));
+    /* A second article lists only what the first did not. */
+    nx_prep_push(p, text_job("Port reopens", "The port of Kiel reopened; ships sailed."));
+    nx_prep_push(p, text_job("Kiel", "The port."));
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->words_given, 1);
+    char *w = words_of(j);
+    ck_assert_str_eq(w, "ports closed the port of kiel shut ships queue emigres from waited strike");
+    free(w);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->words_given, 1);
+    w = words_of(j);
+    ck_assert_str_eq(w, "reopened sailed reopens");
+    free(w);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->words_given, 1);
+    ck_assert_uint_eq(j->words_len, 0);
+    nx_prep_job_free(j);
+    nx_prep_free(p);
+}
+END_TEST
+
+/* The fingerprint comes from the analysis pass's words: it must be the
+ * one nx_mh_signature computes from the text, or copies indexed before and
+ * after would stop matching. Texts that stress where the two could differ:
+ * CJK runs (bigrams, and a lone last character left out), diacritics,
+ * words that fold to nothing, overlong runs, figures, "yy" endings. */
+START_TEST(fingerprint_is_the_texts_own)
+{
+    static const char *const texts[] = {
+        "The central bank raised its key rate by a quarter point on Tuesday, citing "
+        "stubborn inflation in services and a tight labour market, and said further "
+        "increases were possible if wages kept rising at their current pace.",
+        "Le président a reçu à l'Élysée les représentants des syndicats agricoles, "
+        "qui réclament des aides d'urgence après la sécheresse de l'été dernier.",
+        "乌克兰总统泽连斯基周二表示，谈判只能在俄罗斯军队撤出之后开始。他说：和平需要保证。",
+        "Президент Зеленскыы заявил, что переговоры начнутся только после отвода войск; "
+        "Zelenskyy and Zelensky met officials in Kyiv on 24.02.2023 at 10:30.",
+        "Marks only: \u0301\u0301 and \u0640\u0640 between words, then ordinary words follow "
+        "for a while so that there are enough shingles to sign this text at all.",
+        "A run of xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx junk in the middle of a sentence that goes on "
+        "and on about the 3.5% growth forecast, the U.S. dollar and 1,200 jobs.",
+        "Too short to sign.",
+        "",
+    };
+    nx_analyzer *an = nx_analyzer_new("english");
+    ck_assert_ptr_nonnull(an);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        nx_prep_job *j = text_job("A title", texts[i]);
+        nx_prep_run(an, NULL, "en", NULL, NULL, j);
+        ck_assert_int_eq(j->failed, 0);
+        nx_mh_sig want;
+        int rc = nx_mh_signature(texts[i], strlen(texts[i]), &want, NULL);
+        ck_assert_int_ge(rc, 0);
+        ck_assert_int_eq(j->fp, rc == NX_MH_SHORT);
+        ck_assert_msg(memcmp(&j->sig, &want, sizeof want) == 0, "text %zu: another signature",
+                      i);
+        nx_prep_job_free(j);
+    }
+    nx_analyzer_free(an);
+}
+END_TEST
+
 static Suite *prepare_suite(void)
 {
     Suite *s = suite_create("prepare");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, jobs_packed_with_the_dictionary_handed_over);
+    tcase_add_test(tc, jobs_list_spelling_words_once);
+    tcase_add_test(tc, fingerprint_is_the_texts_own);
     suite_add_tcase(s, tc);
     return s;
 }
