@@ -1,7 +1,8 @@
 /* dupindex.c - the LSH index of min-hash signatures behind near-duplicate
  * clustering (dupindex.h says how it is used).
  *
- * Layout, chosen so that a million articles take about 300 MB at most:
+ * Layout, chosen so that a million articles take about 300 MB at most
+ * (and a window, when set, bounds the articles held):
  *   - arts[slot]: key, cluster and signature of each article (48 bytes);
  *     slots of removed articles are reused.
  *   - one posting per article and band, numbered e = slot * NX_MH_BANDS +
@@ -49,6 +50,8 @@ struct nx_dupindex {
     size_t postings;         /* postings in the buckets */
     uint32_t *keys;          /* key table: slots, NIL when empty */
     size_t key_mask, key_used;
+    int64_t *ring;           /* with a window: keys in the order added, oldest at ring_head */
+    size_t window, ring_head, ring_len;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -237,7 +240,36 @@ void nx_dupindex_free(nx_dupindex *ix)
     free(ix->free_slots);
     free(ix->head);
     free(ix->keys);
+    free(ix->ring);
     free(ix);
+}
+
+int nx_dupindex_set_window(nx_dupindex *ix, size_t n)
+{
+    int64_t *r = n ? malloc(n * sizeof *r) : NULL;
+    if (n && !r)
+        return -1;
+    free(ix->ring);
+    ix->ring = r;
+    ix->window = n;
+    ix->ring_head = ix->ring_len = 0;
+    return 0;
+}
+
+/* With a window: notes key as the newest article, forgetting the oldest
+ * when the window is full. An article added twice is forgotten at its
+ * first entry: early, never late, so the window bounds the count. */
+static void window_push(nx_dupindex *ix, int64_t key)
+{
+    if (!ix->window)
+        return;
+    if (ix->ring_len == ix->window) {
+        nx_dupindex_remove(ix, ix->ring[ix->ring_head]);
+        ix->ring[ix->ring_head] = key;
+        ix->ring_head = (ix->ring_head + 1) % ix->window;
+    } else {
+        ix->ring[(ix->ring_head + ix->ring_len++) % ix->window] = key;
+    }
 }
 
 /* Grows arts, next and prev to hold one more slot, by half again: the
@@ -296,6 +328,7 @@ int nx_dupindex_remove(nx_dupindex *ix, int64_t key)
 int nx_dupindex_add(nx_dupindex *ix, const nx_mh_sig *sig, int64_t key, int64_t cluster)
 {
     nx_dupindex_remove(ix, key);
+    window_push(ix, key);
     /* Everything that can fail comes first, so a failure changes nothing. */
     if (slots_reserve(ix) || buckets_reserve(ix, NX_MH_BANDS) || key_reserve(ix, 1))
         return -1;
@@ -322,7 +355,7 @@ size_t nx_dupindex_bytes(const nx_dupindex *ix)
 {
     return sizeof *ix + ix->slot_cap * (sizeof(art) + 2 * NX_MH_BANDS * sizeof(uint32_t)) +
            ix->free_cap * sizeof(uint32_t) + (ix->head_mask + 1) * sizeof(uint32_t) +
-           (ix->key_mask + 1) * sizeof(uint32_t);
+           (ix->key_mask + 1) * sizeof(uint32_t) + ix->window * sizeof(int64_t);
 }
 
 /* ------------------------------------------------------------------ assign */

@@ -78,6 +78,14 @@ int nx_dupindex_add(nx_dupindex *ix, const nx_mh_sig *sig, int64_t key, int64_t 
  * when it was there, 0 when not. Other articles keep their clusters. */
 int nx_dupindex_remove(nx_dupindex *ix, int64_t key);
 
+/* Keeps at most the n articles added last (0: all, the default), so that
+ * memory stays bounded whatever the archive's size: adding one more
+ * forgets the one added longest ago (a copy of it is then no longer
+ * recognised; wire copies come within days of their original). Resets the
+ * count of articles added; best set before the first add. Returns 0, or -1
+ * when out of memory (the index keeps its window). */
+int nx_dupindex_set_window(nx_dupindex *ix, size_t n);
+
 /* Articles in the index, and the bytes it holds (for capacity planning). */
 size_t nx_dupindex_count(const nx_dupindex *ix);
 size_t nx_dupindex_bytes(const nx_dupindex *ix);

@@ -39,6 +39,10 @@
  * waiting about 10% of a Reuters-21578 run), few enough to bound memory
  * (a few MB). */
 #define MAX_QUEUED 256
+/* Articles the near-duplicate index holds, the latest ones (dupindex.h):
+ * about 300 MB, where holding all of them took the indexer past 1 GB of
+ * memory at 3.5 million articles. */
+#define DUP_WINDOW ((size_t)1 << 20)
 
 typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
 
@@ -275,7 +279,7 @@ static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
 {
     *df = (nx_dup_facts){NULL, 0, -1, -1};
     if (!g->dups) {
-        if (!(g->dups = nx_dupindex_new())) {
+        if (!(g->dups = nx_dupindex_new()) || nx_dupindex_set_window(g->dups, DUP_WINDOW) != 0) {
             g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
             return -1;
         }

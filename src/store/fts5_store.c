@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,6 +49,7 @@ typedef struct fts5_writer {
     size_t fresh_used, fresh_cap;
     int spell_lost;     /* a word could not be kept: the list is no longer complete */
     int spell_ready;    /* the table exists and ins_spell is prepared */
+    sqlite3_int64 cache_was; /* the connection's cache_size before the writer */
     sqlite3_stmt *ins_spell;
 } fts5_writer;
 
@@ -491,6 +493,20 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     }
     sqlite3 *db = DB(ix);
     int rc = SQLITE_OK;
+    /* A file is one transaction, so a big file's pages go to the WAL as
+     * the cache overflows, and every later visit of one (the random leaves
+     * of the date index, segments FTS5 merges) looks it up in a WAL index
+     * that grows with the file. A 64 MB cache instead of 2 MB took a 400 MB
+     * archive from 68.6-72.3 s to 63.0 s (system time 12 -> 5 s); 128 MB
+     * leaves room for the larger archives. Given back when the writer goes. */
+    w->cache_was = 0;
+    sqlite3_stmt *cs = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs, NULL) == SQLITE_OK &&
+        sqlite3_step(cs) == SQLITE_ROW)
+        w->cache_was = sqlite3_column_int64(cs, 0);
+    sqlite3_finalize(cs);
+    if (w->cache_was)
+        sqlite3_exec(db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
@@ -542,7 +558,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
               rc);
     rc = prep(db, &w->sel_sigs,
               "SELECT rowid, coalesce(cluster, rowid), minhash FROM articles WHERE minhash IS "
-              "NOT NULL",
+              "NOT NULL ORDER BY rowid",
               rc);
     if (rc != SQLITE_OK) {
         fts5_writer_free(w);
@@ -569,6 +585,11 @@ static void fts5_writer_free(void *wp)
     /* Pages FTS5 freed while merging go back to the file system; an error
      * here loses nothing (the pages stay free inside the file). */
     sqlite3_exec(DB(w->ix), "PRAGMA incremental_vacuum", NULL, NULL, NULL);
+    if (w->cache_was) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)w->cache_was);
+        sqlite3_exec(DB(w->ix), sql, NULL, NULL, NULL);
+    }
     sqlite3_finalize(w->sel_article);
     sqlite3_finalize(w->ins_article);
     sqlite3_finalize(w->upd_article);

@@ -436,6 +436,38 @@ START_TEST(remove_works)
 }
 END_TEST
 
+/* With a window, the index holds the articles added last: a copy of one
+ * forgotten is no longer recognised, a copy of one kept still is. */
+START_TEST(window_forgets_the_oldest)
+{
+    nx_dupindex *ix = nx_dupindex_new();
+    struct library lib = {{0}, 0};
+    ck_assert_int_eq(nx_dupindex_set_window(ix, 2), 0);
+    add(ix, &lib, 1, original);
+    ck_assert_int_eq(assign(ix, &lib, copy), 100);
+    add(ix, &lib, 2, unrelated);
+    add(ix, &lib, 3, earnings_a);
+    ck_assert_uint_eq(nx_dupindex_count(ix), 2);
+    ck_assert_int_eq(assign(ix, &lib, copy), -1);
+    ck_assert_int_eq(assign(ix, &lib, unrelated), 200);
+    /* 1 comes back as the newest and 2, then the oldest, is forgotten. */
+    add(ix, &lib, 1, original);
+    ck_assert_uint_eq(nx_dupindex_count(ix), 2);
+    ck_assert_int_eq(assign(ix, &lib, copy), 100);
+    ck_assert_int_eq(assign(ix, &lib, earnings_a), 300);
+    ck_assert_int_eq(assign(ix, &lib, unrelated), -1);
+    /* Removed articles leave their slots to the next ones: memory stays. */
+    size_t bytes = nx_dupindex_bytes(ix);
+    for (int64_t k = 10; k < 200; k++) {
+        nx_mh_sig s = sig_of(k % 2 ? fed_monday : earnings_b);
+        ck_assert_int_eq(nx_dupindex_add(ix, &s, k, k), 0);
+    }
+    ck_assert_uint_eq(nx_dupindex_count(ix), 2);
+    ck_assert_uint_eq(nx_dupindex_bytes(ix), bytes);
+    nx_dupindex_free(ix);
+}
+END_TEST
+
 static int fetch_nothing(void *ctx, int64_t key, char **text, size_t *len)
 {
     (void)ctx, (void)key, (void)text, (void)len;
@@ -568,6 +600,7 @@ static Suite *minhash_suite(void)
     tcase_add_test(dup, unrelated_starts_own_cluster);
     tcase_add_test(dup, templates_not_merged);
     tcase_add_test(dup, remove_works);
+    tcase_add_test(dup, window_forgets_the_oldest);
     tcase_add_test(dup, unavailable_text_skipped);
     tcase_add_test(dup, index_against_model);
     tcase_add_test(dup, popular_key);
