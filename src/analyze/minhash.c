@@ -215,13 +215,11 @@ struct nx_mh_builder {
 nx_mh_builder *nx_mh_begin(void)
 {
     nx_mh_builder *b = malloc(sizeof *b);
-    if (b && sig_begin(&b->s) != 0) {
-        free(b->s.seen);
+    if (!b || sig_begin(&b->s) != 0) { /* sig_begin fails holding nothing */
         free(b);
         return NULL;
     }
-    if (b)
-        b->failed = 0;
+    b->failed = 0;
     return b;
 }
 

@@ -24,7 +24,11 @@ struct nx_prep {
     nx_langid *langid;
     char code[8];                 /* the default language's code */
     nx_textpack *pack;            /* the worker's, with the index's dictionary */
-    nx_wordset *said;             /* spelling words listed so far, or NULL: none listed */
+    /* Spelling words listed so far (NULL: none listed). Kept for the whole
+     * run: the writer rolls back only on a failure that ends the ingest
+     * (nx_ingest_t's fatal status is sticky), so no listed word is lost
+     * with a transaction and then left unlisted by a later article. */
+    nx_wordset *said;
     void *dict;                   /* a dictionary to load before the next job */
     size_t dict_len;
     int dict_new;                 /* dict (NULL: none) is waiting */
