@@ -200,7 +200,8 @@ typedef struct nx_ingest_options {
     nx_ingest_problem_fn on_problem; /* may be NULL */
     nx_ingest_progress_fn on_progress; /* may be NULL */
     void *ctx;
-    size_t batch_articles;      /* articles per transaction; 0: default (2000) */
+    size_t batch_articles;      /* articles per transaction; 0: default (10000); a file with
+                                   more is committed in parts, recorded complete at its end */
     int force;                  /* re-read files even when size and mtime match */
     int prune;                  /* at finish, forget files under the folders given
                                    that were not seen (deleted from the archive) */

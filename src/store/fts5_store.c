@@ -24,6 +24,14 @@
 
 #define NX_APPLICATION_ID 1853321336 /* 'nxid' */
 #define BUSY_TIMEOUT_MS 30000
+/* Write-ahead log pages after which a writer's commit copies the log into
+ * the index (SQLite's default is 1,000: 4 MB). A long file is committed
+ * every batch, and a checkpoint of 4 MB with its two fsyncs after nearly
+ * every batch took 100 MB from 10.1 to 12.0 s; 64 MB keeps them rare. */
+#define WRITER_CHECKPOINT_PAGES 16384
+#ifndef SQLITE_DEFAULT_WAL_AUTOCHECKPOINT
+#define SQLITE_DEFAULT_WAL_AUTOCHECKPOINT 1000
+#endif
 #define DB(ix) nx_fts5_db(ix)
 
 struct fts5_writer;
@@ -507,6 +515,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     sqlite3_finalize(cs);
     if (w->cache_was)
         sqlite3_exec(db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
+    sqlite3_wal_autocheckpoint(db, WRITER_CHECKPOINT_PAGES);
     rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
@@ -585,6 +594,7 @@ static void fts5_writer_free(void *wp)
     /* Pages FTS5 freed while merging go back to the file system; an error
      * here loses nothing (the pages stay free inside the file). */
     sqlite3_exec(DB(w->ix), "PRAGMA incremental_vacuum", NULL, NULL, NULL);
+    sqlite3_wal_autocheckpoint(DB(w->ix), SQLITE_DEFAULT_WAL_AUTOCHECKPOINT);
     if (w->cache_was) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)w->cache_was);

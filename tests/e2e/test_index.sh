@@ -73,6 +73,18 @@ rc=$?
 expect "gzip JSON Lines on stdin" test $rc = 0
 run search -d "$T/stdin.db" -f ids quokka
 expect "stdin article searchable" test "$out" = s1
+# More articles on stdin than a batch: committed in parts, with no file
+# record (a stream has none).
+for i in $(seq 1 25); do
+    printf '{"id":"p%d","title":"Part %d","body":"Wombats deliberate, round %d."}\n' "$i" "$i" "$i"
+done >"$T/parts.jsonl"
+"$NEWSIDX" index -q -d "$T/parts.db" --batch 10 - <"$T/parts.jsonl"
+rc=$?
+expect "stdin longer than a batch: exit 0" test $rc = 0
+run search -d "$T/parts.db" --count wombat
+expect "stdin longer than a batch: every article indexed ($out)" test "$out" = 25
+expect "stdin longer than a batch: no file recorded" \
+    test "$(sqlite3 -readonly "$T/parts.db" 'select count(*) from files')" = 0
 gzip -c "$T/corpus/wires/baltic-monitor-2023.jsonl" >"$T/bm.jsonl.gz"
 run index -d "$T/gz.db" "$T/bm.jsonl.gz"
 expect ".jsonl.gz file indexed" has "5 added" "$out"
