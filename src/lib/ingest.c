@@ -10,7 +10,10 @@
  * which finds the articles already stored unchanged and removes none that
  * the file still holds. Files whose size and mtime match the record are
  * skipped without being read. Articles whose content hash is unchanged are
- * not rewritten, so re-reading a touched file costs no index churn. */
+ * not rewritten, so re-reading a touched file costs no index churn; in a
+ * file indexed before, they are looked up before being queued, and one
+ * found unchanged is not prepared either (a dump with a few articles
+ * appended is read again at the speed of JSON parsing). */
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
@@ -76,6 +79,7 @@ struct nx_ingest {
     int64_t *rowids;      /* articles of this file seen so far */
     size_t nrowids, caprowids;
     int split;            /* part of this file is committed: its record says incomplete */
+    int recheck;          /* the file was indexed before: look for unchanged articles first */
     int bad_records;      /* in this file */
     long line_base;       /* lines of the file before the part being read */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
@@ -322,12 +326,54 @@ static nx_status_t commit_within_file(nx_ingest_t *g)
     return g->fatal = nx_store_commit(g->w);
 }
 
+/* Prepares a job on this thread: without a worker, or for an article that
+ * was unchanged when queued and changed since (a record earlier in the file
+ * with the same id). Returns 0, or -1 when out of memory (g->fatal set). */
+static int prepare_here(nx_ingest_t *g, nx_prep_job *job)
+{
+    if (!g->an) /* the first time; without fingerprints langid stays NULL */
+        g->langid = nx_langid_new();
+    if (!g->an && !(g->an = nx_analyzer_new(g->ix->lang))) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    const nx_lang *def = nx_lang_find(g->ix->lang);
+    job->skip = 0;
+    nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, job);
+    return 0;
+}
+
 /* Stores a prepared article (and frees the job). Returns 0, or 1 when the
  * index failed (g->fatal set). */
 static int write_job(nx_ingest_t *g, nx_prep_job *job)
 {
     nx_article_t *a = &job->a;
     int rc = 0;
+    if (job->skip) {
+        /* Checked again in the file's order, which a record earlier in the
+         * file with the same id may have changed. */
+        int same;
+        int64_t rowid;
+        if ((g->fatal = nx_store_begin(g->w)) != NX_OK ||
+            (g->fatal = nx_store_unchanged(g->w, a, &g->origin, 1, &same, &rowid)) != NX_OK) {
+            nx_prep_job_free(job);
+            return 1;
+        }
+        if (same) {
+            nx_prep_job_free(job);
+            if (remember_rowid(g, rowid)) {
+                g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+                return 1;
+            }
+            g->pending++;
+            g->n.articles_unchanged++;
+            return commit_within_file(g) != NX_OK;
+        }
+        if (prepare_here(g, job) != 0) {
+            nx_prep_job_free(job);
+            return 1;
+        }
+    }
     if (job->failed) {
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         rc = 1;
@@ -435,16 +481,24 @@ static int on_record(void *ctx, nx_record *r)
     if (!g->prep && !g->prep_failed &&
         !(g->prep = nx_prep_new(g->ix->lang, nx_store_keeps_spelling(g->ix))))
         g->prep_failed = 1; /* no thread: prepare here, one at a time */
-    if (!g->prep) {
-        if (!g->an) /* the first time; without fingerprints langid stays NULL */
-            g->langid = nx_langid_new();
-        if (!g->an && !(g->an = nx_analyzer_new(g->ix->lang))) {
+    /* An article stored with the same content needs no preparing (a file
+     * read again after a change, or after a run stopped inside it). */
+    int same = 0;
+    int64_t rowid;
+    if (g->recheck &&
+        (g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK) {
+        nx_prep_job_free(job);
+        return 1;
+    }
+    job->skip = same;
+    /* Nothing queued before it: written now, without a trip through the
+     * worker's queue (two thread wake-ups an article, where a file read
+     * again is mostly unchanged articles). */
+    if (!g->prep || (job->skip && nx_prep_pending(g->prep) == 0)) {
+        if (!job->skip && prepare_here(g, job) != 0) {
             nx_prep_job_free(job);
-            g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
             return 1;
         }
-        const nx_lang *def = nx_lang_find(g->ix->lang);
-        nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, job);
         return write_job(g, job);
     }
     nx_prep_push(g->prep, job);
@@ -773,6 +827,7 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     g->origin = (nx_origin){key, (int64_t)st.st_size, mtime_ns};
     g->nrowids = 0;
     g->split = 0;
+    g->recheck = found;
     g->bad_records = 0;
     char fhash[17];
     int rc;
@@ -998,6 +1053,7 @@ nx_status_t nx_ingest_stream(nx_ingest_t *g, FILE *stream, const char *name)
     g->origin = (nx_origin){NULL, 0, 0};
     g->nrowids = 0;
     g->split = 0;
+    g->recheck = 0;
     char *owned;
     size_t tlen = len;
     g->bad_records = 0;

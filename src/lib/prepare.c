@@ -168,7 +168,8 @@ static void *worker(void *arg)
                 nx_textpack_forget(p->pack);
             free(dict);
         }
-        nx_prep_run(p->an, p->langid, p->code, p->pack, p->said, job);
+        if (!job->skip)
+            nx_prep_run(p->an, p->langid, p->code, p->pack, p->said, job);
         pthread_mutex_lock(&p->mu);
         job->done = 1;
         p->todo = job->next;

@@ -19,6 +19,7 @@
 typedef struct nx_prep_job {
     nx_article_t a;       /* owned fields; f[NX_FIELD_LANG] NULL: detect it */
     long line;            /* where the record was, for messages */
+    int skip;             /* stored unchanged when queued: nothing to prepare */
     /* results */
     int fp;               /* 0: sig holds its signature; 1: too short to fingerprint */
     nx_mh_sig sig;

@@ -93,6 +93,16 @@ nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, cons
     return w->ix->engine->put_article(w->impl, a, o, dup, prep, outcome, rowid);
 }
 
+nx_status_t nx_store_unchanged(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
+                               int touch, int *same, int64_t *rowid)
+{
+    *same = 0;
+    *rowid = 0;
+    if (!w->ix->engine->unchanged)
+        return NX_OK;
+    return w->ix->engine->unchanged(w->impl, a, o, touch, same, rowid);
+}
+
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found)
 {
     return w->ix->engine->file_get(w->impl, path, row, found);

@@ -516,7 +516,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     if (w->cache_was)
         sqlite3_exec(db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
     sqlite3_wal_autocheckpoint(db, WRITER_CHECKPOINT_PAGES);
-    rc = prep(db, &w->sel_article, "SELECT rowid, hash FROM articles WHERE id = ?1", rc);
+    rc = prep(db, &w->sel_article, "SELECT rowid, hash, lang FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
               "cluster, minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -820,6 +820,71 @@ static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
     return SQLITE_OK;
 }
 
+/* The stored article with a's id: *existing its rowid (0: none), *same
+ * whether its content hash is a's: hash when not NULL, else a's fields',
+ * with the stored language when a has none yet (detected later, from the
+ * same text). */
+static int stored_state(fts5_writer *w, const nx_article_t *a, const int64_t *hash,
+                        int64_t *existing, int *same)
+{
+    sqlite3_stmt *st = w->sel_article;
+    sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *existing = 0;
+    *same = 0;
+    if (rc == SQLITE_ROW) {
+        *existing = sqlite3_column_int64(st, 0);
+        int64_t h;
+        if (hash) {
+            h = *hash;
+        } else {
+            nx_article_t copy = *a;
+            if (!copy.f[NX_FIELD_LANG])
+                copy.f[NX_FIELD_LANG] = (char *)sqlite3_column_text(st, 2);
+            char hex[17];
+            nx_article_hash(&copy, hex);
+            h = (int64_t)strtoull(hex, NULL, 16);
+        }
+        *same = sqlite3_column_int64(st, 1) == h;
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* An unchanged article found in the file at o: its record says so. */
+static int keep_article(fts5_writer *w, int64_t existing, const nx_origin *o)
+{
+    int64_t fileno = 0;
+    int rc = SQLITE_OK;
+    if (o->path && (rc = fileno_of(w, o->path, &fileno)) != SQLITE_OK)
+        return rc;
+    sqlite3_stmt *st = w->upd_origin;
+    sqlite3_bind_int64(st, 1, existing);
+    if (o->path)
+        sqlite3_bind_int64(st, 2, fileno);
+    else
+        sqlite3_bind_null(st, 2);
+    return step_done(st);
+}
+
+static nx_status_t fts5_unchanged(void *wp, const nx_article_t *a, const nx_origin *o, int touch,
+                                  int *same, int64_t *rowid)
+{
+    fts5_writer *w = wp;
+    int64_t existing;
+    int rc = stored_state(w, a, NULL, &existing, same);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "looking up an article");
+    *same = *same && existing;
+    *rowid = existing;
+    if (*same && touch && (rc = keep_article(w, existing, o)) != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "recording a file");
+    return NX_OK;
+}
+
 static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_origin *o,
                                nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
                                int64_t *rowid)
@@ -828,19 +893,9 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
     nx_article_hash(a, hex);
     int64_t hash = (int64_t)strtoull(hex, NULL, 16);
 
-    sqlite3_stmt *st = w->sel_article;
-    sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    int64_t existing = 0;
-    int same = 0;
-    if (rc == SQLITE_ROW) {
-        existing = sqlite3_column_int64(st, 0);
-        same = sqlite3_column_int64(st, 1) == hash;
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = SQLITE_OK;
-    }
-    sqlite3_reset(st);
+    int64_t existing;
+    int same;
+    int rc = stored_state(w, a, &hash, &existing, &same);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "looking up an article");
 
@@ -848,14 +903,9 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
     if (o->path && (rc = fileno_of(w, o->path, &fileno)) != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "recording a file");
 
+    sqlite3_stmt *st = w->upd_origin;
     if (existing && same) {
-        st = w->upd_origin;
-        sqlite3_bind_int64(st, 1, existing);
-        if (o->path)
-            sqlite3_bind_int64(st, 2, fileno);
-        else
-            sqlite3_bind_null(st, 2);
-        rc = step_done(st);
+        rc = keep_article(w, existing, o);
         *outcome = NX_PUT_UNCHANGED;
         *rowid = existing;
     } else {
@@ -1237,4 +1287,5 @@ const nx_engine nx_engine_fts5 = {
     fts5_dup_signatures,
     fts5_dup_text,
     fts5_pack_dict,
+    fts5_unchanged,
 };

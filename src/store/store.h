@@ -181,6 +181,14 @@ typedef struct nx_engine {
      * and its bytes (borrowed until the next put or commit); id 0 and NULL
      * when none. May be NULL: the engine packs nothing. */
     const void *(*pack_dict)(void *w, size_t *len, unsigned *id);
+    /* Whether the stored article with a's id has a's content (its hash,
+     * with the stored language when a has none: detected from the same
+     * text, it would be the same) and, for engines that keep it with the
+     * article, a's origin o: *same, and *rowid its key. With touch, an
+     * unchanged article is then recorded as found in o, as put_article
+     * does. Lets an indexer skip preparing an article it would not write. */
+    nx_status_t (*unchanged)(void *w, const nx_article_t *a, const nx_origin *o, int touch,
+                             int *same, int64_t *rowid);
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -208,6 +216,9 @@ nx_status_t nx_store_commit(nx_store_writer *w);
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
                                  nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
                                int64_t *rowid);
+/* See unchanged in nx_engine; *same 0 when the engine cannot tell. */
+nx_status_t nx_store_unchanged(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
+                               int touch, int *same, int64_t *rowid);
 nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx);
 nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len);
 /* The engine's packing dictionary now (see pack_dict in nx_engine); NULL,

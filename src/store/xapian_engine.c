@@ -647,6 +647,38 @@ static size_t shard_of(const xap_writer *w, const char *id)
     return w->x->nshards == 1 ? 0 : (size_t)(nx_hash64(id, strlen(id)) % w->x->nshards);
 }
 
+static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origin *o, int touch,
+                                 int *same, int64_t *rowid)
+{
+    (void)touch; /* the origin is part of the document: unchanged means the same one */
+    xap_writer *w = wp;
+    size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
+    nxx_db *db = w->x->shards[sh];
+    char term[MAX_TERM + 8];
+    id_term(term, sizeof term, a->f[NX_FIELD_ID]);
+    uint64_t docid;
+    char *data;
+    size_t len;
+    *same = 0;
+    *rowid = 0;
+    if (NXX(lookup)(db, term, &docid, &data, &len))
+        return xfail(w->ix, db, "looking up an article");
+    if (!docid)
+        return NX_OK;
+    const char *f[D_COUNT];
+    if (decode_data(data, len, f) == 0) {
+        nx_article_t copy = *a;
+        if (!copy.f[NX_FIELD_LANG] && f[D_LANG][0])
+            copy.f[NX_FIELD_LANG] = (char *)f[D_LANG];
+        char hash[17];
+        nx_article_hash(&copy, hash);
+        *same = strcmp(f[D_HASH], hash) == 0 && strcmp(f[D_ORIGIN], o->path ? o->path : "") == 0;
+    }
+    free(data);
+    *rowid = (int64_t)(docid * w->x->nshards + sh);
+    return NX_OK;
+}
+
 static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
                                    nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
                                    int64_t *rowid)
@@ -1823,4 +1855,5 @@ const nx_engine nx_engine_xapian = {
     xap_dup_signatures,
     xap_dup_text,
     NULL, /* documents are stored as Xapian's data, not packed */
+    xap_unchanged,
 };

@@ -1,8 +1,8 @@
 /* test_prepare.c - unit tests for the indexing worker (src/lib/prepare.c):
  * jobs come back in order, analyzed, and with their bodies packed with the
  * dictionary the index had handed over when the worker took them, so that
- * the writer can tell which it may store as they are; and each lists the
- * spelling words no earlier job listed. */
+ * the writer can tell which it may store as they are; each lists the
+ * spelling words no earlier job listed; jobs marked skip pass untouched. */
 #include "lib/prepare.h"
 
 #include <check.h>
@@ -172,6 +172,34 @@ START_TEST(jobs_list_spelling_words_once)
 }
 END_TEST
 
+/* A job marked skip (its article is stored unchanged) comes back in its
+ * turn untouched: no terms, no words listed, and its words are not taken as
+ * listed, so a later job that is written lists them. */
+START_TEST(skipped_jobs_pass_through)
+{
+    nx_prep *p = nx_prep_new("english", 1);
+    ck_assert_ptr_nonnull(p);
+    nx_prep_job *first = text_job("Port strike", "The port of Kiel shut.");
+    first->skip = 1;
+    nx_prep_push(p, first);
+    nx_prep_push(p, text_job("Kiel", "The port of Kiel reopened."));
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_ptr_eq(j, first);
+    ck_assert_uint_eq(j->body.n, 0);
+    ck_assert_uint_eq(j->title.n, 0);
+    ck_assert_int_eq(j->words_given, 0);
+    ck_assert_ptr_null(j->packed);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    ck_assert_uint_gt(j->body.n, 0);
+    char *w = words_of(j);
+    ck_assert_str_eq(w, "the port of kiel reopened");
+    free(w);
+    nx_prep_job_free(j);
+    nx_prep_free(p);
+}
+END_TEST
+
 /* The fingerprint comes from the analysis pass's words: it must be the
  * one nx_mh_signature computes from the text, or copies indexed before and
  * after would stop matching. Texts that stress where the two could differ:
@@ -224,6 +252,7 @@ static Suite *prepare_suite(void)
     tcase_add_test(tc, jobs_packed_with_the_dictionary_handed_over);
     tcase_add_test(tc, jobs_list_spelling_words_once);
     tcase_add_test(tc, fingerprint_is_the_texts_own);
+    tcase_add_test(tc, skipped_jobs_pass_through);
     suite_add_tcase(s, tc);
     return s;
 }
