@@ -11,7 +11,8 @@
  * the file still holds. Files whose size and mtime match the record are
  * skipped without being read. Articles whose content hash is unchanged are
  * not rewritten, so re-reading a touched file costs no index churn; in a
- * file indexed before, they are looked up before being queued, and one
+ * file indexed before (or, see MAX_MISSES, one that may hold articles
+ * indexed from another), they are looked up before being queued, and one
  * found unchanged is not prepared either (a dump with a few articles
  * appended is read again at the speed of JSON parsing). */
 #include "internal.h"
@@ -53,6 +54,11 @@
  * about 300 MB, where holding all of them took the indexer past 1 GB of
  * memory at 3.5 million articles. */
 #define DUP_WINDOW ((size_t)1 << 20)
+/* Files not indexed before (moved, renamed, or a dump overlapping an
+ * earlier one) are looked through for stored articles until this many in a
+ * row, in the run, are not: a run of new articles (a new index) pays this
+ * many lookups, not one each. */
+#define MAX_MISSES 1000
 
 typedef enum { FMT_NONE, FMT_TEXT, FMT_JSONL, FMT_HTML } file_format;
 
@@ -80,6 +86,7 @@ struct nx_ingest {
     size_t nrowids, caprowids;
     int split;            /* part of this file is committed: its record says incomplete */
     int recheck;          /* the file was indexed before: look for unchanged articles first */
+    size_t misses;        /* articles looked for and not found, in a row, in this run */
     int bad_records;      /* in this file */
     long line_base;       /* lines of the file before the part being read */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
@@ -485,10 +492,12 @@ static int on_record(void *ctx, nx_record *r)
      * read again after a change, or after a run stopped inside it). */
     int same = 0;
     int64_t rowid;
-    if (g->recheck &&
-        (g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK) {
-        nx_prep_job_free(job);
-        return 1;
+    if (g->recheck || g->misses < MAX_MISSES) {
+        if ((g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK) {
+            nx_prep_job_free(job);
+            return 1;
+        }
+        g->misses = same ? 0 : g->misses + 1;
     }
     job->skip = same;
     /* Nothing queued before it: written now, without a trip through the
