@@ -62,6 +62,8 @@ class Peer:
     snippet_modes = (True, False)   # per-process query modes measured
     inprocess_note = None     # why there is no in-process figure
     notes = ()
+    update_note = "builds the index again"   # what update_argv does
+
 
     def __init__(self, ctx):
         self.ctx = ctx        # dict: build, work, bin (snapshot folder), data
@@ -75,6 +77,11 @@ class Peer:
 
     def index_argv(self, src, idx):
         raise NotImplementedError
+
+    def update_argv(self, src, idx):
+        """Brings the index at idx up to date with src, which grew since it
+        was indexed: what a user of this tool would run."""
+        return self.index_argv(src, idx)
 
     def query(self, idx, src, ws, k, snippets, mode="and"):
         """One query as a fresh process: (wall s, CPU s, completed process)."""
@@ -106,6 +113,8 @@ class Newsidx(Peer):
     name = "newsidx"
     label = "newsidx (FTS5)"
     engine = None
+    update_note = ("the same command again: the file is read again, stored articles are "
+                   "looked up and left as they are, the new ones indexed")
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -222,6 +231,8 @@ class SqliteFts5(Peer):
     label = "SQLite FTS5 by hand"
     notes = ("indexing is bench/fts5_peer.py (Python sqlite3, one transaction); per-process "
              "queries are the sqlite3 command-line shell; in-process is a Python sqlite3 loop",)
+    update_note = ("built again: a table made by hand has no way to tell new records from "
+                   "old ones (a loader that does would be more code to write)")
 
     def unavailable(self):
         if not _have("sqlite3"):
@@ -279,6 +290,8 @@ class XapianTools(Peer):
              "can match more",
              "indexing time includes converting JSON Lines to scriptindex's input format "
              "(bench/xapian_peer.py, piped)")
+    update_note = ("scriptindex without --overwrite: every record is indexed again, "
+                   "replacing the document with the same id (its unique term)")
 
     def unavailable(self):
         missing = [b for b in ("quest", "scriptindex") if not _have(b)]
@@ -289,6 +302,9 @@ class XapianTools(Peer):
 
     def index_argv(self, src, idx):
         return [PY, os.path.join(common.BENCH_DIR, "xapian_peer.py"), idx, src]
+
+    def update_argv(self, src, idx):
+        return [PY, os.path.join(common.BENCH_DIR, "xapian_peer.py"), "--update", idx, src]
 
     def query_argv(self, idx, ws, k, snippets, mode):
         return ["quest", "-d", idx, "-m", str(k), "-o", "or" if mode == "or" else "and",

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""xapian_peer.py DB FILE.jsonl - index JSON Lines with Xapian's scriptindex
-(Debian xapian-omega) and bench/xapian-news.script, converting the records
-to scriptindex's input format on the way (name=value lines, a continuation
-line starts with '=', a blank line ends a record). The database is created
-anew. Exit status: scriptindex's."""
+"""xapian_peer.py [--update] DB FILE.jsonl - index JSON Lines with Xapian's
+scriptindex (Debian xapian-omega) and bench/xapian-news.script, converting
+the records to scriptindex's input format on the way (name=value lines, a
+continuation line starts with '=', a blank line ends a record). The database
+is created anew; with --update it is updated (each record replaces the
+document with its id). Exit status: scriptindex's."""
 import json
 import os
 import subprocess
@@ -18,12 +19,16 @@ def value(v):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    update = args[:1] == ["--update"]
+    if update:
+        args = args[1:]
+    if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    db, src = sys.argv[1], sys.argv[2]
-    p = subprocess.Popen(["scriptindex", "--overwrite", db,
-                          os.path.join(HERE, "xapian-news.script")],
+    db, src = args
+    p = subprocess.Popen(["scriptindex"] + ([] if update else ["--overwrite"]) +
+                         [db, os.path.join(HERE, "xapian-news.script")],
                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     out = p.stdin
     with open(src, encoding="utf-8") as f:
