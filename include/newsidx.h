@@ -201,7 +201,8 @@ typedef struct nx_ingest_options {
     nx_ingest_progress_fn on_progress; /* may be NULL */
     void *ctx;
     size_t batch_articles;      /* articles per transaction; 0: default (10000); a file with
-                                   more is committed in parts, recorded complete at its end */
+                                   more is committed in parts (of 10 batches
+                                   with Xapian), recorded complete at its end */
     int force;                  /* re-read files even when size and mtime match */
     int prune;                  /* at finish, forget files under the folders given
                                    that were not seen (deleted from the archive) */

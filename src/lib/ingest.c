@@ -321,7 +321,8 @@ static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
  * for unchanged if the run stops before its end. */
 static nx_status_t commit_within_file(nx_ingest_t *g)
 {
-    if (g->nrowids < g->opt.batch_articles || g->pending < g->opt.batch_articles)
+    size_t every = nx_store_file_commit_every(g->ix, g->opt.batch_articles);
+    if (g->nrowids < every || g->pending < every)
         return NX_OK;
     if (!g->split && g->key) { /* (a stream has no record) */
         nx_file_row incomplete = {-1, 0, 0, ""};

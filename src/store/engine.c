@@ -93,6 +93,12 @@ nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, cons
     return w->ix->engine->put_article(w->impl, a, o, dup, prep, outcome, rowid);
 }
 
+size_t nx_store_file_commit_every(const nx_index_t *ix, size_t batch)
+{
+    unsigned k = ix->engine->file_commit_batches;
+    return batch * (k ? k : 1);
+}
+
 nx_status_t nx_store_unchanged(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
                                int touch, int *same, int64_t *rowid)
 {

@@ -1288,4 +1288,5 @@ const nx_engine nx_engine_fts5 = {
     fts5_dup_text,
     fts5_pack_dict,
     fts5_unchanged,
+    1,
 };

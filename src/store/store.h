@@ -189,6 +189,9 @@ typedef struct nx_engine {
      * does. Lets an indexer skip preparing an article it would not write. */
     nx_status_t (*unchanged)(void *w, const nx_article_t *a, const nx_origin *o, int touch,
                              int *same, int64_t *rowid);
+    /* A file longer than a batch is committed every this many batches of
+     * its articles (src/lib/ingest.c). */
+    unsigned file_commit_batches;
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -216,6 +219,8 @@ nx_status_t nx_store_commit(nx_store_writer *w);
 nx_status_t nx_store_put_article(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
                                  nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
                                int64_t *rowid);
+/* Articles of a long file per commit, for a batch of batch articles. */
+size_t nx_store_file_commit_every(const nx_index_t *ix, size_t batch);
 /* See unchanged in nx_engine; *same 0 when the engine cannot tell. */
 nx_status_t nx_store_unchanged(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
                                int touch, int *same, int64_t *rowid);

@@ -1856,4 +1856,7 @@ const nx_engine nx_engine_xapian = {
     xap_dup_text,
     NULL, /* documents are stored as Xapian's data, not packed */
     xap_unchanged,
+    /* Each commit leaves Xapian's B-trees less full: Reuters-21578 in one
+     * commit takes 92.6 MB, in two 115.9 MB, in ten 142.3 MB. */
+    10,
 };

@@ -115,6 +115,20 @@ for engine in fts5 xapian; do
         test "$(jq -r .origin <<<"$out")" = "$(realpath "$d/arch/new.jsonl")"
 done
 
+# A file longer than ten batches with the Xapian engine: committed in parts
+# of ten batches, whole at the end, unchanged the next time.
+for i in $(seq 1 250); do
+    printf '{"id":"x%d","body":"Tram depot bulletin %d."}\n' "$i" "$i"
+done >"$T/long.jsonl"
+run index -d "$T/long.xdb" --engine xapian --batch 10 "$T/long.jsonl"
+expect "xapian, a file of 25 batches: every article added" has "250 added" "$out"
+run search -d "$T/long.xdb" --count tram
+expect "xapian, a file of 25 batches: all searchable ($out)" test "$out" = 250
+run index -d "$T/long.xdb" --batch 10 "$T/long.jsonl"
+expect "xapian, a file of 25 batches: unchanged next time" has "1 unchanged" "$out"
+run check -d "$T/long.xdb"
+expect_rc "xapian, a file of 25 batches: the checker finds it sound" 0
+
 # JSON Lines on stdin, plain and gzipped.
 printf '{"id":"s1","title":"Stdin story","body":"Quokkas negotiate."}\n' | gzip >"$T/in.gz"
 "$NEWSIDX" index -q -d "$T/stdin.db" - <"$T/in.gz"
