@@ -3,12 +3,13 @@
  *
  * A file with fewer articles than a batch is written in one transaction,
  * together with its row in `files`, so a crash leaves it whole or absent.
- * A longer file is committed every batch of its own articles (one
- * transaction for a multi-GB dump made the write-ahead log as big as the
- * index and wrote everything twice); its row says "incomplete" until its
- * last article is in, so an interrupted file is read again on the next run,
- * which finds the articles already stored unchanged and removes none that
- * the file still holds. Files whose size and mtime match the record are
+ * A longer file is committed every batch of its own articles, or every ten
+ * with Xapian (nx_store_file_commit_every; one transaction for a multi-GB
+ * dump made the write-ahead log as big as the index and lost all of it to
+ * an interruption); its row says "incomplete" until its last article is
+ * in, so an interrupted file is read again on the next run, which finds the
+ * articles already stored unchanged and removes none that the file still
+ * holds. Files whose size and mtime match the record are
  * skipped without being read. Articles whose content hash is unchanged are
  * not rewritten, so re-reading a touched file costs no index churn; in a
  * file indexed before (or, see MAX_MISSES, one that may hold articles
@@ -315,10 +316,10 @@ static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
     return 0;
 }
 
-/* Commits part of a file once it alone has filled a batch (see the top of
- * this file). The record is marked incomplete first, in the same
- * transaction, so that a file being read again after a change is not taken
- * for unchanged if the run stops before its end. */
+/* Commits part of a file once it alone has filled the engine's interval (a
+ * batch; see the top of this file). The record is marked incomplete first,
+ * in the same transaction, so that a file being read again after a change
+ * is not taken for unchanged if the run stops before its end. */
 static nx_status_t commit_within_file(nx_ingest_t *g)
 {
     size_t every = nx_store_file_commit_every(g->ix, g->opt.batch_articles);
