@@ -689,24 +689,17 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     nxx_db *db = w->x->shards[sh];
     char hash[17];
     nx_article_hash(a, hash);
+    int same;
+    nx_status_t s = xap_unchanged(wp, a, o, 0, &same, rowid);
+    if (s != NX_OK)
+        return s;
+    if (same) {
+        *outcome = NX_PUT_UNCHANGED;
+        return NX_OK;
+    }
+    int existed = *rowid != 0; /* docids start at 1 */
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);
-    uint64_t docid;
-    char *data;
-    size_t len;
-    if (NXX(lookup)(db, term, &docid, &data, &len))
-        return xfail(w->ix, db, "looking up an article");
-    if (docid) {
-        const char *f[D_COUNT];
-        int same = decode_data(data, len, f) == 0 && strcmp(f[D_HASH], hash) == 0 &&
-                   strcmp(f[D_ORIGIN], o->path ? o->path : "") == 0;
-        free(data);
-        if (same) {
-            *outcome = NX_PUT_UNCHANGED;
-            *rowid = (int64_t)(docid * w->x->nshards + sh);
-            return NX_OK;
-        }
-    }
     /* The stored origin is the file's path (files key), as FTS5 stores it. */
     nx_article_t copy = *a;
     copy.f[NX_FIELD_ORIGIN] = (char *)o->path;
@@ -728,7 +721,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     NXX(doc_free)(doc);
     if (rc)
         return xfail(w->ix, db, "storing an article");
-    *outcome = docid ? NX_PUT_UPDATED : NX_PUT_ADDED;
+    *outcome = existed ? NX_PUT_UPDATED : NX_PUT_ADDED;
     *rowid = (int64_t)(newid * w->x->nshards + sh);
     return NX_OK;
 }
