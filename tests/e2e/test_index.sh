@@ -51,6 +51,16 @@ expect "fixture had several records" test "$before" -gt 1
 # The index is a plain SQLite file: its own integrity checks pass.
 expect "sqlite integrity_check" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
 expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 3
+# Writers let FTS5 gather 16 MB of terms before writing a segment (fewer
+# segments to merge and to read); an index without the setting gets it.
+hs() { sqlite3 "$T/hs.db" "select v from articles_fts_config where k='hashsize'"; }
+printf '{"id":"hs-1","title":"Flush size","body":"Set by the writer."}\n' >"$T/hs1.jsonl"
+printf '{"id":"hs-2","title":"Flush size","body":"Set again by the next writer."}\n' >"$T/hs2.jsonl"
+run index -d "$T/hs.db" -q "$T/hs1.jsonl"
+expect "writers set the FTS5 flush size" test "$(hs)" = 16777216
+sqlite3 "$T/hs.db" "delete from articles_fts_config where k='hashsize'"
+run index -d "$T/hs.db" -q "$T/hs2.jsonl"
+expect "an index without the flush size gets it back" test "$(hs)" = 16777216
 
 # Relative and absolute paths give the same ids.
 run index -d "$T/rel.db" -q "$T/corpus/diplomacy"
