@@ -32,6 +32,10 @@
 -- from the stored bodies and every later body is compressed with it.
 -- `newsidx optimize` compresses the early ones too.
 --
+-- Pages of 16 KB (set by newsidx before this file runs, within version 3;
+-- indexes made before have 4 KB pages and are read the same): rows of
+-- `articles` leave less space unused at the end of each page.
+--
 -- Incremental auto-vacuum (set by newsidx before this file runs: it must
 -- precede the file's first page): FTS5 merges its segments as it goes and
 -- frees pages; newsidx gives them back to the file system when a writer

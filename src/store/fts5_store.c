@@ -24,11 +24,12 @@
 
 #define NX_APPLICATION_ID 1853321336 /* 'nxid' */
 #define BUSY_TIMEOUT_MS 30000
-/* Write-ahead log pages after which a writer's commit copies the log into
- * the index (SQLite's default is 1,000: 4 MB). A long file is committed
- * every batch, and a checkpoint of 4 MB with its two fsyncs after nearly
- * every batch took 100 MB from 10.1 to 12.0 s; 64 MB keeps them rare. */
-#define WRITER_CHECKPOINT_PAGES 16384
+/* Write-ahead log size after which a writer's commit copies the log into
+ * the index (SQLite's default is 1,000 pages: 4 MB with 4 KB pages). A long
+ * file is committed every batch, and a checkpoint of 4 MB with its two
+ * fsyncs after nearly every batch took 100 MB from 10.1 to 12.0 s; 64 MB
+ * keeps them rare. In bytes: indexes made before 16 KB pages have 4 KB. */
+#define WRITER_CHECKPOINT_BYTES (64 * 1024 * 1024)
 #ifndef SQLITE_DEFAULT_WAL_AUTOCHECKPOINT
 #define SQLITE_DEFAULT_WAL_AUTOCHECKPOINT 1000
 #endif
@@ -182,10 +183,16 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
                        "no Snowball stemmer for language '%s' (try a name such as english, "
                        "french, russian, or a code such as en, fr, ru)",
                        lang);
-    /* WAL cannot be switched on inside a transaction, and auto-vacuum
-     * only before the file has its first page (a no-op when another
-     * process made the index meanwhile). */
-    int rc = sqlite3_exec(DB(ix), "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode=WAL",
+    /* WAL cannot be switched on inside a transaction, and the page size
+     * and auto-vacuum only before the file has its first page (no-ops when
+     * another process made the index meanwhile). 16 KB pages instead of
+     * 4 KB: a page of `articles` ends with the part of a row that did not
+     * fit, on average half a row (~230 bytes) per page; at 100 MB of text
+     * the index came out 2.9% smaller (127.5 -> 123.8 MB), with queries as
+     * fast (8 KB: -2.0%; 32 KB: -3.1%; 64 KB: -0.4%). */
+    int rc = sqlite3_exec(DB(ix),
+                          "PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL; "
+                          "PRAGMA journal_mode=WAL",
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -515,7 +522,10 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     sqlite3_finalize(cs);
     if (w->cache_was)
         sqlite3_exec(db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
-    sqlite3_wal_autocheckpoint(db, WRITER_CHECKPOINT_PAGES);
+    int64_t page = one_int(db, "PRAGMA page_size", &rc);
+    rc = SQLITE_OK; /* without it, SQLite's default interval stays */
+    if (page > 0)
+        sqlite3_wal_autocheckpoint(db, (int)(WRITER_CHECKPOINT_BYTES / page));
     rc = prep(db, &w->sel_article, "SELECT rowid, hash, lang FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "

@@ -61,6 +61,7 @@ expect "writers set the FTS5 flush size" test "$(hs)" = 16777216
 sqlite3 "$T/hs.db" "delete from articles_fts_config where k='hashsize'"
 run index -d "$T/hs.db" -q "$T/hs2.jsonl"
 expect "an index without the flush size gets it back" test "$(hs)" = 16777216
+expect "new indexes have 16 KB pages" test "$(sqlite3 "$DB" 'PRAGMA page_size')" = 16384
 
 # Relative and absolute paths give the same ids.
 run index -d "$T/rel.db" -q "$T/corpus/diplomacy"
