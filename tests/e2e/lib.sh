@@ -35,6 +35,13 @@ expect() {
     if "$@"; then ok "$name"; else not_ok "$name" "failed: $*" "stdout: ${out:0:400}" "stderr: ${err:0:400}"; fi
 }
 
+# numbered FIRST LAST TEMPLATE: one line of TEMPLATE per number from FIRST
+# to LAST, each @ in it replaced by the number (records for a JSON Lines file).
+numbered() {
+    local i
+    for i in $(seq "$1" "$2"); do printf '%s\n' "${3//@/$i}"; done
+}
+
 json_ok() { jq -e . >/dev/null <<<"$1"; }
 has() { grep -qF -- "$1" <<<"$2"; }
 lacks() { ! grep -qF -- "$1" <<<"$2"; }

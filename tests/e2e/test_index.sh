@@ -83,9 +83,7 @@ expect "default index is ./newsidx.db" test -s "$T/newsidx.db"
 for engine in fts5 xapian; do
     d=$T/reuse-$engine
     mkdir -p "$d"
-    for i in $(seq 1 60); do
-        printf '{"id":"r%d","body":"Alpha report %d on harbour cranes."}\n' "$i" "$i"
-    done >"$d/wire.jsonl"
+    numbered 1 60 '{"id":"r@","body":"Alpha report @ on harbour cranes."}' >"$d/wire.jsonl"
     "$NEWSIDX" index -q --engine "$engine" -d "$d/idx" "$d/wire.jsonl"
     for i in $(seq 1 60); do
         printf '{"id":"r%d","body":"Beta draft %d on harbour cranes."}\n' "$i" "$i"
@@ -109,9 +107,7 @@ done
 for engine in fts5 xapian; do
     d=$T/moved-$engine
     mkdir -p "$d/arch"
-    for i in $(seq 1 40); do
-        printf '{"id":"m%d","body":"Ferry timetable %d for the islands."}\n' "$i" "$i"
-    done >"$d/arch/old.jsonl"
+    numbered 1 40 '{"id":"m@","body":"Ferry timetable @ for the islands."}' >"$d/arch/old.jsonl"
     "$NEWSIDX" index -q --engine "$engine" -d "$d/idx" "$d/arch"
     mv "$d/arch/old.jsonl" "$d/arch/new.jsonl"
     run index -d "$d/idx" --prune "$d/arch"
@@ -128,9 +124,7 @@ done
 
 # A file longer than ten batches with the Xapian engine: committed in parts
 # of ten batches, whole at the end, unchanged the next time.
-for i in $(seq 1 250); do
-    printf '{"id":"x%d","body":"Tram depot bulletin %d."}\n' "$i" "$i"
-done >"$T/long.jsonl"
+numbered 1 250 '{"id":"x@","body":"Tram depot bulletin @."}' >"$T/long.jsonl"
 run index -d "$T/long.xdb" --engine xapian --batch 10 "$T/long.jsonl"
 expect "xapian, a file of 25 batches: every article added" has "250 added" "$out"
 run search -d "$T/long.xdb" --count tram
@@ -149,9 +143,7 @@ run search -d "$T/stdin.db" -f ids quokka
 expect "stdin article searchable" test "$out" = s1
 # More articles on stdin than a batch: committed in parts, with no file
 # record (a stream has none).
-for i in $(seq 1 25); do
-    printf '{"id":"p%d","title":"Part %d","body":"Wombats deliberate, round %d."}\n' "$i" "$i" "$i"
-done >"$T/parts.jsonl"
+numbered 1 25 '{"id":"p@","title":"Part @","body":"Wombats deliberate, round @."}' >"$T/parts.jsonl"
 "$NEWSIDX" index -q -d "$T/parts.db" --batch 10 - <"$T/parts.jsonl"
 rc=$?
 expect "stdin longer than a batch: exit 0" test $rc = 0

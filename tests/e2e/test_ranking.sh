@@ -5,10 +5,7 @@
 DB=$T/rank.db
 J=$T/rank.jsonl
 # 250 English filler stories, so that one French story is under 1% of them.
-for i in $(seq 1 250); do
-    printf '{"id":"f%d","title":"Harbour report %d","lang":"en","body":"Report %d on the harbour, the weather over the bay and the ferries that crossed it during week %d."}\n' \
-        "$i" "$i" "$i" "$i"
-done >"$J"
+numbered 1 250 '{"id":"f@","title":"Harbour report @","lang":"en","body":"Report @ on the harbour, the weather over the bay and the ferries that crossed it during week @."}' >"$J"
 cat >>"$J" <<'EOF'
 {"id":"oil-1","title":"Tanker","lang":"en","body":"A tanker brought oil to the refinery near the old quay."}
 {"id":"oil-2","title":"Tanker","lang":"en","body":"A tanker brought oils to the refinery near the old quay."}
