@@ -114,8 +114,10 @@ const char *nx_index_last_error(const nx_index_t *index);
  * nx_index_last_error when not. */
 nx_status_t nx_index_check(nx_index_t *index);
 
-/* Merges the index's segments so searches read less (FTS5); the index must
- * be open for writing. Safe to interrupt: the index stays as it was. */
+/* Merges the index's segments so searches read less (FTS5), or replaces
+ * each Xapian database with a compact copy (swapped in with one rename);
+ * the index must be open for writing. Safe to interrupt: the index stays as
+ * it was. */
 nx_status_t nx_index_optimize(nx_index_t *index);
 
 /* The index's language (canonical Snowball name). Borrowed. */

@@ -135,6 +135,16 @@ int nxx_check(const char *path, char *err, size_t errlen)
     return rc;
 }
 
+int nxx_compact(nxx_db *db, const char *dest)
+{
+    return guard(db, "compacting", [&] {
+        if (!db->wdb)
+            throw Xapian::InvalidOperationError("the database is not open for writing");
+        /* Document numbers are kept: near-duplicate clusters name them. */
+        db->wdb->compact(std::string(dest), Xapian::DBCOMPACT_NO_RENUMBER);
+    });
+}
+
 void nxx_close(nxx_db *db)
 {
     if (!db)

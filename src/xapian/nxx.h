@@ -33,6 +33,11 @@ const char *nxx_error(const nxx_db *db);
  * checker; returns 0 when sound, else -1 with the reason in err. */
 int nxx_check(const char *path, char *err, size_t errlen);
 
+/* Writes a compact copy of the writable database db (its last commit, same
+ * document numbers, B-tree blocks full) to the new folder dest. Returns 0,
+ * or -1 with the reason in nxx_error(db). */
+int nxx_compact(nxx_db *db, const char *dest);
+
 /* Metadata (writable only for set). *value is malloc'd, "" when unset. */
 int nxx_get_metadata(nxx_db *db, const char *key, char **value);
 int nxx_set_metadata(nxx_db *db, const char *key, const char *value);
@@ -132,10 +137,10 @@ void nxx_hits_free(nxx_hits *h);
  * library calls the functions above through this table; NXX_API_VERSION
  * changes whenever a function is added, removed or changes type, so that a
  * module from another build is refused rather than misused. */
-#define NXX_API_VERSION 1
+#define NXX_API_VERSION 2
 #define NXX_API_FUNCTIONS(X)                                                                  \
-    X(open) X(close) X(error) X(check) X(get_metadata) X(set_metadata) X(begin) X(commit)    \
-    X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean) X(doc_set_value)  \
+    X(open) X(close) X(error) X(check) X(compact) X(get_metadata) X(set_metadata) X(begin)   \
+    X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean) X(doc_set_value)  \
     X(doc_set_data) X(replace) X(lookup) X(delete) X(get_data) X(values) X(postings)         \
     X(doccount) X(terms) X(value_bounds) X(metadata_keys) X(metadata_count) X(data_bytes)    \
     X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_value_eq) X(q_combine)        \
