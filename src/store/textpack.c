@@ -19,7 +19,11 @@
 /* Level 3 is zstd's default: level 9 saves another 6% of the text for
  * three times the compression time, a bad trade while indexing. */
 #define LEVEL 3
-#define DICT_SIZE (64 * 1024)
+/* A 256 KB dictionary, trained on the same first megabyte, holds more of
+ * the archive's shared phrasing than 64 KB: bodies 4.9% smaller on a
+ * generated 100 MB archive (36.3 -> 34.5 MB), 3.7% on Reuters-21578, with
+ * no measurable cost in indexing time. */
+#define DICT_SIZE (256 * 1024)
 
 struct nx_textpack {
     ZSTD_CCtx *cctx;
