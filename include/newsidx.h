@@ -224,7 +224,9 @@ nx_status_t nx_ingest_path(nx_ingest_t *ingest, const char *path);
  * reported as `name` (e.g. "<stdin>"). */
 nx_status_t nx_ingest_stream(nx_ingest_t *ingest, FILE *stream, const char *name);
 
-/* Commits what is pending and fills *counts (may be NULL). */
+/* Commits what is pending and fills *counts (may be NULL). When the run
+ * changed a Xapian index, each database grown by more than a quarter since
+ * it was last compacted is then compacted, as nx_index_optimize does. */
 nx_status_t nx_ingest_finish(nx_ingest_t *ingest, nx_ingest_counts_t *counts);
 
 /* Frees the run; anything not committed by nx_ingest_finish is rolled back

@@ -21,8 +21,9 @@ static const char optimize_usage[] =
     "dictionary (the first megabyte), makes the spelling list that \"did you mean\" reads\n"
     "anew, and gives freed space back to the file system. A Xapian index is replaced by\n"
     "a compact copy of itself (each commit leaves its B-trees partly empty: often 40%\n"
-    "smaller), made beside it and swapped in one step. It can be interrupted safely:\n"
-    "the index stays as it was.\n"
+    "smaller), made beside it and swapped in one step; indexing does the same when the\n"
+    "index has grown by more than a quarter since it was last compacted. It can be\n"
+    "interrupted safely: the index stays as it was.\n"
     "Exit status: 0 done, 2 error.\n";
 
 static int parse(int argc, char **argv, const char *usage, const char **db)

@@ -224,6 +224,8 @@ nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
     if (!g->fatal && g->opt.prune)
         g->fatal = prune(g);
     nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
+    if (s == NX_OK && g->n.articles_added + g->n.articles_updated + g->n.articles_removed > 0)
+        s = nx_store_settle(g->ix);
     if (counts)
         *counts = g->n;
     return s;

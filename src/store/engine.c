@@ -187,6 +187,11 @@ nx_status_t nx_store_optimize(nx_index_t *ix)
     return ix->engine->optimize(ix);
 }
 
+nx_status_t nx_store_settle(nx_index_t *ix)
+{
+    return ix->engine->settle ? ix->engine->settle(ix) : NX_OK;
+}
+
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx)
 {
     return w->ix->engine->files(w->impl, prefix, fn, ctx);

@@ -1333,4 +1333,5 @@ const nx_engine nx_engine_fts5 = {
     fts5_pack_dict,
     fts5_unchanged,
     1,
+    NULL, /* FTS5 merges as it goes; freed pages go back when a writer closes */
 };

@@ -192,6 +192,9 @@ typedef struct nx_engine {
     /* A file longer than a batch is committed every this many batches of
      * its articles (src/lib/ingest.c). */
     unsigned file_commit_batches;
+    /* After an indexing run that changed the index has committed: tidies
+     * the engine's files (NULL: nothing to do). */
+    nx_status_t (*settle)(nx_index_t *ix);
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -253,6 +256,7 @@ nx_status_t nx_store_spelling(nx_index_t *ix, char first, size_t minlen, size_t 
                               nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
 nx_status_t nx_store_check(nx_index_t *ix);
 nx_status_t nx_store_optimize(nx_index_t *ix);
+nx_status_t nx_store_settle(nx_index_t *ix);
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);
 nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed);
 

@@ -1699,11 +1699,14 @@ static nx_status_t xap_check(nx_index_t *ix)
     return NX_OK;
 }
 
+/* An entry already gone was removed by another process tidying up the
+ * same leftover: not an error. */
 static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st;
     (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
+    int r = type == FTW_DP ? rmdir(path) : unlink(path);
+    return r != 0 && errno == ENOENT ? 0 : r;
 }
 
 /* Removes the folder at path and everything in it (nothing when missing). */
@@ -1711,7 +1714,8 @@ static int remove_tree(const char *path)
 {
     if (access(path, F_OK) != 0)
         return errno == ENOENT ? 0 : -1;
-    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    int r = nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return r != 0 && access(path, F_OK) != 0 && errno == ENOENT ? 0 : r;
 }
 
 /* Compacts the writable database *db at p: a compact copy is written beside
@@ -1754,6 +1758,81 @@ static nx_status_t compact_one(nx_index_t *ix, nxx_db **db, const char *p)
     return NX_OK;
 }
 
+/* Bytes in the files of the folder dir (not below it). */
+static int64_t folder_bytes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int64_t sum = 0;
+    struct dirent *e;
+    char p[PATH_MAX];
+    struct stat st;
+    while ((e = readdir(d)))
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < sizeof p &&
+            stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            sum += (int64_t)st.st_size;
+    closedir(d);
+    return sum;
+}
+
+/* Metadata key: the database's size just after it was last compacted. */
+#define COMPACT_KEY "compacted_bytes"
+
+/* Compacts the shard at p (when not forced: only if it has grown by more
+ * than a quarter since its last compaction, or was never compacted), and
+ * records its new size. */
+static nx_status_t settle_one(nx_index_t *ix, nxx_db **db, const char *p, int force)
+{
+    char *was = NULL;
+    if (NXX(get_metadata)(*db, COMPACT_KEY, &was) != 0)
+        return xfail(ix, *db, "reading the index's metadata");
+    int64_t base = was ? strtoll(was, NULL, 10) : 0;
+    free(was);
+    int64_t now = folder_bytes(p);
+    if (!force && (now < 0 || (base > 0 && now <= base + base / 4))) {
+        /* A copy left by an interrupted compaction (maybe the whole old
+         * database) goes all the same; what cannot be removed now is
+         * reported by the next optimize. */
+        char tmp[PATH_MAX];
+        if ((size_t)snprintf(tmp, sizeof tmp, "%s.compact", p) < sizeof tmp)
+            remove_tree(tmp);
+        return NX_OK;
+    }
+    nx_status_t s = compact_one(ix, db, p);
+    if (s != NX_OK)
+        return s;
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)folder_bytes(p));
+    if (NXX(set_metadata)(*db, COMPACT_KEY, v) != 0 || NXX(commit)(*db) != 0)
+        return xfail(ix, *db, "recording the compaction");
+    return NX_OK;
+}
+
+/* After an indexing run that changed the index: every commit leaves the
+ * B-trees partly empty (Reuters-21578 in one commit 92.6 MB, compacted
+ * 70.2 MB in 0.5 s; after a 1% update 134 MB), so a shard that has grown
+ * by more than a quarter since it was last compacted is compacted now. A
+ * quarter keeps small updates of a big index from rewriting it each time. */
+static nx_status_t xap_settle(nx_index_t *ix)
+{
+    xap_index *x = X(ix);
+    if (!x->shards)
+        return NX_OK;
+    long n = shard_count(ix->path);
+    for (size_t i = 0; i < x->nshards; i++) {
+        char p[PATH_MAX];
+        if (n > 0)
+            shard_path(p, sizeof p, ix->path, i);
+        else
+            snprintf(p, sizeof p, "%s", ix->path);
+        nx_status_t s = settle_one(ix, &x->shards[i], p, 0);
+        if (s != NX_OK)
+            return s;
+    }
+    return NX_OK;
+}
+
 static nx_status_t xap_optimize(nx_index_t *ix)
 {
     xap_index *x = X(ix);
@@ -1767,7 +1846,7 @@ static nx_status_t xap_optimize(nx_index_t *ix)
             shard_path(p, sizeof p, ix->path, i);
         else
             snprintf(p, sizeof p, "%s", ix->path);
-        nx_status_t s = compact_one(ix, &x->shards[i], p);
+        nx_status_t s = settle_one(ix, &x->shards[i], p, 1);
         if (s != NX_OK)
             return s;
     }
@@ -1924,4 +2003,5 @@ const nx_engine nx_engine_xapian = {
     /* Each commit leaves Xapian's B-trees less full: Reuters-21578 in one
      * commit takes 92.6 MB, in two 115.9 MB, in ten 142.3 MB. */
     10,
+    xap_settle,
 };

@@ -65,16 +65,21 @@ expect_rc "fts5: sound after optimize" 0
 expect "fts5: same articles after optimize" test "$("$NEWSIDX" search -d "$DB" --count newsroom)" = "$before"
 
 # Optimize (Xapian): a compact copy takes the index's place, whole or not at
-# all. The index above was written in several commits (index, prune, index
-# again), each leaving its B-trees partly empty.
+# all. Every commit leaves Xapian's B-trees partly empty (the index above
+# was written in 120 commits, one per file), so indexing itself compacts a
+# database that has grown by more than a quarter since it was last
+# compacted: optimize then finds little to gain.
 XDB=$T/xapian.idx
+rm -rf "$XDB"
+"$NEWSIDX" index -q --engine xapian -d "$XDB" "$A"
 xbefore=$("$NEWSIDX" search -d "$XDB" -f ids -n 50 newsroom)
 xsize=$(du -sb "$XDB" | cut -f1)
 mkdir -p "$XDB.compact" && echo stale >"$XDB.compact/left-over" # an interrupted optimize's
 run optimize -d "$XDB"
 expect_rc "xapian: optimize exits 0" 0
-expect "xapian: optimize makes the index smaller ($xsize -> $(du -sb "$XDB" | cut -f1) bytes)" \
-    test "$(du -sb "$XDB" | cut -f1)" -lt "$xsize"
+xafter=$(du -sb "$XDB" | cut -f1)
+expect "xapian: indexing left the index compact (optimize: $xsize -> $xafter bytes)" \
+    test $((xafter * 20)) -ge $((xsize * 19))
 expect "xapian: same results, same order after optimize" \
     test "$("$NEWSIDX" search -d "$XDB" -f ids -n 50 newsroom)" = "$xbefore"
 expect "xapian: no copy left beside the index" test ! -e "$XDB.compact"
@@ -82,6 +87,11 @@ run check -d "$XDB"
 expect_rc "xapian: sound after optimize" 0
 run index -d "$XDB" "$A"
 expect "xapian: after optimize, the archive is unchanged" has "0 added, 0 updated" "$out"
+mkdir -p "$XDB.compact" && echo stale >"$XDB.compact/left-over"
+printf '{"id":"late-1","body":"A late newsroom note."}\n' >"$T/late.jsonl"
+run index -d "$XDB" "$T/late.jsonl"
+expect "xapian: an index run removes the copy an interrupted compaction left" \
+    test "$rc" = 0 -a ! -e "$XDB.compact"
 "$NEWSIDX" index -q --engine xapian --shards 2 -d "$T/sharded.idx" "$A"
 sbefore=$("$NEWSIDX" search -d "$T/sharded.idx" -f ids -n 50 newsroom)
 run optimize -d "$T/sharded.idx"
