@@ -600,7 +600,8 @@ static void xap_rollback(void *wp)
     if (!w->in_tx)
         return;
     for (size_t i = 0; i < w->x->nshards; i++)
-        NXX(cancel)(w->x->shards[i]);
+        if (w->x->shards[i])
+            NXX(cancel)(w->x->shards[i]);
     w->in_tx = 0;
 }
 
@@ -614,11 +615,29 @@ static void xap_writer_free(void *wp)
     free(w);
 }
 
+/* A shard whose handle could not be opened again after compacting it. */
+static nx_status_t lost_shard(nx_index_t *ix, const char *what)
+{
+    return nx_fail(ix, NX_ERR_IO, "%s was compacted but could not be opened again: open the "
+                   "index anew to write to it", what);
+}
+
+/* Every shard has a handle (see lost_shard). */
+static int all_open(const xap_index *x)
+{
+    for (size_t i = 0; i < x->nshards; i++)
+        if (!x->shards[i])
+            return 0;
+    return 1;
+}
+
 static nx_status_t xap_begin(void *wp)
 {
     xap_writer *w = wp;
     if (w->in_tx)
         return NX_OK;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     for (size_t i = 0; i < w->x->nshards; i++)
         if (NXX(begin)(w->x->shards[i])) {
             nx_status_t s = xfail(w->ix, w->x->shards[i], "starting a transaction");
@@ -633,6 +652,8 @@ static nx_status_t xap_begin(void *wp)
 static nx_status_t xap_commit(void *wp)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     if (!w->in_tx)
         return NX_OK;
     w->in_tx = 0;
@@ -655,6 +676,8 @@ static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origi
 {
     (void)touch; /* the origin is part of the document: unchanged means the same one */
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
     char term[MAX_TERM + 8];
@@ -688,6 +711,8 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
 {
     (void)prep; /* Xapian documents are built from the texts (build_doc) */
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
     char hash[17];
@@ -737,6 +762,8 @@ static void file_key(char *out, size_t len, const char *path)
 static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, int *found)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     char key[32];
     file_key(key, sizeof key, path);
     char *v;
@@ -759,6 +786,8 @@ static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, in
 static nx_status_t xap_file_put(void *wp, const char *path, const nx_file_row *row)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     char key[32], v[128 + PATH_MAX];
     file_key(key, sizeof key, path);
     snprintf(v, sizeof v, "%lld %lld %s %lld %s", (long long)row->size, (long long)row->mtime_ns,
@@ -778,6 +807,8 @@ static nx_status_t xap_remove_stale(void *wp, const char *path, const int64_t *k
                                     int64_t *removed)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     *removed = 0;
     char term[40];
     origin_term(term, sizeof term, path);
@@ -1784,6 +1815,8 @@ static int64_t folder_bytes(const char *dir)
  * records its new size. */
 static nx_status_t settle_one(nx_index_t *ix, nxx_db **db, const char *p, int force)
 {
+    if (!*db)
+        return lost_shard(ix, p);
     char *was = NULL;
     if (NXX(get_metadata)(*db, COMPACT_KEY, &was) != 0)
         return xfail(ix, *db, "reading the index's metadata");
@@ -1884,6 +1917,8 @@ static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
 static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void *ctx)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     files_ctx f = {fn, ctx, prefix, w->x->shards[0], 0};
     if (NXX(metadata_keys)(w->x->shards[0], "F", on_file_key, &f) || f.failed)
         return xfail(w->ix, w->x->shards[0], "listing indexed files");
@@ -1893,6 +1928,8 @@ static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void 
 static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     nx_status_t s = xap_remove_stale(w, path, NULL, 0, removed);
     if (s != NX_OK)
         return s;
@@ -1924,6 +1961,8 @@ static int on_sig_value(void *ctx, uint64_t docid, const char *v, size_t len)
 static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     for (size_t sh = 0; sh < w->x->nshards; sh++) {
         sig_walk sw = {fn, ctx, sh, w->x->nshards};
         if (NXX(values)(w->x->shards[sh], SLOT_MINHASH, on_sig_value, &sw))
@@ -1935,6 +1974,8 @@ static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
 static nx_status_t xap_dup_text(void *wp, int64_t key, char **text, size_t *len)
 {
     xap_writer *w = wp;
+    if (!all_open(w->x))
+        return lost_shard(w->ix, w->ix->path);
     *text = NULL;
     *len = 0;
     size_t sh = (size_t)key % w->x->nshards;
