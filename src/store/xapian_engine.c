@@ -47,6 +47,7 @@ typedef struct xap_index {
     nxx_db *read;    /* every database as one, when opened for reading */
     nxx_db **shards; /* writable shards, when opened for writing */
     size_t nshards;
+    int lost; /* a shard could not be opened again after compacting it */
 } xap_index;
 
 typedef struct xap_writer {
@@ -622,21 +623,12 @@ static nx_status_t lost_shard(nx_index_t *ix, const char *what)
                    "index anew to write to it", what);
 }
 
-/* Every shard has a handle (see lost_shard). */
-static int all_open(const xap_index *x)
-{
-    for (size_t i = 0; i < x->nshards; i++)
-        if (!x->shards[i])
-            return 0;
-    return 1;
-}
-
 static nx_status_t xap_begin(void *wp)
 {
     xap_writer *w = wp;
     if (w->in_tx)
         return NX_OK;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     for (size_t i = 0; i < w->x->nshards; i++)
         if (NXX(begin)(w->x->shards[i])) {
@@ -652,7 +644,7 @@ static nx_status_t xap_begin(void *wp)
 static nx_status_t xap_commit(void *wp)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     if (!w->in_tx)
         return NX_OK;
@@ -676,7 +668,7 @@ static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origi
 {
     (void)touch; /* the origin is part of the document: unchanged means the same one */
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
@@ -711,7 +703,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
 {
     (void)prep; /* Xapian documents are built from the texts (build_doc) */
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
@@ -762,7 +754,7 @@ static void file_key(char *out, size_t len, const char *path)
 static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, int *found)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     char key[32];
     file_key(key, sizeof key, path);
@@ -786,7 +778,7 @@ static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, in
 static nx_status_t xap_file_put(void *wp, const char *path, const nx_file_row *row)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     char key[32], v[128 + PATH_MAX];
     file_key(key, sizeof key, path);
@@ -807,7 +799,7 @@ static nx_status_t xap_remove_stale(void *wp, const char *path, const int64_t *k
                                     int64_t *removed)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     *removed = 0;
     char term[40];
@@ -1780,9 +1772,11 @@ static nx_status_t compact_one(nx_index_t *ix, nxx_db **db, const char *p)
     NXX(close)(*db);
     *db = NULL;
     const char *one = p;
-    if (NXX(open)(&one, 1, 1, 0, db, err, sizeof err) != 0)
+    if (NXX(open)(&one, 1, 1, 0, db, err, sizeof err) != 0) {
+        X(ix)->lost = 1;
         return nx_fail(ix, strstr(err, "DatabaseLockError") ? NX_ERR_BUSY : NX_ERR_IO,
                        "cannot open index %s again after compacting it: %s", p, err);
+    }
     if (remove_tree(tmp) != 0)
         return nx_fail(ix, NX_ERR_IO, "%s is compacted, but its old copy %s could not be "
                        "removed: %s", p, tmp, strerror(errno));
@@ -1815,7 +1809,7 @@ static int64_t folder_bytes(const char *dir)
  * records its new size. */
 static nx_status_t settle_one(nx_index_t *ix, nxx_db **db, const char *p, int force)
 {
-    if (!*db)
+    if (X(ix)->lost)
         return lost_shard(ix, p);
     char *was = NULL;
     if (NXX(get_metadata)(*db, COMPACT_KEY, &was) != 0)
@@ -1909,7 +1903,7 @@ static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
 static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void *ctx)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     files_ctx f = {fn, ctx, prefix, w->x->shards[0], 0};
     if (NXX(metadata_keys)(w->x->shards[0], "F", on_file_key, &f) || f.failed)
@@ -1920,7 +1914,7 @@ static nx_status_t xap_files(void *wp, const char *prefix, nx_count_fn fn, void 
 static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     nx_status_t s = xap_remove_stale(w, path, NULL, 0, removed);
     if (s != NX_OK)
@@ -1953,7 +1947,7 @@ static int on_sig_value(void *ctx, uint64_t docid, const char *v, size_t len)
 static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     for (size_t sh = 0; sh < w->x->nshards; sh++) {
         sig_walk sw = {fn, ctx, sh, w->x->nshards};
@@ -1966,7 +1960,7 @@ static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
 static nx_status_t xap_dup_text(void *wp, int64_t key, char **text, size_t *len)
 {
     xap_writer *w = wp;
-    if (!all_open(w->x))
+    if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     *text = NULL;
     *len = 0;
