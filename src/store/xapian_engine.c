@@ -663,13 +663,13 @@ static size_t shard_of(const xap_writer *w, const char *id)
     return w->x->nshards == 1 ? 0 : (size_t)(nx_hash64(id, strlen(id)) % w->x->nshards);
 }
 
-static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origin *o, int touch,
-                                 int *same, int64_t *rowid)
+/* Looks a up by id: *rowid its key (0 when not stored), *same when the
+ * stored document has a's content hash and origin. hash is a's hash when
+ * the caller has it; NULL: computed here, with the stored language when a
+ * has none (detected from the same text, it would be the same). */
+static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_origin *o,
+                                const char *hash, int *same, int64_t *rowid)
 {
-    (void)touch; /* the origin is part of the document: unchanged means the same one */
-    xap_writer *w = wp;
-    if (w->x->lost)
-        return lost_shard(w->ix, w->ix->path);
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
     char term[MAX_TERM + 8];
@@ -685,16 +685,29 @@ static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origi
         return NX_OK;
     const char *f[D_COUNT];
     if (decode_data(data, len, f) == 0) {
-        nx_article_t copy = *a;
-        if (!copy.f[NX_FIELD_LANG] && f[D_LANG][0])
-            copy.f[NX_FIELD_LANG] = (char *)f[D_LANG];
-        char hash[17];
-        nx_article_hash(&copy, hash);
+        char own[17];
+        if (!hash) {
+            nx_article_t copy = *a;
+            if (!copy.f[NX_FIELD_LANG] && f[D_LANG][0])
+                copy.f[NX_FIELD_LANG] = (char *)f[D_LANG];
+            nx_article_hash(&copy, own);
+            hash = own;
+        }
         *same = strcmp(f[D_HASH], hash) == 0 && strcmp(f[D_ORIGIN], o->path ? o->path : "") == 0;
     }
     free(data);
     *rowid = (int64_t)(docid * w->x->nshards + sh);
     return NX_OK;
+}
+
+static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origin *o, int touch,
+                                 int *same, int64_t *rowid)
+{
+    (void)touch; /* the origin is part of the document: unchanged means the same one */
+    xap_writer *w = wp;
+    if (w->x->lost)
+        return lost_shard(w->ix, w->ix->path);
+    return stored_state(w, a, o, NULL, same, rowid);
 }
 
 static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
@@ -710,7 +723,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     char hash[17];
     nx_article_hash(a, hash);
     int same;
-    nx_status_t s = xap_unchanged(wp, a, o, 0, &same, rowid);
+    nx_status_t s = stored_state(w, a, o, hash, &same, rowid);
     if (s != NX_OK)
         return s;
     if (same) {
@@ -1756,7 +1769,7 @@ static nx_status_t compact_one(nx_index_t *ix, nxx_db **db, const char *p)
     if (remove_tree(tmp) != 0)
         return nx_fail(ix, NX_ERR_IO, "cannot remove %s: %s", tmp, strerror(errno));
     if (NXX(compact)(*db, tmp) != 0) {
-        nx_status_t s = xfail(ix, *db, "compacting the index");
+        nx_status_t s = xfail(ix, *db, "writing its compact copy");
         remove_tree(tmp);
         return s;
     }

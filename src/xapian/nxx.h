@@ -140,9 +140,10 @@ void nxx_hits_free(nxx_hits *h);
 #define NXX_API_VERSION 2
 #define NXX_API_FUNCTIONS(X)                                                                  \
     X(open) X(close) X(error) X(check) X(compact) X(get_metadata) X(set_metadata) X(begin)   \
-    X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean) X(doc_set_value)  \
-    X(doc_set_data) X(replace) X(lookup) X(delete) X(get_data) X(values) X(postings)         \
-    X(doccount) X(terms) X(value_bounds) X(metadata_keys) X(metadata_count) X(data_bytes)    \
+    X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean)         \
+    X(doc_set_value) X(doc_set_data) X(replace) X(lookup) X(delete) X(get_data) X(values)    \
+    X(postings) X(doccount) X(terms) X(value_bounds) X(metadata_keys) X(metadata_count)      \
+    X(data_bytes)                                                                            \
     X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_value_eq) X(q_combine)        \
     X(q_scale) X(q_free) X(q_describe) X(search) X(value_tuples) X(value_counts) X(count)    \
     X(hits_size) X(hits_data) X(hits_value) X(hits_score) X(hits_free)
