@@ -97,7 +97,8 @@ nx_status_t nx_index_open_ex(const char *const *paths, size_t npaths, nx_open_mo
                              size_t errlen);
 
 /* A note about the opened index that is not an error, such as databases
- * skipped with allow_partial; "" when none. Borrowed. */
+ * skipped with allow_partial, or a compaction that failed after an indexing
+ * run had committed; "" when none. Borrowed. */
 const char *nx_index_notice(const nx_index_t *index);
 
 /* The engine holding the index: "fts5" or "xapian". Static string. */
@@ -226,7 +227,8 @@ nx_status_t nx_ingest_stream(nx_ingest_t *ingest, FILE *stream, const char *name
 
 /* Commits what is pending and fills *counts (may be NULL). When the run
  * changed a Xapian index, each database grown by more than a quarter since
- * it was last compacted is then compacted, as nx_index_optimize does. */
+ * it was last compacted is then compacted, as nx_index_optimize does; if
+ * that fails, the run still succeeds and nx_index_notice says why. */
 nx_status_t nx_ingest_finish(nx_ingest_t *ingest, nx_ingest_counts_t *counts);
 
 /* Frees the run; anything not committed by nx_ingest_finish is rolled back

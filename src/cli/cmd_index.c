@@ -166,6 +166,8 @@ int cmd_index(int argc, char **argv)
     } else {
         if (!r.quiet)
             summary(&r, &n);
+        if (nx_index_notice(ix)[0])
+            cli_error("warning: %s", nx_index_notice(ix));
         if (n.files_bad || n.records_bad)
             code = EXIT_NONE;
     }

@@ -224,8 +224,12 @@ nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
     if (!g->fatal && g->opt.prune)
         g->fatal = prune(g);
     nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
-    if (s == NX_OK && g->n.articles_added + g->n.articles_updated + g->n.articles_removed > 0)
-        s = nx_store_settle(g->ix);
+    /* The run is committed: a tidy-up that fails (a compaction needs room
+     * for a copy of the index) is a warning, not a failed run. */
+    if (s == NX_OK && g->n.articles_added + g->n.articles_updated + g->n.articles_removed > 0 &&
+        nx_store_settle(g->ix) != NX_OK)
+        snprintf(g->ix->notice, sizeof g->ix->notice, "the index was not compacted: %.960s",
+                 g->ix->err);
     if (counts)
         *counts = g->n;
     return s;
