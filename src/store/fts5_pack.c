@@ -23,24 +23,29 @@ static void pack_ctx_free(void *v)
     }
 }
 
-/* Reads dictionary id from the index into the packer. */
+/* Reads dictionary id from the index into the packer: straight from its
+ * pages into the buffer the packer keeps, since a fresh search process pays
+ * for every copy of a 256 KB dictionary in page faults. */
 static int load_dict(pack_ctx *c, unsigned id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, "SELECT data FROM dictionaries WHERE id = ?1", -1, &st,
-                                NULL);
-    if (rc != SQLITE_OK)
+    sqlite3_blob *b = NULL;
+    int rc = sqlite3_blob_open(c->db, "main", "dictionaries", "data", id, 0, &b);
+    if (rc == SQLITE_ERROR)
+        rc = SQLITE_CORRUPT; /* no such row: a frame names a dictionary the index lacks */
+    if (rc != SQLITE_OK) {
+        sqlite3_blob_close(b);
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const void *d = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        rc = d && nx_textpack_set_dict(c->p, d, (size_t)n) == 0 ? SQLITE_OK : SQLITE_CORRUPT;
-    } else if (rc == SQLITE_DONE) {
-        rc = SQLITE_CORRUPT; /* a frame names a dictionary the index lacks */
     }
-    sqlite3_finalize(st);
+    int n = sqlite3_blob_bytes(b);
+    void *d = n > 0 ? malloc((size_t)n) : NULL;
+    if (!d)
+        rc = n > 0 ? SQLITE_NOMEM : SQLITE_CORRUPT;
+    else if ((rc = sqlite3_blob_read(b, d, n, 0)) == SQLITE_OK &&
+             nx_textpack_adopt_dict(c->p, d, (size_t)n) != 0)
+        rc = SQLITE_CORRUPT;
+    if (rc != SQLITE_OK)
+        free(d);
+    sqlite3_blob_close(b);
     return rc;
 }
 

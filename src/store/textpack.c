@@ -14,6 +14,9 @@
  * stable since zstd 1.3.6. */
 #define ZDICT_STATIC_LINKING_ONLY
 #include <zdict.h>
+/* For ZSTD_createDDict_byReference: the same "experimental" section,
+ * exported by libzstd1 and stable since zstd 1.0. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 /* Level 3 is zstd's default: level 9 saves another 6% of the text for
@@ -61,27 +64,37 @@ void nx_textpack_free(nx_textpack *p)
     free(p);
 }
 
-int nx_textpack_set_dict(nx_textpack *p, const void *dict, size_t len)
+int nx_textpack_adopt_dict(nx_textpack *p, void *dict, size_t len)
 {
     unsigned id = ZDICT_getDictID(dict, len);
     if (id == 0)
         return -1;
     /* The compression side is made when first needed (pack_with_dict): a
      * search only unpacks, and making it took 1.5 ms of every fresh search
-     * process that showed a snippet. */
-    ZSTD_DDict *d = ZSTD_createDDict(dict, len);
-    void *copy = malloc(len);
-    if (!d || !copy) {
-        ZSTD_freeDDict(d);
+     * process that showed a snippet. The decompression side refers to the
+     * bytes kept here rather than copying them: each 256 KB copy is 64
+     * pages a fresh process must fault in. */
+    ZSTD_DDict *d = ZSTD_createDDict_byReference(dict, len);
+    if (!d)
+        return -1;
+    nx_textpack_forget(p);
+    p->ddict = d;
+    p->dict_id = id;
+    p->dict = dict;
+    p->dict_len = len;
+    return 0;
+}
+
+int nx_textpack_set_dict(nx_textpack *p, const void *dict, size_t len)
+{
+    void *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, dict, len);
+    if (nx_textpack_adopt_dict(p, copy, len) != 0) {
         free(copy);
         return -1;
     }
-    nx_textpack_forget(p);
-    memcpy(copy, dict, len);
-    p->ddict = d;
-    p->dict_id = id;
-    p->dict = copy;
-    p->dict_len = len;
     return 0;
 }
 

@@ -23,6 +23,9 @@ void nx_textpack_free(nx_textpack *p);
 /* Loads a dictionary (a copy is kept). Returns 0, or -1 when it is not a
  * zstd dictionary or memory ran out (the packer is then unchanged). */
 int nx_textpack_set_dict(nx_textpack *p, const void *dict, size_t len);
+/* The same, taking ownership of dict (malloc'd) when it returns 0; on -1
+ * the caller still owns it. */
+int nx_textpack_adopt_dict(nx_textpack *p, void *dict, size_t len);
 /* Drops the loaded dictionary (its transaction was rolled back). */
 void nx_textpack_forget(nx_textpack *p);
 /* Id of the loaded dictionary, 0 when none. */

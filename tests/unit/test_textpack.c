@@ -110,6 +110,39 @@ END_TEST
 
 /* What the indexing worker does: a packer on another thread loads the
  * writer's dictionary from its bytes and packs exactly as the writer would. */
+/* What a search loading the index's dictionary does: the packer takes the
+ * buffer read from the index and unpacks with it in place; a buffer that is
+ * not a dictionary stays the caller's (ASan reports a leak or double free). */
+START_TEST(adopted_dictionary_unpacks)
+{
+    size_t sizes[400], total;
+    char *buf = archive(400, sizes, &total);
+    void *dict;
+    size_t dlen;
+    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    nx_textpack *w = nx_textpack_new(), *r = nx_textpack_new();
+    ck_assert_int_eq(nx_textpack_set_dict(w, dict, dlen), 0);
+    unsigned char *packed;
+    size_t plen;
+    ck_assert_int_eq(nx_textpack_pack(w, buf + sizes[0], sizes[1], &packed, &plen), 0);
+    char *not_dict = strdup("not a dictionary");
+    ck_assert_int_eq(nx_textpack_adopt_dict(r, not_dict, strlen(not_dict)), -1);
+    free(not_dict);
+    ck_assert_int_eq(nx_textpack_adopt_dict(r, dict, dlen), 0); /* r owns dict now */
+    ck_assert_uint_eq(nx_textpack_dict_id(r), nx_textpack_dict_id(w));
+    char *text;
+    size_t tlen;
+    unsigned need = 0;
+    ck_assert_int_eq(nx_textpack_unpack(r, packed, plen, &text, &tlen, &need), 0);
+    ck_assert(tlen == sizes[1] && memcmp(text, buf + sizes[0], tlen) == 0);
+    free(text);
+    free(packed);
+    free(buf);
+    nx_textpack_free(w);
+    nx_textpack_free(r);
+}
+END_TEST
+
 START_TEST(dictionary_bytes_make_a_twin_packer)
 {
     size_t sizes[400], total;
@@ -232,6 +265,7 @@ static Suite *textpack_suite(void)
     tcase_add_test(tc, raw_without_dictionary);
     tcase_add_test(tc, dictionary_compresses_and_is_needed);
     tcase_add_test(tc, dictionary_bytes_make_a_twin_packer);
+    tcase_add_test(tc, adopted_dictionary_unpacks);
     tcase_add_test(tc, damaged_data_refused);
     tcase_add_test(tc, replay_matches_analysis);
     suite_add_tcase(s, tc);
