@@ -26,6 +26,16 @@
     "CASE WHEN a.cluster IS NOT NULL THEN a.cluster WHEN EXISTS (SELECT 1 FROM articles "  \
     "AS c WHERE c.cluster = a.rowid) THEN a.rowid ELSE -1 END"
 #define LAZY_COLUMNS "a.rowid, a.id, a.date, " CLUSTER
+/* Hits ranked past the page that f also holds, so that ties at its end
+ * are usually all in f; when they are not, the search is run again with
+ * every match in f (nx_fts5_search). */
+#define POOL_EXTRA 50
+/* The score a hit needs to be on the page or before it (?7: offset + limit
+ * - 1): the rows ranked below it cannot be, and their date and id (a row
+ * read each, for ties) are not needed. */
+#define CUT_SCORE                                                                          \
+    "coalesce((SELECT score FROM f ORDER BY score DESC LIMIT 1 OFFSET ?7), (SELECT "       \
+    "min(score) FROM f))"
 /* What cursor_fill reads for a hit shown (and cursor_copies for a copy),
  * in the order of fill_fields: all but the id and date. */
 #define FILL_SQL                                                                           \
@@ -127,17 +137,22 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         /* The best hits by rank first, then their rows: sorting full rows,
          * bodies and all, is what makes a big result slow. The inner list
          * is longer than the page, so ties are still broken by date and
-         * id in the middle, which reads only those two; the copies are
+         * id in the middle, which reads only those two, and only for the
+         * hits that can reach the page (CUT_SCORE); the copies are
          * looked up for the page alone, not for every row sorted, and the
          * other columns (a body to unpack, a file name) only for the hits
          * shown (cursor_fill), not those skipped as copies. */
-        nx_sb_puts(&b, "SELECT " LAZY_COLUMNS ", g.score FROM (SELECT f.rowid AS rowid, f.score AS "
-                       "score, a.date AS date, a.id AS id FROM (SELECT rowid, "
-                       "nx_rank(articles_fts, ?5, " BODY_WEIGHT ", " TITLE_WEIGHT ", ?6) AS score "
-                       "FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY score DESC LIMIT "
-                       "?2) AS f JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.score DESC, "
-                       "a.date DESC, a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS a ON a.rowid "
-                       "= g.rowid ORDER BY g.score DESC, g.date DESC, g.id");
+        nx_sb_puts(&b, "WITH f AS MATERIALIZED (SELECT rowid, nx_rank(articles_fts, ?5, " BODY_WEIGHT
+                       ", " TITLE_WEIGHT ", ?6) AS score FROM articles_fts WHERE articles_fts "
+                       "MATCH ?1 ORDER BY score DESC LIMIT ?2) "
+                       "SELECT " LAZY_COLUMNS ", g.score, (SELECT min(score) FROM f) = " CUT_SCORE
+                       " FROM (SELECT f.rowid AS rowid, f.score AS "
+                       "score, a.date AS date, a.id AS id FROM f JOIN articles AS a ON a.rowid = "
+                       "f.rowid WHERE f.score >= " CUT_SCORE " ORDER BY f.score DESC, a.date DESC, "
+                       "a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS a ON a.rowid = g.rowid ORDER "
+                       "BY g.score DESC, g.date DESC, g.id");
+        /* Column 5: whether the last hit in f has the cut score, when more
+         * hits tying with it may have been left out of f (nx_fts5_search). */
         char *sql = nx_sb_take(&b);
         if (!sql)
             return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
@@ -147,10 +162,11 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
         if (rc != SQLITE_OK)
             return nx_fts5_fail(ix, rc, "preparing the search");
         sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->offset + q->limit + 50));
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->offset + q->limit + POOL_EXTRA));
         sqlite3_bind_int64(st, 3, (sqlite3_int64)q->limit);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)q->offset);
         sqlite3_bind_text(st, 5, q->fts5_groups, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)(q->offset + q->limit - 1));
         *out = st;
         *lazy = 1;
         return NX_OK;
@@ -232,6 +248,7 @@ typedef struct fts5_cursor {
     sqlite3_stmt *st;
     sqlite3_stmt *fill;         /* lazy cursors: FILL_SQL */
     nx_fts5_matches matches;    /* lazy cursors: every match, from nx_rank */
+    int first_rc;               /* lazy cursors: the first step's, until cursor_next reads it */
     sqlite3_stmt *members, *row; /* cursor_copies */
 } fts5_cursor;
 
@@ -288,7 +305,8 @@ static int cursor_next(nx_cursor *c, nx_article_t *cur, double *score, int64_t *
     fts5_cursor *fc = (fts5_cursor *)c;
     if (fc->fill)
         sqlite3_reset(fc->fill);
-    int rc = sqlite3_step(fc->st);
+    int rc = fc->first_rc ? fc->first_rc : sqlite3_step(fc->st);
+    fc->first_rc = 0;
     if (rc == SQLITE_DONE)
         return 0;
     if (rc != SQLITE_ROW) {
@@ -337,6 +355,30 @@ static void cursor_free(nx_cursor *c)
     free(fc);
 }
 
+/* Runs a lazy search to its first row (every match is ranked by then).
+ * When the hits tying with the page's last place run to the end of the
+ * ranked pool, some may have been left out of it, and one of those may be
+ * newer than a tie listed: wire copies of one story score alike, more than
+ * POOL_EXTRA of them is no rarity in a news archive. The search then runs
+ * again with every match in the pool. Returns SQLITE_OK, the step's result
+ * kept for cursor_next, or the error. */
+static int first_step(fts5_cursor *c, const nx_store_query *q)
+{
+    int rc = sqlite3_step(c->st);
+    size_t pool = q->offset + q->limit + POOL_EXTRA;
+    if (rc == SQLITE_ROW && sqlite3_column_int(c->st, 5) && c->matches.n > pool) {
+        sqlite3_reset(c->st);
+        sqlite3_bind_int64(c->st, 2, (sqlite3_int64)c->matches.n);
+        c->matches.n = 0;
+        c->matches.sorted = 0;
+        rc = sqlite3_step(c->st);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return rc;
+    c->first_rc = rc;
+    return SQLITE_OK;
+}
+
 nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out)
 {
     *out = NULL;
@@ -348,9 +390,14 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
     if (s == NX_OK && lazy) {
         sqlite3_bind_pointer(c->st, 6, &c->matches, NX_FTS5_MATCHES, NULL);
         int rc = sqlite3_prepare_v3(DB(ix), FILL_SQL, -1, 0, &c->fill, NULL);
-        if (rc != SQLITE_OK) {
-            sqlite3_finalize(c->st);
+        if (rc != SQLITE_OK)
             s = nx_fts5_fail(ix, rc, "preparing the search");
+        else if ((rc = first_step(c, q)) != SQLITE_OK)
+            s = step_error(ix, rc);
+        if (s != NX_OK) {
+            sqlite3_finalize(c->st);
+            sqlite3_finalize(c->fill);
+            free(c->matches.ids);
         }
     }
     if (s != NX_OK) {

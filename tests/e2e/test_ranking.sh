@@ -65,4 +65,26 @@ for engine in fts5 xapian; do
     expect "$engine: the story with the word in its lead ranks first" \
         test "$(tr '\n' ' ' <<<"$out")" = "first late "
 done
+
+# Equal scores are ordered newest first, then by id, on every page: only the
+# hits that can reach a page have their dates read (the score of its last
+# place is the cut), so ties straddling the cut must still come in order.
+for engine in fts5 xapian; do
+    E=$T/ties-$engine.jsonl
+    {
+        numbered 10 69 '{"id":"t@","date":"19@-06-01","title":"Pier","body":"The tide gauge at the pier read low."}'
+        printf '{"id":"h1","date":"1900-01-01","title":"Gauge","body":"The tide gauge at the pier read low."}\n'
+        printf '{"id":"h2","date":"1901-01-01","title":"Gauge","body":"The tide gauge at the pier read low."}\n'
+    } >"$E"
+    "$NEWSIDX" index -q --engine $engine -d "$T/ties-$engine.idx" "$E"
+    want=$(printf 'h2 h1 '; for i in $(seq 69 -1 10); do printf 't%d ' "$i"; done)
+    run search -d "$T/ties-$engine.idx" --no-collapse -n 100 -f ids gauge
+    expect "$engine: equal scores newest first, after the better ones" \
+        test "$(tr '\n' ' ' <<<"$out")" = "$want"
+    run search -d "$T/ties-$engine.idx" --no-collapse -n 4 -f ids gauge
+    expect "$engine: the first page of ties" test "$(tr '\n' ' ' <<<"$out")" = "h2 h1 t69 t68 "
+    run search -d "$T/ties-$engine.idx" --no-collapse --offset 30 -n 5 -f ids gauge
+    expect "$engine: a page in the middle of the ties" \
+        test "$(tr '\n' ' ' <<<"$out")" = "t41 t40 t39 t38 t37 "
+done
 finish
