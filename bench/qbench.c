@@ -6,8 +6,8 @@
  * query per line, in newsidx syntax) times what a program using the library
  * does to show a result page: nx_search_new, set the limit, nx_search_run,
  * walk the hits reading id and title, and with -s build each hit's snippet
- * (nx_results_snippet). -c also counts all matches (nx_search_count), as
- * `newsidx search` does for its "total". The first N queries (-w, default
+ * (nx_results_snippet). -c also counts all matches (nx_results_total after
+ * the run), as `newsidx search` does for its "total". The first N queries (-w, default
  * 0) are run once untimed to warm the caches.
  *
  * Prints one line per query, tab-separated: wall-clock microseconds, CPU
@@ -48,12 +48,12 @@ static long run_query(nx_index_t *ix, const char *q, size_t limit, int snippets,
     nx_status_t st = nx_search_new(ix, q, &s);
     if (st == NX_OK)
         st = nx_search_set_limit(s, limit);
-    if (st == NX_OK && count) {
-        int64_t total = 0;
-        st = nx_search_count(s, &total);
-    }
     if (st == NX_OK)
         st = nx_search_run(s, &r);
+    if (st == NX_OK && count) {
+        int64_t total = 0;
+        st = nx_results_total(r, &total);
+    }
     for (; st == NX_OK && nx_results_valid(r); nx_results_move_to_next(r)) {
         const nx_article_t *a = nx_results_get(r);
         const char *id = nx_article_get(a, NX_FIELD_ID);

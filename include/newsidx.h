@@ -289,6 +289,11 @@ const nx_article_t *nx_results_get(const nx_results_t *results);
 double nx_results_score(const nx_results_t *results);
 /* 1-based rank of the current hit, counting the offset. */
 size_t nx_results_rank(const nx_results_t *results);
+/* All matching articles, as nx_search_count gives them: free when the
+ * engine counted them while ranking (FTS5, a query of words with no
+ * filter), else counted now. Call it after nx_search_run rather than
+ * nx_search_count before, to count once. */
+nx_status_t nx_results_total(nx_results_t *results, int64_t *out);
 
 /* A highlighted byte span in a snippet's text. */
 typedef struct nx_span {

@@ -152,6 +152,19 @@ static void on_copy(void *ctx, const nx_article_t *a)
     c->n++;
 }
 
+/* Runs s (but for a count alone) and counts its matches: after the run,
+ * since an engine that ranked every match has counted them too. */
+static nx_status_t run_and_count(nx_search_t *s, int count_only, nx_results_t **r,
+                                 int64_t *total)
+{
+    *r = NULL;
+    *total = 0;
+    if (count_only)
+        return nx_search_count(s, total);
+    nx_status_t st = nx_search_run(s, r);
+    return st == NX_OK ? nx_results_total(*r, total) : st;
+}
+
 static void json_hit(nx_results_t *r, int collapse)
 {
     const nx_article_t *a = nx_results_get(r);
@@ -384,7 +397,7 @@ int cmd_search(int argc, char **argv)
     if (st == NX_OK && explain)
         fputs(nx_search_explain(s), stderr);
     if (st == NX_OK)
-        st = nx_search_count(s, &total);
+        st = run_and_count(s, count_only, &r, &total);
     /* Did you mean: when nothing matches, or always with --fix. */
     if (st == NX_OK && (total == 0 || fix) && *query && !like)
         st = nx_search_suggest(s, query, &suggestion);
@@ -395,6 +408,8 @@ int cmd_search(int argc, char **argv)
         for (size_t i = 0; st == NX_OK && i < nfilters; i++)
             st = nx_search_filter(s2, filters[i][0], filters[i][1]);
         if (st == NX_OK) {
+            nx_results_destroy(r);
+            r = NULL;
             nx_search_destroy(s);
             s = s2;
             st = nx_search_set_limit(s, ask ? ask : (size_t)-1);
@@ -405,15 +420,13 @@ int cmd_search(int argc, char **argv)
             if (st == NX_OK)
                 st = nx_search_set_collapse(s, collapse);
             if (st == NX_OK)
-                st = nx_search_count(s, &total);
+                st = run_and_count(s, count_only, &r, &total);
         } else {
             nx_search_destroy(s2);
         }
     } else if (st == NX_OK && suggestion && fmt == F_TEXT) {
         fprintf(stderr, "newsidx: did you mean: %s\n", suggestion);
     }
-    if (st == NX_OK && !count_only)
-        st = nx_search_run(s, &r);
     int code = EXIT_ERROR;
     if (st != NX_OK) {
         cli_error("%s", nx_index_last_error(ix)[0] ? nx_index_last_error(ix)

@@ -56,6 +56,8 @@ struct nx_results {
     size_t asked, fetched, passed; /* passed: hits kept before the page */
     int64_t *seen;        /* clusters already listed or passed */
     size_t nseen, capseen;
+    int has_total;        /* the engine counted the matches while ranking */
+    int64_t total;
 };
 
 static void add_lang(nx_search_t *s, const nx_lang *l)
@@ -383,6 +385,14 @@ nx_status_t nx_search_count(nx_search_t *s, int64_t *out)
     return nx_store_count(s->ix, &q, out);
 }
 
+nx_status_t nx_results_total(nx_results_t *r, int64_t *out)
+{
+    if (!r || !out)
+        return NX_ERR_INVALID_ARG;
+    *out = r->total;
+    return r->has_total ? NX_OK : nx_search_count(r->search, out);
+}
+
 /* Has the cluster been listed already? Remembers it if not. */
 static int seen_before(nx_results_t *r, int64_t cluster, int *oom)
 {
@@ -505,6 +515,8 @@ nx_status_t nx_search_run(nx_search_t *s, nx_results_t **out)
         free(r);
         return st;
     }
+    r->has_total = r->cur_src->has_total;
+    r->total = r->cur_src->total;
     r->valid = 1;
     r->rank = s->offset;
     load_row(r);

@@ -112,6 +112,10 @@ struct nx_cursor {
     nx_status_t (*copies)(nx_cursor *c, int64_t cluster, const char *self, nx_copy_fn fn,
                           void *ctx, int64_t *count);
     void (*free)(nx_cursor *c);
+    /* has_total: total is the number of matches (what count gives), known
+     * from ranking them all before the first hit; 0: unknown. */
+    int has_total;
+    int64_t total;
 };
 
 /* What an engine implements. Writers are engine-private (void *). */

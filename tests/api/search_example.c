@@ -46,6 +46,15 @@ int main(int argc, char **argv)
     st = nx_search_new(ix, argv[3], &s);
     if (st == NX_OK)
         st = nx_search_run(s, &r);
+    /* The total from the run (the FTS5 engine counts while ranking) must
+     * be what a count gives. */
+    int64_t total = -1, counted = -1;
+    if (st == NX_OK)
+        st = nx_results_total(r, &total);
+    if (st == NX_OK)
+        st = nx_search_count(s, &counted);
+    if (st == NX_OK)
+        printf("total %lld, counted %lld\n", (long long)total, (long long)counted);
     for (; st == NX_OK && nx_results_valid(r); nx_results_move_to_next(r)) {
         const nx_article_t *a = nx_results_get(r);
         const char *text;

@@ -20,6 +20,8 @@ expect_rc "example exits 0 with hits" 0
 expect "example indexed the corpus" has "indexed 62 articles" "$out"
 expect "example lists the conditions article first" has "1 mh-2022-1205-03" "$out"
 expect "example gets highlight spans" has "first highlight: " "$out"
+n=$("$NEWSIDX" search -d "$T/api.db" -c "Baklanov conditions")
+expect "nx_results_total after the run is the count ($n)" has "total $n, counted $n" "$out"
 out=$("$T/example" "$T/api.db" "$CORPUS" '"unbalanced' 2>"$T/err")
 rc=$?
 err=$(cat "$T/err")
@@ -43,6 +45,7 @@ if [ -f "$BUILD_DIR/libnewsidx.so" ]; then
         expect_rc "shared library on a Xapian index: exit 0" 0
         expect "shared library on a Xapian index: the module is found, the article first" \
             has "1 mh-2022-1205-03" "$out"
+        expect "Xapian: nx_results_total is the count" has "total $n, counted $n" "$out"
     else
         not_ok "example builds against libnewsidx.so" "$(cat "$T/cc.err")"
     fi

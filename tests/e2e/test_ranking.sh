@@ -86,5 +86,8 @@ for engine in fts5 xapian; do
     run search -d "$T/ties-$engine.idx" --no-collapse --offset 30 -n 5 -f ids gauge
     expect "$engine: a page in the middle of the ties" \
         test "$(tr '\n' ' ' <<<"$out")" = "t41 t40 t39 t38 t37 "
+    run search -d "$T/ties-$engine.idx" --no-collapse -n 4 -f json gauge
+    expect "$engine: the total counts every match when the ranked pool was run again" \
+        test "$(jq .total <<<"$out")" = 62
 done
 finish

@@ -74,6 +74,17 @@ expect "json parses" json_ok "$out"
 expect "json total" test "$(jq .total <<<"$out")" -ge 1
 expect "json spans point at the highlighted words" \
     test "$(jq -r '.results[0].snippets[0] as $s | [$s.highlights[] | $s.text[.start:.end]] | unique | join(",")' <<<"$out")" = "Baklanov,conditions"
+# The total a page reports (counted while ranking when FTS5 can) is what
+# --count gives, for every kind of query.
+for q in 'Baklanov conditions' kyiv '"security guarantees"' 'grain -istanbul' 'negot*' \
+    'title:kherson' 'kyiv lang:fr' 'NEAR(grain deal, 3)' zzqqxx; do
+    for opt in "" --any --no-collapse; do
+        S -f json -n 2 $opt -- "$q"
+        t=$(jq .total <<<"$out")
+        S --count $opt -- "$q"
+        expect "total of '$q' ${opt:-(default)} is the count ($out)" test "$t" = "$out"
+    done
+done
 S -f jsonl -n 3 kyiv
 expect "jsonl: one object per line" test "$(jq -c .id <<<"$out" | wc -l)" = 3
 S --count kyiv
