@@ -376,8 +376,9 @@ static int first_step(fts5_cursor *c, const nx_store_query *q)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return rc;
     c->first_rc = rc;
-    /* nx_rank saw every match: a count would read them all again. */
-    c->base.has_total = 1;
+    /* nx_rank saw every match: a count would read them all again. (A page
+     * of no hits may be answered without ranking any.) */
+    c->base.has_total = q->limit > 0;
     c->base.total = (int64_t)c->matches.n;
     return SQLITE_OK;
 }
