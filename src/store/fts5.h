@@ -16,6 +16,10 @@ struct nx_fts5_replay;
 typedef struct nx_fts5_aux {
     struct nx_textpack *pack;      /* stored text (de)compression */
     struct nx_fts5_replay *replay; /* terms analyzed ahead (fts5_tokenizer.h) */
+    /* A ranked search's two statements, kept prepared between searches
+     * (fts5_search.c): their text never changes, and preparing them was a
+     * fifth of a query that finds little. NULL while a cursor holds them. */
+    sqlite3_stmt *ranked, *fill;
 } nx_fts5_aux;
 
 /* The schema text, generated at build time from index-schema/fts5-v3.sql. */

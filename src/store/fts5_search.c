@@ -41,6 +41,43 @@
 #define FILL_SQL                                                                           \
     "SELECT a.title, nx_unpack(a.body), a.source, a.url, a.lang, (SELECT path FROM files " \
     "WHERE files.fileno = a.fileno) FROM articles AS a WHERE a.rowid = ?1"
+/* The ranked search (prepare, lazy): ?1 the MATCH expression, ?2 the pool
+ * (how many hits by score f holds), ?3 limit, ?4 offset, ?5 nx_rank's
+ * word groups, ?6 the matches list nx_rank fills, ?7 offset + limit - 1.
+ * Column 5: whether the last hit in f has the cut score, when more hits
+ * tying with it may have been left out of f (first_step). */
+#define RANKED_SQL                                                                         \
+    "WITH f AS MATERIALIZED (SELECT rowid, nx_rank(articles_fts, ?5, " BODY_WEIGHT ", "    \
+    TITLE_WEIGHT ", ?6) AS score FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY "  \
+    "score DESC LIMIT ?2) SELECT " LAZY_COLUMNS ", g.score, (SELECT min(score) FROM f) = " \
+    CUT_SCORE " FROM (SELECT f.rowid AS rowid, f.score AS score, a.date AS date, a.id AS " \
+    "id FROM f JOIN articles AS a ON a.rowid = f.rowid WHERE f.score >= " CUT_SCORE        \
+    " ORDER BY f.score DESC, a.date DESC, a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS " \
+    "a ON a.rowid = g.rowid ORDER BY g.score DESC, g.date DESC, g.id"
+
+/* Takes the statement kept in *slot, or prepares sql when a cursor still
+ * holds it (copies listed while the hits are walked). */
+static int take_stmt(sqlite3 *db, sqlite3_stmt **slot, const char *sql, sqlite3_stmt **out)
+{
+    *out = *slot;
+    *slot = NULL;
+    return *out ? SQLITE_OK : sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+}
+
+/* Keeps st in *slot for the next search, or finalizes it when one is kept. */
+static void give_stmt(sqlite3_stmt **slot, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    if (*slot) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    *slot = st;
+}
+
 static const int fill_fields[] = {NX_FIELD_TITLE, NX_FIELD_BODY,  NX_FIELD_SOURCE,
                                   NX_FIELD_URL,   NX_FIELD_LANG, NX_FIELD_ORIGIN};
 #define COLUMNS                                                                            \
@@ -142,23 +179,8 @@ static nx_status_t prepare(nx_index_t *ix, const nx_store_query *q, int count_on
          * looked up for the page alone, not for every row sorted, and the
          * other columns (a body to unpack, a file name) only for the hits
          * shown (cursor_fill), not those skipped as copies. */
-        nx_sb_puts(&b, "WITH f AS MATERIALIZED (SELECT rowid, nx_rank(articles_fts, ?5, " BODY_WEIGHT
-                       ", " TITLE_WEIGHT ", ?6) AS score FROM articles_fts WHERE articles_fts "
-                       "MATCH ?1 ORDER BY score DESC LIMIT ?2) "
-                       "SELECT " LAZY_COLUMNS ", g.score, (SELECT min(score) FROM f) = " CUT_SCORE
-                       " FROM (SELECT f.rowid AS rowid, f.score AS "
-                       "score, a.date AS date, a.id AS id FROM f JOIN articles AS a ON a.rowid = "
-                       "f.rowid WHERE f.score >= " CUT_SCORE " ORDER BY f.score DESC, a.date DESC, "
-                       "a.id LIMIT ?3 OFFSET ?4) AS g JOIN articles AS a ON a.rowid = g.rowid ORDER "
-                       "BY g.score DESC, g.date DESC, g.id");
-        /* Column 5: whether the last hit in f has the cut score, when more
-         * hits tying with it may have been left out of f (nx_fts5_search). */
-        char *sql = nx_sb_take(&b);
-        if (!sql)
-            return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
         sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(DB(ix), sql, -1, &st, NULL);
-        free(sql);
+        int rc = take_stmt(DB(ix), &((nx_fts5_aux *)ix->aux)->ranked, RANKED_SQL, &st);
         if (rc != SQLITE_OK)
             return nx_fts5_fail(ix, rc, "preparing the search");
         sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
@@ -347,10 +369,15 @@ static int cursor_fill(nx_cursor *c, nx_article_t *cur, nx_status_t *status)
 static void cursor_free(nx_cursor *c)
 {
     fts5_cursor *fc = (fts5_cursor *)c;
-    sqlite3_finalize(fc->fill);
+    nx_fts5_aux *aux = fc->ix->aux;
+    if (fc->fill) { /* lazy: the statements are kept for the next search */
+        give_stmt(&aux->fill, fc->fill);
+        give_stmt(&aux->ranked, fc->st);
+    } else {
+        sqlite3_finalize(fc->st);
+    }
     sqlite3_finalize(fc->members);
     sqlite3_finalize(fc->row);
-    sqlite3_finalize(fc->st);
     free(fc->matches.ids);
     free(fc);
 }
@@ -393,7 +420,7 @@ nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **
     nx_status_t s = prepare(ix, q, 0, NULL, &c->st, &lazy);
     if (s == NX_OK && lazy) {
         sqlite3_bind_pointer(c->st, 6, &c->matches, NX_FTS5_MATCHES, NULL);
-        int rc = sqlite3_prepare_v3(DB(ix), FILL_SQL, -1, 0, &c->fill, NULL);
+        int rc = take_stmt(DB(ix), &((nx_fts5_aux *)ix->aux)->fill, FILL_SQL, &c->fill);
         if (rc != SQLITE_OK)
             s = nx_fts5_fail(ix, rc, "preparing the search");
         else if ((rc = first_step(c, q)) != SQLITE_OK)

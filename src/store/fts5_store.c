@@ -407,6 +407,11 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
 
 static void fts5_close(nx_index_t *ix)
 {
+    nx_fts5_aux *aux = ix->aux;
+    if (aux) {
+        sqlite3_finalize(aux->ranked);
+        sqlite3_finalize(aux->fill);
+    }
     if (ix->impl) {
         sqlite3_close_v2(DB(ix)); /* frees the packer and the replay slot too */
         ix->impl = NULL;

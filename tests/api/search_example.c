@@ -55,6 +55,17 @@ int main(int argc, char **argv)
         st = nx_search_count(s, &counted);
     if (st == NX_OK)
         printf("total %lld, counted %lld\n", (long long)total, (long long)counted);
+    /* Runs of one search, one while another's results are open and one
+     * after (the engine may keep its statements between runs), list the
+     * same first hit. */
+    for (int i = 0; st == NX_OK && i < 2; i++) {
+        nx_results_t *again = NULL;
+        st = nx_search_run(s, &again);
+        if (st == NX_OK && nx_results_valid(r) && nx_results_valid(again))
+            printf("run %d: first hit %s\n", i + 2,
+                   nx_article_get(nx_results_get(again), NX_FIELD_ID));
+        nx_results_destroy(again);
+    }
     for (; st == NX_OK && nx_results_valid(r); nx_results_move_to_next(r)) {
         const nx_article_t *a = nx_results_get(r);
         const char *text;

@@ -19,6 +19,9 @@ err=$(cat "$T/err")
 expect_rc "example exits 0 with hits" 0
 expect "example indexed the corpus" has "indexed 62 articles" "$out"
 expect "example lists the conditions article first" has "1 mh-2022-1205-03" "$out"
+expect "a second run while the first's results are open: same first hit" \
+    has "run 2: first hit mh-2022-1205-03" "$out"
+expect "a third run: same first hit" has "run 3: first hit mh-2022-1205-03" "$out"
 expect "example gets highlight spans" has "first highlight: " "$out"
 n=$("$NEWSIDX" search -d "$T/api.db" -c "Baklanov conditions")
 expect "nx_results_total after the run is the count ($n)" has "total $n, counted $n" "$out"
