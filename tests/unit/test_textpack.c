@@ -68,13 +68,20 @@ START_TEST(raw_without_dictionary)
 }
 END_TEST
 
+/* A 400-article archive (sizes[400]) and a dictionary trained on it. */
+static char *trained_archive(size_t *sizes, void **dict, size_t *dlen)
+{
+    size_t total;
+    char *buf = archive(400, sizes, &total);
+    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, dict, dlen), 0);
+    return buf;
+}
+
 START_TEST(dictionary_compresses_and_is_needed)
 {
-    size_t sizes[400], total;
-    char *buf = archive(400, sizes, &total);
+    size_t sizes[400], dlen;
     void *dict;
-    size_t dlen;
-    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    char *buf = trained_archive(sizes, &dict, &dlen);
     nx_textpack *p = nx_textpack_new(), *q = nx_textpack_new();
     ck_assert_int_eq(nx_textpack_set_dict(p, dict, dlen), 0);
     ck_assert_uint_ne(nx_textpack_dict_id(p), 0);
@@ -115,11 +122,9 @@ END_TEST
  * not a dictionary stays the caller's (ASan reports a leak or double free). */
 START_TEST(adopted_dictionary_unpacks)
 {
-    size_t sizes[400], total;
-    char *buf = archive(400, sizes, &total);
+    size_t sizes[400], dlen;
     void *dict;
-    size_t dlen;
-    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    char *buf = trained_archive(sizes, &dict, &dlen);
     nx_textpack *w = nx_textpack_new(), *r = nx_textpack_new();
     ck_assert_int_eq(nx_textpack_set_dict(w, dict, dlen), 0);
     unsigned char *packed;
@@ -145,11 +150,9 @@ END_TEST
 
 START_TEST(dictionary_bytes_make_a_twin_packer)
 {
-    size_t sizes[400], total;
-    char *buf = archive(400, sizes, &total);
+    size_t sizes[400], dlen, got_len = 1;
     void *dict;
-    size_t dlen, got_len = 1;
-    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    char *buf = trained_archive(sizes, &dict, &dlen);
     nx_textpack *p = nx_textpack_new(), *twin = nx_textpack_new();
     ck_assert_ptr_null(nx_textpack_dict(p, &got_len));
     ck_assert_uint_eq(got_len, 0);
@@ -179,11 +182,9 @@ END_TEST
 
 START_TEST(damaged_data_refused)
 {
-    size_t sizes[400], total;
-    char *buf = archive(400, sizes, &total);
+    size_t sizes[400], dlen;
     void *dict;
-    size_t dlen;
-    ck_assert_int_eq(nx_textpack_train(buf, sizes, 400, &dict, &dlen), 0);
+    char *buf = trained_archive(sizes, &dict, &dlen);
     nx_textpack *p = nx_textpack_new();
     ck_assert_int_eq(nx_textpack_set_dict(p, dict, dlen), 0);
     unsigned char *packed;
