@@ -55,6 +55,24 @@ int main(int argc, char **argv)
         st = nx_search_count(s, &counted);
     if (st == NX_OK)
         printf("total %lld, counted %lld\n", (long long)total, (long long)counted);
+    /* A page of no hits still has the total. */
+    nx_search_t *none = NULL;
+    nx_results_t *rn = NULL;
+    int64_t total0 = -1;
+    if (st == NX_OK)
+        st = nx_search_new(ix, argv[3], &none);
+    if (st == NX_OK)
+        st = nx_search_set_limit(none, 0);
+    if (st == NX_OK)
+        st = nx_search_set_collapse(none, 0);
+    if (st == NX_OK)
+        st = nx_search_run(none, &rn);
+    if (st == NX_OK)
+        st = nx_results_total(rn, &total0);
+    if (st == NX_OK)
+        printf("limit 0: valid %d, total %lld\n", nx_results_valid(rn), (long long)total0);
+    nx_results_destroy(rn);
+    nx_search_destroy(none);
     /* Runs of one search, one while another's results are open and one
      * after (the engine may keep its statements between runs), list the
      * same first hit. */

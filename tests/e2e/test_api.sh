@@ -25,6 +25,7 @@ expect "a third run: same first hit" has "run 3: first hit mh-2022-1205-03" "$ou
 expect "example gets highlight spans" has "first highlight: " "$out"
 n=$("$NEWSIDX" search -d "$T/api.db" -c "Baklanov conditions")
 expect "nx_results_total after the run is the count ($n)" has "total $n, counted $n" "$out"
+expect "a page of no hits (limit 0) still has the total" has "limit 0: valid 0, total $n" "$out"
 out=$("$T/example" "$T/api.db" "$CORPUS" '"unbalanced' 2>"$T/err")
 rc=$?
 err=$(cat "$T/err")
