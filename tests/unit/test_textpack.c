@@ -38,13 +38,10 @@ static char *archive(unsigned n, size_t *sizes, size_t *total)
     return buf;
 }
 
-static void round_trip(nx_textpack *p, const char *text, size_t len, int want_format)
+/* p unpacks packed into text[0..len), NUL-terminated. */
+static void unpacks_to(nx_textpack *p, const unsigned char *packed, size_t plen, const char *text,
+                       size_t len)
 {
-    unsigned char *packed;
-    size_t plen;
-    ck_assert_int_eq(nx_textpack_pack(p, text, len, &packed, &plen), 0);
-    ck_assert_int_eq(packed[0], want_format);
-    ck_assert_int_eq(nx_textpack_size(packed, plen), (long long)len);
     char *back;
     size_t blen;
     unsigned need;
@@ -53,6 +50,16 @@ static void round_trip(nx_textpack *p, const char *text, size_t len, int want_fo
     ck_assert(memcmp(back, text, len) == 0);
     ck_assert_int_eq(back[len], '\0');
     free(back);
+}
+
+static void round_trip(nx_textpack *p, const char *text, size_t len, int want_format)
+{
+    unsigned char *packed;
+    size_t plen;
+    ck_assert_int_eq(nx_textpack_pack(p, text, len, &packed, &plen), 0);
+    ck_assert_int_eq(packed[0], want_format);
+    ck_assert_int_eq(nx_textpack_size(packed, plen), (long long)len);
+    unpacks_to(p, packed, plen, text, len);
     free(packed);
 }
 
@@ -100,9 +107,7 @@ START_TEST(dictionary_compresses_and_is_needed)
     ck_assert_uint_eq(need, nx_textpack_dict_id(p));
     ck_assert_ptr_null(back);
     ck_assert_int_eq(nx_textpack_set_dict(q, dict, dlen), 0);
-    ck_assert_int_eq(nx_textpack_unpack(q, packed, plen, &back, &blen, &need), 0);
-    ck_assert(blen == sizes[0] && memcmp(back, buf, blen) == 0);
-    free(back);
+    unpacks_to(q, packed, plen, buf, sizes[0]);
     /* Forgetting it (a rolled-back training) stores text as is again. */
     nx_textpack_forget(p);
     ck_assert_uint_eq(nx_textpack_dict_id(p), 0);
@@ -115,8 +120,6 @@ START_TEST(dictionary_compresses_and_is_needed)
 }
 END_TEST
 
-/* What the indexing worker does: a packer on another thread loads the
- * writer's dictionary from its bytes and packs exactly as the writer would. */
 /* What a search loading the index's dictionary does: the packer takes the
  * buffer read from the index and unpacks with it in place; a buffer that is
  * not a dictionary stays the caller's (ASan reports a leak or double free). */
@@ -135,12 +138,7 @@ START_TEST(adopted_dictionary_unpacks)
     free(not_dict);
     ck_assert_int_eq(nx_textpack_adopt_dict(r, dict, dlen), 0); /* r owns dict now */
     ck_assert_uint_eq(nx_textpack_dict_id(r), nx_textpack_dict_id(w));
-    char *text;
-    size_t tlen;
-    unsigned need = 0;
-    ck_assert_int_eq(nx_textpack_unpack(r, packed, plen, &text, &tlen, &need), 0);
-    ck_assert(tlen == sizes[1] && memcmp(text, buf + sizes[0], tlen) == 0);
-    free(text);
+    unpacks_to(r, packed, plen, buf + sizes[0], sizes[1]);
     free(packed);
     free(buf);
     nx_textpack_free(w);
@@ -148,6 +146,8 @@ START_TEST(adopted_dictionary_unpacks)
 }
 END_TEST
 
+/* What the indexing worker does: a packer on another thread loads the
+ * writer's dictionary from its bytes and packs exactly as the writer would. */
 START_TEST(dictionary_bytes_make_a_twin_packer)
 {
     size_t sizes[400], dlen, got_len = 1;
