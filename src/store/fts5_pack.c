@@ -68,9 +68,13 @@ static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     if (r == 1) {
         int rc = load_dict(c, need);
         if (rc != SQLITE_OK) {
-            sqlite3_result_error(ctx, "stored text names a compression dictionary the index "
-                                      "does not hold", -1);
-            sqlite3_result_error_code(ctx, rc == SQLITE_CORRUPT ? SQLITE_CORRUPT : rc);
+            sqlite3_result_error(ctx,
+                                 rc == SQLITE_CORRUPT ? "stored text names a compression "
+                                                        "dictionary the index does not hold"
+                                                      : "cannot read the index's compression "
+                                                        "dictionary",
+                                 -1);
+            sqlite3_result_error_code(ctx, rc);
             return;
         }
         r = nx_textpack_unpack(c->p, in, len, &out, &out_len, &need);

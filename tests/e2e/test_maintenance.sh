@@ -165,6 +165,14 @@ expect "stored text: optimize compressed the early bodies" \
 expect "stored text: every article still found" test "$("$NEWSIDX" search -d "$PDB" --count newsroom)" = "$n"
 run check -d "$PDB"
 expect_rc "stored text: check after optimize: sound" 0
+# An index whose dictionary row is gone: reading a compressed text fails
+# with a message that says so, not a crash or garbage.
+cp "$PDB" "$T/nodict.idx"
+sqlite3 "$T/nodict.idx" "DELETE FROM dictionaries"
+run show -d "$T/nodict.idx" -f json "$id"
+expect_rc "no dictionary: exit 2" 2
+expect "no dictionary: the message says the index lacks it" \
+    has "names a compression dictionary the index does not hold" "$err"
 dd if=/dev/urandom of="$DB" bs=4096 seek=$((size / 4096 / 2)) count=4 conv=notrunc 2>/dev/null
 run check -d "$DB"
 expect_rc "check: damage found, exit 2" 2
