@@ -263,6 +263,29 @@ int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, siz
     });
 }
 
+int nxx_lookup_value(nxx_db *db, const char *idterm, unsigned slot, uint64_t *docid,
+                     char **value, size_t *len)
+{
+    *docid = 0;
+    *value = nullptr;
+    *len = 0;
+    return guard(db, "looking up an article", [&] {
+        Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+        if (p == db->db.postlist_end(idterm))
+            return;
+        /* The posting list has just shown that the document exists: no need
+         * for get_document to look again. */
+        std::string v = db->db.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(slot);
+        if (!v.empty()) {
+            *value = dup(v);
+            if (!*value)
+                throw std::bad_alloc();
+            *len = v.size();
+        }
+        *docid = *p;
+    });
+}
+
 int nxx_get_data(nxx_db *db, uint64_t docid, char **data, size_t *len)
 {
     *data = nullptr;

@@ -61,6 +61,11 @@ int nxx_replace(nxx_db *db, const char *idterm, nxx_doc *d, uint64_t *docid);
 /* Finds the document holding idterm: *docid 0 when none; else *data is its
  * data, malloc'd (*len bytes). */
 int nxx_lookup(nxx_db *db, const char *idterm, uint64_t *docid, char **data, size_t *len);
+/* Finds the document holding idterm like nxx_lookup, but reads only its
+ * value in slot: *value malloc'd (*len bytes, NULL when the slot is empty).
+ * Much cheaper than the data, which holds the whole text. */
+int nxx_lookup_value(nxx_db *db, const char *idterm, unsigned slot, uint64_t *docid,
+                     char **value, size_t *len);
 int nxx_delete(nxx_db *db, uint64_t docid);
 /* The data of document docid, malloc'd (*len bytes); NULL when there is no
  * such document. */
@@ -137,13 +142,13 @@ void nxx_hits_free(nxx_hits *h);
  * library calls the functions above through this table; NXX_API_VERSION
  * changes whenever a function is added, removed or changes type, so that a
  * module from another build is refused rather than misused. */
-#define NXX_API_VERSION 2
+#define NXX_API_VERSION 3
 #define NXX_API_FUNCTIONS(X)                                                                  \
     X(open) X(close) X(error) X(check) X(compact) X(get_metadata) X(set_metadata) X(begin)   \
     X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean)         \
-    X(doc_set_value) X(doc_set_data) X(replace) X(lookup) X(delete) X(get_data) X(values)    \
-    X(postings) X(doccount) X(terms) X(value_bounds) X(metadata_keys) X(metadata_count)      \
-    X(data_bytes)                                                                            \
+    X(doc_set_value) X(doc_set_data) X(replace) X(lookup) X(lookup_value) X(delete)          \
+    X(get_data) X(values) X(postings) X(doccount) X(terms) X(value_bounds) X(metadata_keys)  \
+    X(metadata_count) X(data_bytes)                                                          \
     X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_value_eq) X(q_combine)        \
     X(q_scale) X(q_free) X(q_describe) X(search) X(value_tuples) X(value_counts) X(count)    \
     X(hits_size) X(hits_data) X(hits_value) X(hits_score) X(hits_free)

@@ -122,6 +122,39 @@ for engine in fts5 xapian; do
         test "$(jq -r .origin <<<"$out")" = "$(realpath "$d/arch/new.jsonl")"
 done
 
+# A changed file read again: each record is compared with the stored
+# article, so only the edited one is written (the Xapian engine compares
+# what its value slot 7 holds).
+for engine in fts5 xapian; do
+    d=$T/edited-$engine
+    mkdir -p "$d"
+    numbered 1 30 '{"id":"e@","body":"The ferry timetable for the islands changes in spring, edition @."}' \
+        >"$d/a.jsonl"
+    "$NEWSIDX" index -q --engine "$engine" -d "$d/idx" "$d/a.jsonl"
+    sed -i 's/edition 5\./edition 5, with a quarry on Skellig./' "$d/a.jsonl"
+    numbered 31 31 '{"id":"e@","body":"The ferry timetable for the islands changes in spring, edition @."}' \
+        >>"$d/a.jsonl"
+    run index -d "$d/idx" "$d/a.jsonl"
+    want="1 added, 1 updated, 29 unchanged, 0 removed"
+    expect "$engine: an edited record: only it is written ($want)" has "$want" "$out"
+    run search -d "$d/idx" -f ids quarry
+    expect "$engine: the edited text is the one stored ($out)" test "$out" = e5
+done
+
+# Documents of a Xapian index made before slot 7 are compared through their
+# data: the same records read again are unchanged, an edited one updated.
+fx="$(dirname "$0")/../fixtures/xapian-before-slot7"
+cp -r "$fx/index" "$T/before-slot7"
+run index -d "$T/before-slot7" - <"$fx/articles.jsonl"
+expect "xapian, made before slot 7: the same records unchanged ($out)" \
+    has "0 added, 0 updated, 4 unchanged" "$out"
+sed 's/week 2,/week 2 after a storm,/' "$fx/articles.jsonl" >"$T/before-slot7.jsonl"
+run index -d "$T/before-slot7" - <"$T/before-slot7.jsonl"
+expect "xapian, made before slot 7: an edited record updated ($out)" \
+    has "0 added, 1 updated, 3 unchanged" "$out"
+run search -d "$T/before-slot7" -f ids storm
+expect "xapian, made before slot 7: the edit is searchable ($out)" test "$out" = old2
+
 # A file longer than ten batches with the Xapian engine: committed in parts
 # of ten batches, whole at the end, unchanged the next time.
 numbered 1 250 '{"id":"x@","body":"Tram depot bulletin @."}' >"$T/long.jsonl"
