@@ -16,14 +16,15 @@ static const char check_usage[] =
 static const char optimize_usage[] =
     "usage: newsidx optimize [-d DB]\n"
     "\n"
-    "Merges the full-text index into one segment so that searches read less, compresses\n"
-    "the article texts stored before the index held enough text to train its compression\n"
-    "dictionary (the first megabyte), makes the spelling list that \"did you mean\" reads\n"
-    "anew, and gives freed space back to the file system. A Xapian index is replaced by\n"
-    "a compact copy of itself (each commit leaves its B-trees partly empty: often 40%\n"
-    "smaller), made beside it and swapped in one step; indexing does the same when the\n"
-    "index has grown by more than a quarter since it was last compacted. It can be\n"
-    "interrupted safely: the index stays as it was.\n"
+    "Merges the full-text index into one segment so that searches read less (indexing\n"
+    "does that too when more than a quarter of it lies outside its largest segment),\n"
+    "compresses the article texts stored before the index held enough text to train its\n"
+    "compression dictionary (the first megabyte), makes the spelling list that \"did you\n"
+    "mean\" reads anew, and gives freed space back to the file system. A Xapian index is\n"
+    "replaced by a compact copy of itself (each commit leaves its B-trees partly empty:\n"
+    "often 40% smaller), made beside it and swapped in one step; indexing does the same\n"
+    "when the index has grown by more than a quarter since it was last compacted. It can\n"
+    "be interrupted safely: the index stays as it was.\n"
     "Exit status: 0 done, 2 error.\n";
 
 static int parse(int argc, char **argv, const char *usage, const char **db)

@@ -1,5 +1,6 @@
 /* fts5_leaves.c - the written words of the FTS5 index and their article
- * counts, read straight from its segment leaves (see fts5_leaves.h). Kept
+ * counts, read straight from its segment leaves, and the sizes of its
+ * segments (see fts5_leaves.h). Kept
  * apart from the rest of the reading code so that it can be fuzzed on its
  * own (tests/fuzz/fuzz_fts5_leaves.c): it parses pages of the index file. */
 #include "fts5_leaves.h"
@@ -578,6 +579,24 @@ static int vr_structure(sqlite3 *db, vseg **out, int *nout)
     *out = segs;
     *nout = nsegs;
     return SQLITE_OK;
+}
+
+int nx_fts5_segment_pages(sqlite3 *db, int64_t *total, int64_t *largest)
+{
+    *total = *largest = 0;
+    vseg *segs;
+    int n;
+    int rc = vr_structure(db, &segs, &n);
+    if (rc == VOCAB_FALLBACK)
+        return SQLITE_OK;
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        int64_t pages = segs[i].last >= segs[i].first ? segs[i].last - segs[i].first + 1 : 0;
+        *total += pages;
+        if (pages > *largest)
+            *largest = pages;
+    }
+    free(segs);
+    return rc;
 }
 
 /* The words of the index starting with prefix, merged over its segments,

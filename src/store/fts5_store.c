@@ -6,6 +6,7 @@
  * analyzer versions are the ones this build writes: terms from another
  * analyzer would silently stop matching, which is worse than an error. */
 #include "fts5.h"
+#include "fts5_leaves.h"
 
 #include "../analyze/analyzer.h"
 #include "../analyze/fts5_tokenizer.h"
@@ -1272,6 +1273,27 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "optimizing");
 }
 
+/* After an indexing run that changed the index: a search looks each of its
+ * terms up in every segment of the full-text index, so when more than a
+ * quarter of the index lies outside its largest segment, the segments are
+ * merged into one, as optimize does. After indexing 100 MB of text (five
+ * segments) that took 2 s more on top of 11 and made the median query three
+ * times faster: p50 in process with snippets 0.40 -> 0.13 ms, p99 9.5 ->
+ * 7.6 ms; a 1% update had left seven segments and p50 at 0.49 ms. A quarter
+ * keeps small updates of a big index from rewriting it each time. */
+static nx_status_t fts5_settle(nx_index_t *ix)
+{
+    int64_t total, largest;
+    int rc = nx_fts5_segment_pages(DB(ix), &total, &largest);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(ix, rc, "reading the full-text index's layout");
+    if (total - largest <= total / 4)
+        return NX_OK;
+    rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')", NULL,
+                      NULL, NULL);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "merging the full-text index");
+}
+
 static nx_status_t fts5_files(void *wp, const char *prefix, nx_count_fn fn, void *ctx)
 {
     fts5_writer *w = wp;
@@ -1338,5 +1360,5 @@ const nx_engine nx_engine_fts5 = {
     fts5_pack_dict,
     fts5_unchanged,
     1,
-    NULL, /* FTS5 merges as it goes; freed pages go back when a writer closes */
+    fts5_settle, /* freed pages go back when the writer closes */
 };

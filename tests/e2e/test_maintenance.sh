@@ -64,6 +64,26 @@ run check -d "$DB"
 expect_rc "fts5: sound after optimize" 0
 expect "fts5: same articles after optimize" test "$("$NEWSIDX" search -d "$DB" --count newsroom)" = "$before"
 
+# A search looks its terms up in every segment of the FTS5 index (rows
+# (segment << 37) + page of articles_fts_data), so an indexing run that
+# leaves more than a quarter of the index outside its largest segment
+# merges them into one: here 6,000 articles committed 500 at a time (five
+# segments without the merge). A small run after it leaves its own segment
+# alone rather than rewrite the index.
+segments() {
+    sqlite3 "$1" "SELECT count(DISTINCT id >> 37) FROM articles_fts_data WHERE id >= 1 << 37"
+}
+DB=$T/fts5-segments.idx
+"$NEWSIDX" index -q --batch 500 -d "$DB" "$A"
+n=$(segments "$DB")
+expect "fts5: an indexing run of 12 commits ends with one segment ($n)" test "$n" = 1
+printf '{"id":"seg-1","body":"A newsroom note on harbour cranes."}\n' >"$T/one.jsonl"
+"$NEWSIDX" index -q -d "$DB" "$T/one.jsonl"
+n=$(segments "$DB")
+expect "fts5: a one-article run after it adds a segment, merges nothing ($n)" test "$n" = 2
+expect "fts5: every article found across the segments" \
+    test "$("$NEWSIDX" search -d "$DB" --count newsroom)" = "$((before + 1))"
+
 # Optimize (Xapian): a compact copy takes the index's place, whole or not at
 # all. Every commit leaves Xapian's B-trees partly empty (the index above
 # was written in 120 commits, one per file), so indexing itself compacts a
