@@ -134,7 +134,36 @@ for lim in 0 20000; do
     expect "limit $lim: integrity_check ok" test "$(ro 'PRAGMA integrity_check')" = ok
 done
 
-# 4. A read-only index. As root, run the commands as nobody when possible.
+# 4. Room for the run, not for the merge at its end: merging the full-text
+# index into one segment writes a copy of it (fts5_store.c, fts5_settle).
+# The run's articles are committed by then, so it warns and exits 0. The
+# limit that does this is found by raising it a megabyte at a time (with
+# 5,000 articles committed 500 at a time, a window of a few megabytes
+# around 15 MB), so the test does not hang on the exact figure.
+DB=$T/merge.db
+found=
+for mb in $(seq 8 40); do
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    limited $((mb * 1000000)) index -d "$DB" --batch 500 "$A"
+    [ "$rc" = 0 ] || continue
+    has "not compacted" "$err" && found=$mb
+    break
+done
+expect "a limit lets every batch in but not the merge (${found:-none} MB)" test -n "$found"
+if [ -n "$found" ]; then
+    expect "no room for the merge: a warning that names the merge and the limit" \
+        grep -qE 'warning: .*merging the full-text index: .*(disk|limit)' <<<"$err"
+    consistent "no room for the merge"
+    expect "no room for the merge: every article committed" \
+        test "$(ro 'select count(*) from articles')" = "$total"
+    segs() { ro "SELECT count(DISTINCT id >> 37) FROM articles_fts_data WHERE id >= 1 << 37"; }
+    expect "no room for the merge: the segments are left as they were ($(segs))" test "$(segs)" -gt 1
+    run optimize -d "$DB"
+    expect_rc "with room, optimize merges them" 0
+    expect "then one segment" test "$(segs)" = 1
+fi
+
+# 5. A read-only index. As root, run the commands as nobody when possible.
 R=$T/ro
 mkdir -p "$R"
 "$PY" "$GEN" "$R/a" --articles 300 --files 3 --seed 32 >/dev/null
