@@ -27,7 +27,8 @@ typedef enum nx_filter_kind {
     NX_F_SOURCE, /* value: substring of the source, case-insensitive */
     NX_F_LANG,   /* value: Snowball language name */
     NX_F_URL,    /* value: substring of the URL */
-    NX_F_DATE,   /* [since, until) as ISO-8601 UTC; either may be empty */
+    NX_F_DATE,   /* [since, until) as ISO-8601 UTC; either or both may be empty (no
+                    bound: "..9999" ends past the last date written) */
     NX_F_CLUSTER, /* value: a near-duplicate cluster's label, decimal (internal) */
 } nx_filter_kind;
 

@@ -119,8 +119,10 @@ static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)
                 snprintf(buf, sizeof buf, "(a.date >= ?%d AND a.date < ?%d)", since, until);
             else if (since)
                 snprintf(buf, sizeof buf, "a.date >= ?%d", since);
-            else
+            else if (until)
                 snprintf(buf, sizeof buf, "a.date < ?%d", until);
+            else /* no bound (date:..9999): every dated article */
+                snprintf(buf, sizeof buf, "a.date IS NOT NULL");
             cond = buf;
         }
         }

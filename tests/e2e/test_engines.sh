@@ -21,6 +21,7 @@ queries=(
     'kyiv OR kherson' 'NEAR(haines winter, 30)' 'haines NEAR/30 winter' 'NEAR(macron guarantees, 5)'
     'negot*' 'kherso*' 'title:kherson' 'title:"security guarantees"' 'body:crimea'
     'date:2022-12' 'kyiv date:2022-12-01..2022-12-31' 'macron after:2023-01-01' 'putin before:2022-07-01'
+    'kyiv date:..9999' 'kyiv -date:..9999'
     'lang:fr' 'lang:ru' 'source:"baltic monitor"' 'source:ledger kyiv' 'url:meridianherald'
     '-putin' 'kyiv -source:ledger' 'Élysée' 'elysee' 'Zelenskyy' 'U.S.' "Kyiv-based" 'the who'
     'Бакланов' 'energy prices' 'world cup' '"the war"' 'kyiv NOT (putin OR macron)'

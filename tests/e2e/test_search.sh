@@ -51,6 +51,19 @@ S -f tsv -n 0 macron --since 2023-01-01
 expect "--since filters" test -z "$(cut -f3 <<<"$out" | grep -v '^2023-')"
 S -f tsv -n 0 kyiv date:2022-12-01..2022-12-05
 expect "date range a..b includes both ends" test -z "$(cut -f3 <<<"$out" | grep -vE '^2022-12-0[1-5]')"
+# A range to the end of 9999 has no upper bound to write (10000 does not
+# fit the date format): it is every dated article. It once reached SQL as
+# "a.date < ?0" and failed with SQLite's own message (found by fuzz_query).
+S -f ids -n 0 kyiv date:0001..
+dated=$out
+for q in 'date:..9999' 'date:0001..9999'; do
+    S -f ids -n 0 kyiv "$q"
+    expect_rc "kyiv $q: exit 0" 0
+    expect "kyiv $q: every dated article, as date:0001.. ($(grep -c . <<<"$out"))" \
+        test "$out" = "$dated" -a -n "$dated"
+done
+S -f ids -n 0 kyiv --until 9999
+expect "kyiv --until 9999: the same" test "$out" = "$dated"
 S -f tsv --sort newest -n 0 lang:fr
 expect "lang:fr lists the French articles newest first" \
     test "$(cut -f2 <<<"$out" | tr '\n' ' ')" = "cds-2023-0418-fr corpus/web/courrier-2023-01-19-boulangers-factures-energie.html cds-2022-1204-fr "
