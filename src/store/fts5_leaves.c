@@ -40,18 +40,22 @@
  *
  * A rowid appears in several segments when its article was deleted or
  * replaced: the newest entry decides, and one without positions (a
- * deletion) means gone. FTS5 writes an entry without the delete flag only
- * for a rowid it does not hold, so an older entry of the same rowid is
- * always shadowed by a flagged one, newer: segments are read newest first,
- * the rowids of flagged entries noted per word, and older entries of noted
- * rowids passed over. Anything unexpected sends the call to fts5vocab
- * instead (nothing was reported by then), as does an open transaction, in
- * which FTS5 may hold words in memory only. */
+ * deletion) means gone. The delete flag does not tell which entries stand
+ * over older ones: when a deletion and the new text were written out apart
+ * (FTS5 writes out its pending words at every statement savepoint) and
+ * merged together later, the new text's unflagged entry survives and the
+ * old text's stays in an older segment. So each segment's words are
+ * counted on their own, with the range of rowids each word's doclist
+ * spans; a word whose ranges overlap in two segments is then counted again
+ * from its doclists, newest segment first, each rowid taken from the first
+ * that holds it. Archives mostly grow at the end, so segments of different
+ * runs rarely overlap and that second count is rare. Anything unexpected
+ * sends the call to fts5vocab instead (nothing was reported by then), as
+ * does an open transaction, in which FTS5 may hold words in memory only. */
 
 #define VOCAB_FALLBACK (-1)     /* not for this reader (unexpected data, too many
                                  * deletions to note): ask fts5vocab */
 #define VOCAB_KEY_MAX 1024      /* longest word read here */
-#define VOCAB_MARKS_MAX (1 << 20) /* flagged entries noted, at most */
 
 typedef unsigned char u8;
 
@@ -62,15 +66,23 @@ typedef struct vseg {
 typedef struct vterm {
     size_t off, len; /* the word in the arena, NUL-terminated, '0' included */
     int64_t n;       /* articles holding it */
+    size_t loc;      /* its first doclist in vread.locs, + 1 */
 } vterm;
 
-/* A rowid of a flagged entry of a word (rowid unused: the word has some). */
-typedef struct vmark {
-    uint64_t hash;   /* of the word */
+/* Where a word's doclist is in one segment, and the rowids it spans. */
+typedef struct vloc {
+    int seg;          /* the segment's place in vread.segs, 0 the newest */
+    int pgno, off;    /* its page and offset there */
+    int end;          /* where the next word starts on that page */
+    int64_t lo, hi;   /* its first and last rowid */
+    size_t next;      /* the word's next doclist in vread.locs, + 1; 0 none */
+} vloc;
+
+/* An entry of a doclist: its rowid, and whether it has positions. */
+typedef struct ventry {
     int64_t rowid;
-    size_t off, len; /* the word in the arena */
-    int kind;        /* 0: free slot; 1: the word has marks; 2: word and rowid */
-} vmark;
+    int live;
+} ventry;
 
 typedef struct vread {
     sqlite3 *db;
@@ -94,8 +106,13 @@ typedef struct vread {
     size_t alen, acap;
     vterm *terms;         /* the words of the segment being read, in order */
     size_t nterms, cterms;
-    vmark *marks;         /* hash table of flagged entries seen, by word and rowid */
-    size_t nmarks, cmarks;
+    vseg *segs;           /* the segments, newest first */
+    int nsegs, seg;       /* how many; the one being read */
+    vloc *locs;           /* the doclists of the words found */
+    size_t nlocs, clocs;
+    ventry *ents;         /* entries collected, when recounting a word */
+    size_t nents, cents;
+    int collect;          /* collect entries into ents as well as count them */
     nx_word_want_fn want; /* words not wanted are passed over, doclists unread */
     void *want_ctx;
 } vread;
@@ -310,71 +327,6 @@ static int vr_count_run(const u8 *p, int off, int end, int64_t *n, int64_t *rowi
     return off;
 }
 
-/* FNV-1a of the current word. */
-static uint64_t vr_hash(const vread *r)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (int i = 0; i < r->wlen; i++)
-        h = (h ^ r->word[i]) * 0x100000001b3ull;
-    return h;
-}
-
-/* The slot of the mark for the current word (hash h, in the arena at t)
- * and, with kind 2, rowid: the mark, or the free slot where it would go. */
-static vmark *vr_mark_slot(const vread *r, const vterm *t, uint64_t h, int kind, int64_t rowid)
-{
-    uint64_t x = kind == 2 ? h ^ ((uint64_t)rowid * 0x9e3779b97f4a7c15ull) : h;
-    size_t i = (size_t)(x ^ (x >> 29)) & (r->cmarks - 1);
-    for (;; i = (i + 1) & (r->cmarks - 1)) {
-        const vmark *m = &r->marks[i];
-        if (!m->kind || (m->kind == kind && m->hash == h && (kind == 1 || m->rowid == rowid) &&
-                         m->len == t->len && !memcmp(r->arena + m->off, r->arena + t->off, t->len)))
-            return &r->marks[i];
-    }
-}
-
-/* Notes a flagged entry of the word at t (hash h). */
-static void vr_mark(vread *r, const vterm *t, uint64_t h, int64_t rowid)
-{
-    if (r->rc != SQLITE_OK)
-        return;
-    if (r->nmarks >= VOCAB_MARKS_MAX) {
-        r->rc = VOCAB_FALLBACK;
-        return;
-    }
-    if (2 * (r->nmarks + 2) > r->cmarks) { /* keep it half empty */
-        size_t cap = r->cmarks ? 2 * r->cmarks : 1024;
-        vmark *old = r->marks, *m = calloc(cap, sizeof *m);
-        if (!m) {
-            r->rc = SQLITE_NOMEM;
-            return;
-        }
-        size_t oldcap = r->cmarks;
-        r->marks = m;
-        r->cmarks = cap;
-        for (size_t i = 0; i < oldcap; i++) {
-            if (old[i].kind) {
-                vterm w = {old[i].off, old[i].len, 0};
-                *vr_mark_slot(r, &w, old[i].hash, old[i].kind, old[i].rowid) = old[i];
-            }
-        }
-        free(old);
-    }
-    for (int kind = 1; kind <= 2; kind++) {
-        vmark *m = vr_mark_slot(r, t, h, kind, rowid);
-        if (!m->kind) {
-            *m = (vmark){h, kind == 2 ? rowid : 0, t->off, t->len, kind};
-            r->nmarks++;
-        }
-    }
-}
-
-/* Whether the word at t (hash h) has marks; with kind 2, for rowid. */
-static int vr_marked(const vread *r, const vterm *t, uint64_t h, int kind, int64_t rowid)
-{
-    return r->cmarks && vr_mark_slot(r, t, h, kind, rowid)->kind;
-}
-
 /* Makes the next page of seg current, for a doclist that runs on. */
 static void vr_turn(vread *r, const vseg *seg)
 {
@@ -383,30 +335,34 @@ static void vr_turn(vread *r, const vseg *seg)
     vr_load(r, seg, r->pgno + 1);
 }
 
-/* Reads the doclist of the word at t (the current word), from off on the
- * current page: adds to t->n its entries that are the newest of their rowid
- * and have positions, and notes the flagged ones. Leaves the current page
- * where the next word starts, or at the segment's end. */
-static void vr_doclist(vread *r, const vseg *seg, int off, vterm *t)
+/* Reads the doclist at off on the current page (the current word's, which
+ * ends there at r->next_term): adds to *n its entries that have positions,
+ * sets *lo and *hi to its first and last rowid and, with r->collect,
+ * appends its entries to r->ents. Leaves the current page where the next
+ * word starts, or at the segment's end. */
+static void vr_doclist(vread *r, const vseg *seg, int off, int64_t *n_out, int64_t *lo,
+                       int64_t *hi)
 {
     int64_t rowid = 0, n = 0;
-    uint64_t v, size, h = 0;
-    /* rowids of this word already decided by a newer segment */
-    int shadows = r->cmarks && vr_marked(r, t, h = vr_hash(r), 1, 0);
+    uint64_t v, size;
     /* 1: the next rowid is absolute (first in the doclist); 2: it is also
      * the first on its page, where the page header says */
-    int first = 1;
+    int first = 1, start = 1;
+    *lo = *hi = 0;
     while (r->rc == SQLITE_OK) {
         const u8 *p = r->p;
         int end = r->next_term; /* the next word, or the end of the page */
         while (off < end) {
-            if (!shadows && !first && (off = vr_count_run(p, off, end, &n, &rowid)) >= end)
+            if (!r->collect && !first &&
+                (off = vr_count_run(p, off, end, &n, &rowid)) >= end)
                 break;
             if (first == 2 && off != r->rowid_off)
                 goto corrupt;
             if (vr_get(p, end, &off, &v) != SQLITE_OK)
                 goto corrupt;
             rowid = first ? (int64_t)v : (int64_t)((uint64_t)rowid + v);
+            if (start)
+                *lo = rowid, start = 0;
             first = 0;
             if (off >= end) { /* the size starts the next page */
                 if (off != end || end != r->szleaf)
@@ -418,10 +374,12 @@ static void vr_doclist(vread *r, const vseg *seg, int off, vterm *t)
             }
             if (vr_get(p, end, &off, &size) != SQLITE_OK)
                 goto corrupt;
-            if (!shadows || !vr_marked(r, t, h, 2, rowid)) { /* the newest entry */
-                n += size > 1;
-                if (size & 1)
-                    vr_mark(r, t, h ? h : (h = vr_hash(r)), rowid);
+            n += size > 1;
+            if (r->collect) {
+                r->ents = vr_grow(r->ents, &r->cents, r->nents + 1, sizeof *r->ents, &r->rc);
+                if (r->rc != SQLITE_OK)
+                    break;
+                r->ents[r->nents++] = (ventry){rowid, size > 1};
             }
             uint64_t skip = size >> 1;
             while (r->rc == SQLITE_OK && skip > (uint64_t)(end - off)) {
@@ -454,7 +412,8 @@ static void vr_doclist(vread *r, const vseg *seg, int off, vterm *t)
         off = 4;
         first = 2;
     }
-    t->n += n;
+    *hi = rowid;
+    *n_out += n;
     return;
 corrupt:
     if (r->rc == SQLITE_OK)
@@ -508,17 +467,21 @@ static void vr_segment(vread *r, const vseg *seg, const u8 *key, int nkey)
                 return;
             continue;
         }
-        /* Keep the word, '0' included, in the arena. */
+        /* Keep the word, '0' included, in the arena, and where its
+         * doclist is. */
         r->arena = vr_grow(r->arena, &r->acap, r->alen + (size_t)r->wlen + 1, 1, &r->rc);
         r->terms = vr_grow(r->terms, &r->cterms, r->nterms + 1, sizeof *r->terms, &r->rc);
+        r->locs = vr_grow(r->locs, &r->clocs, r->nlocs + 1, sizeof *r->locs, &r->rc);
         if (r->rc != SQLITE_OK)
             return;
         vterm *t = &r->terms[r->nterms++];
-        *t = (vterm){r->alen, (size_t)r->wlen, 0};
+        vloc *l = &r->locs[r->nlocs++];
+        *t = (vterm){r->alen, (size_t)r->wlen, 0, r->nlocs};
+        *l = (vloc){r->seg, r->pgno, off, r->next_term, 0, 0, 0};
         memcpy(r->arena + r->alen, r->word, (size_t)r->wlen);
         r->arena[r->alen + (size_t)r->wlen] = '\0';
         r->alen += (size_t)r->wlen + 1;
-        vr_doclist(r, seg, off, t);
+        vr_doclist(r, seg, off, &t->n, &l->lo, &l->hi);
         if (r->next_term == r->szleaf)
             return; /* the end of the segment */
     }
@@ -599,20 +562,95 @@ int nx_fts5_segment_pages(sqlite3 *db, int64_t *total, int64_t *largest)
     return rc;
 }
 
+/* Orders doclists by their first rowid. */
+static int vr_by_lo(const void *a, const void *b)
+{
+    const vloc *x = a, *y = b;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* Orders doclists newest segment first. */
+static int vr_by_seg(const void *a, const void *b)
+{
+    const vloc *x = a, *y = b;
+    return (x->seg > y->seg) - (x->seg < y->seg);
+}
+
+/* Counts again, from its doclists, the articles holding the word at t,
+ * when the rowids of its doclists in two segments overlap (see the top of
+ * this file). */
+static void vr_recount(vread *r, vterm *t, vloc **tmp, size_t *ctmp, int64_t **seen,
+                       size_t *cseen)
+{
+    size_t k = 0;
+    for (size_t i = t->loc; i; i = r->locs[i - 1].next) {
+        *tmp = vr_grow(*tmp, ctmp, k + 1, sizeof **tmp, &r->rc);
+        if (r->rc != SQLITE_OK)
+            return;
+        (*tmp)[k++] = r->locs[i - 1];
+    }
+    if (k < 2)
+        return;
+    vloc *l = *tmp;
+    qsort(l, k, sizeof *l, vr_by_lo);
+    int overlap = 0;
+    for (size_t i = 1; i < k && !overlap; i++)
+        overlap = l[i].lo <= l[i - 1].hi;
+    if (!overlap)
+        return; /* each rowid in one segment at most: counted right */
+    qsort(l, k, sizeof *l, vr_by_seg);
+    /* seen: the rowids of newer segments, in order; each segment's
+     * entries not among them are the newest of their rowid. */
+    int64_t n = 0;
+    size_t nseen = 0;
+    for (size_t i = 0; i < k && r->rc == SQLITE_OK; i++) {
+        const vseg *seg = &r->segs[l[i].seg];
+        int64_t unused = 0, lo, hi;
+        r->nents = 0;
+        r->collect = 1;
+        vr_load(r, seg, l[i].pgno);
+        if (r->rc == SQLITE_OK && (l[i].end <= l[i].off || l[i].end > r->szleaf))
+            r->rc = VOCAB_FALLBACK;
+        if (r->rc == SQLITE_OK) {
+            r->next_term = l[i].end;
+            vr_doclist(r, seg, l[i].off, &unused, &lo, &hi);
+        }
+        r->collect = 0;
+        *seen = vr_grow(*seen, cseen, 2 * (nseen + r->nents), sizeof **seen, &r->rc);
+        if (r->rc != SQLITE_OK)
+            return;
+        /* Merge this segment's rowids into seen, in the upper half. */
+        int64_t *old = *seen, *out = *seen + nseen + r->nents;
+        size_t a = 0, b = 0, m = 0;
+        while (a < nseen || b < r->nents) {
+            if (b == r->nents || (a < nseen && old[a] < r->ents[b].rowid)) {
+                out[m++] = old[a++];
+            } else if (a < nseen && old[a] == r->ents[b].rowid) {
+                out[m++] = old[a++]; /* a newer entry decides */
+                b++;
+            } else {
+                n += r->ents[b].live;
+                out[m++] = r->ents[b++].rowid;
+            }
+        }
+        memmove(old, out, m * sizeof *old);
+        nseen = m;
+    }
+    t->n = n;
+}
+
 /* The words of the index starting with prefix, merged over its segments,
  * with their article counts, into *out (its text in r->arena). */
 static void vr_read(vread *r, const char *prefix, vterm **out, size_t *nout)
 {
     u8 key[VOCAB_KEY_MAX];
     size_t plen = strlen(prefix);
-    vseg *segs = NULL;
-    int nsegs = 0;
     vterm *all = NULL;
     size_t nall = 0;
     if (plen + 1 > VOCAB_KEY_MAX)
         r->rc = VOCAB_FALLBACK;
     else
-        r->rc = vr_structure(r->db, &segs, &nsegs);
+        r->rc = vr_structure(r->db, &r->segs, &r->nsegs);
     key[0] = '0'; /* the main index, not a prefix index */
     memcpy(key + 1, prefix, plen < VOCAB_KEY_MAX ? plen : 0);
     int nkey = (int)plen + 1;
@@ -622,9 +660,10 @@ static void vr_read(vread *r, const char *prefix, vterm **out, size_t *nout)
                                    "term <= ?2 ORDER BY term DESC LIMIT 1",
                                    -1, &r->seek, NULL);
     /* Each segment's words, newest segment first, merged into all. */
-    for (int i = 0; r->rc == SQLITE_OK && i < nsegs; i++) {
+    for (int i = 0; r->rc == SQLITE_OK && i < r->nsegs; i++) {
         r->nterms = 0;
-        vr_segment(r, &segs[i], key, nkey);
+        r->seg = i;
+        vr_segment(r, &r->segs[i], key, nkey);
         if (r->rc != SQLITE_OK || r->nterms == 0)
             continue;
         vterm *m = malloc((nall + r->nterms) * sizeof *m);
@@ -644,8 +683,10 @@ static void vr_read(vread *r, const char *prefix, vterm **out, size_t *nout)
                 m[k++] = all[a++];
             } else if (c > 0) {
                 m[k++] = r->terms[b++];
-            } else {
+            } else { /* the word's doclists, chained */
+                r->locs[r->terms[b].loc - 1].next = all[a].loc;
                 m[k] = all[a++];
+                m[k].loc = r->terms[b].loc;
                 m[k++].n += r->terms[b++].n;
             }
         }
@@ -653,7 +694,13 @@ static void vr_read(vread *r, const char *prefix, vterm **out, size_t *nout)
         all = m;
         nall = k;
     }
-    free(segs);
+    vloc *tmp = NULL;
+    int64_t *seen = NULL;
+    size_t ctmp = 0, cseen = 0;
+    for (size_t i = 0; r->rc == SQLITE_OK && i < nall; i++)
+        vr_recount(r, &all[i], &tmp, &ctmp, &seen, &cseen);
+    free(tmp);
+    free(seen);
     *out = all;
     *nout = nall;
 }
@@ -692,6 +739,8 @@ int nx_fts5_leaf_words(sqlite3 *db, const char *prefix, nx_word_want_fn want,
     free(r.p);
     free(r.arena);
     free(r.terms);
-    free(r.marks);
+    free(r.segs);
+    free(r.locs);
+    free(r.ents);
     return rc;
 }

@@ -247,6 +247,7 @@ static const shape shapes[] = {
     {"64-byte pages, replaced articles", 64, 0, 60, 3, 0},
     {"default pages, replaced articles", 0, 0, 80, 2, 0},
     {"64-byte pages, replaced, merged", 64, 2, 60, 3, 0},
+    {"64-byte pages, replaced, merged by 16", 64, 16, 60, 3, 0},
     {"replaced then optimized", 64, 0, 40, 2, 1},
 };
 
