@@ -50,6 +50,7 @@ typedef struct fts5_writer {
     sqlite3_stmt *sel_article, *ins_article, *upd_article, *upd_origin;
     sqlite3_stmt *file_get, *file_put, *sel_origin, *del_article;
     sqlite3_stmt *file_add, *file_no, *sel_text, *sel_sigs, *ins_fts, *del_fts;
+    sqlite3_stmt *sel_fts;
     sqlite3_stmt *sel_heir, *relabel, *crown;
     /* The spelling list (see the schema): words this run has put in it or
      * will at commit (seen), those of this transaction (fresh: each a
@@ -577,9 +578,15 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
               "SELECT min(rowid) FROM articles WHERE cluster = ?1 AND rowid != ?1", rc);
     rc = prep(db, &w->relabel, "UPDATE articles SET cluster = ?2 WHERE cluster = ?1", rc);
     rc = prep(db, &w->crown, "UPDATE articles SET cluster = NULL WHERE rowid = ?1", rc);
+    /* An article's full-text row goes in two statements, its values read
+     * and then handed to the 'delete' command: as one INSERT ... SELECT,
+     * the statement ran in a savepoint, at which FTS5 writes out its
+     * pending words: 100 replaced articles left 20 small segments, their
+     * deletions apart from their new text (see fts5_leaves.c). */
+    rc = prep(db, &w->sel_fts, "SELECT body, title FROM articles_fts_src WHERE rowid = ?1", rc);
     rc = prep(db, &w->del_fts,
-              "INSERT INTO articles_fts(articles_fts, rowid, body, title) SELECT 'delete', rowid, "
-              "body, title FROM articles_fts_src WHERE rowid = ?1",
+              "INSERT INTO articles_fts(articles_fts, rowid, body, title) VALUES ('delete', ?1, "
+              "?2, ?3)",
               rc);
     rc = prep(db, &w->sel_sigs,
               "SELECT rowid, coalesce(cluster, rowid), minhash FROM articles WHERE minhash IS "
@@ -630,6 +637,7 @@ static void fts5_writer_free(void *wp)
     sqlite3_finalize(w->sel_sigs);
     sqlite3_finalize(w->ins_fts);
     sqlite3_finalize(w->del_fts);
+    sqlite3_finalize(w->sel_fts);
     sqlite3_finalize(w->sel_heir);
     sqlite3_finalize(w->relabel);
     sqlite3_finalize(w->crown);
@@ -813,6 +821,24 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Takes article rowid's words out of the full-text index (see sel_fts). */
+static int delete_fts(fts5_writer *w, int64_t rowid)
+{
+    sqlite3_bind_int64(w->sel_fts, 1, rowid);
+    int rc = sqlite3_step(w->sel_fts);
+    if (rc == SQLITE_ROW) {
+        sqlite3_bind_int64(w->del_fts, 1, rowid);
+        sqlite3_bind_value(w->del_fts, 2, sqlite3_column_value(w->sel_fts, 0));
+        sqlite3_bind_value(w->del_fts, 3, sqlite3_column_value(w->sel_fts, 1));
+        rc = step_done(w->del_fts);
+        sqlite3_clear_bindings(w->del_fts);
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK; /* no such article: nothing to take out */
+    }
+    sqlite3_reset(w->sel_fts);
+    return rc;
+}
+
 /* Article key is about to change or go: the other articles of the cluster
  * it names move to the next oldest of them, whose key *heir gets (-1 when
  * there is none), so no label is left to a text that is not there. */
@@ -985,8 +1011,7 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
             if (rc == SQLITE_OK && dup && dup->cluster == existing)
                 dup->cluster = heir; /* still their copy: under their new name */
             if (rc == SQLITE_OK) {
-                sqlite3_bind_int64(w->del_fts, 1, existing);
-                rc = step_done(w->del_fts);
+                rc = delete_fts(w, existing);
             }
             if (rc != SQLITE_OK) {
                 if (release == free)
@@ -1192,8 +1217,7 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
         rc = hand_over(w, gone[i], &heir);
         if (rc != SQLITE_OK)
             break;
-        sqlite3_bind_int64(w->del_fts, 1, gone[i]);
-        rc = step_done(w->del_fts);
+        rc = delete_fts(w, gone[i]);
         if (rc == SQLITE_OK) {
             sqlite3_bind_int64(w->del_article, 1, gone[i]);
             rc = step_done(w->del_article);

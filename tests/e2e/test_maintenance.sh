@@ -83,6 +83,24 @@ n=$(segments "$DB")
 expect "fts5: a one-article run after it adds a segment, merges nothing ($n)" test "$n" = 2
 expect "fts5: every article found across the segments" \
     test "$("$NEWSIDX" search -d "$DB" --count newsroom)" = "$((before + 1))"
+# Replacing articles: each one's old words go out with FTS5's 'delete'
+# command. Run as an INSERT ... SELECT it wrote out FTS5's pending words
+# at its savepoint, and 100 replaced articles left 20 new segments (a run
+# replacing 3,156 articles of the 100 MB bench archive took 5.8 s, 2.3 s
+# without). With FTS5's own merging off (automerge 0, read from the
+# index's config table by each new connection), the run must add one.
+sqlite3 "$DB" "INSERT OR REPLACE INTO articles_fts_config(k, v) VALUES ('automerge', 0)"
+for f in $(ls "$A" | head -n 2); do
+    sed -i 's/"body": "/"body": "Corrected: /' "$A/$f"
+done
+run index -d "$DB" "$A"
+expect "fts5: two edited files, 100 articles replaced" has "100 updated" "$out"
+n=$(segments "$DB")
+expect "fts5: 100 replaced articles add one segment, not one each ($n)" test "$n" = 3
+expect "fts5: the replaced articles found by their new word" \
+    test "$("$NEWSIDX" search -d "$DB" --count corrected)" = 100
+run check -d "$DB"
+expect_rc "fts5: sound after replacing articles" 0
 
 # Optimize (Xapian): a compact copy takes the index's place, whole or not at
 # all. Every commit leaves Xapian's B-trees partly empty (the index above
