@@ -109,7 +109,8 @@ typedef struct nx_dup_params {
 /* Decides the cluster of a new article with signature sig and text
  * text[0..len): finds the indexed articles sharing a band key with sig and
  * agreeing on at least NX_DUP_MIN_AGREE values, reads the texts of the
- * NX_DUP_MAX_VERIFY that agree best through fetch(ctx, ...), and sets
+ * NX_DUP_MAX_VERIFY that agree best through fetch(ctx, ...) (not those of
+ * a cluster already confirmed: the answer would be the same), and sets
  * *cluster_out to the cluster of the one whose shingles contain best (at
  * least NX_DUP_MIN_CONTAINMENT, or NX_DUP_MIN_CONTAINMENT_SHORT when the
  * shorter text has fewer than NX_DUP_SHORT_SHINGLES; ties to better

@@ -388,6 +388,30 @@ START_TEST(copy_joins_original_cluster)
 }
 END_TEST
 
+/* Two candidates: a confirmed one settles the other when it is of the same
+ * cluster (only the cluster is the answer), not when it is of another. */
+START_TEST(one_check_per_cluster)
+{
+    nx_dupindex *ix = nx_dupindex_new();
+    struct library lib = {{0}, 0};
+    add(ix, &lib, 1, original);
+    nx_mh_sig s = sig_of(copy);
+    lib.text[2] = copy;
+    ck_assert_int_eq(nx_dupindex_add(ix, &s, 2, 100), 0); /* in 1's cluster */
+    ck_assert_int_eq(assign(ix, &lib, copy), 100);
+    ck_assert_int_eq(lib.fetches, 1);
+    nx_dupindex_free(ix);
+
+    ix = nx_dupindex_new();
+    lib.fetches = 0;
+    add(ix, &lib, 1, original);
+    add(ix, &lib, 2, copy); /* a cluster of its own, 200 */
+    ck_assert_int_eq(assign(ix, &lib, copy), 200);
+    ck_assert_int_eq(lib.fetches, 2);
+    nx_dupindex_free(ix);
+}
+END_TEST
+
 START_TEST(unrelated_starts_own_cluster)
 {
     nx_dupindex *ix = nx_dupindex_new();
@@ -597,6 +621,7 @@ static Suite *minhash_suite(void)
     TCase *dup = tcase_create("dupindex");
     tcase_set_timeout(dup, 60);
     tcase_add_test(dup, copy_joins_original_cluster);
+    tcase_add_test(dup, one_check_per_cluster);
     tcase_add_test(dup, unrelated_starts_own_cluster);
     tcase_add_test(dup, templates_not_merged);
     tcase_add_test(dup, remove_works);
