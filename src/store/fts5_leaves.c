@@ -53,8 +53,8 @@
  * sends the call to fts5vocab instead (nothing was reported by then), as
  * does an open transaction, in which FTS5 may hold words in memory only. */
 
-#define VOCAB_FALLBACK (-1)     /* not for this reader (unexpected data, too many
-                                 * deletions to note): ask fts5vocab */
+#define VOCAB_FALLBACK (-1)     /* not for this reader (unexpected data): ask
+                                 * fts5vocab */
 #define VOCAB_KEY_MAX 1024      /* longest word read here */
 
 typedef unsigned char u8;
@@ -609,7 +609,8 @@ static void vr_recount(vread *r, vterm *t, vloc **tmp, size_t *ctmp, int64_t **s
         r->nents = 0;
         r->collect = 1;
         vr_load(r, seg, l[i].pgno);
-        if (r->rc == SQLITE_OK && (l[i].end <= l[i].off || l[i].end > r->szleaf))
+        /* (a doclist may start on the next page: end == off) */
+        if (r->rc == SQLITE_OK && (l[i].end < l[i].off || l[i].end > r->szleaf))
             r->rc = VOCAB_FALLBACK;
         if (r->rc == SQLITE_OK) {
             r->next_term = l[i].end;
