@@ -7,9 +7,10 @@ article text and articles/s, peak RSS, index size / text size; then query
 latency p50/p95/p99 over the TREC efficiency queries (top k, with and
 without snippets), as a fresh process per query and, where a library
 exists, in one process; then the archive grows by 1% (follow-ups of its
-stories appended to a working copy of the file) and each peer brings its
-index up to date as its user would. Every figure also as a ratio to the best
-peer.
+stories appended to a working copy of the file, and 1% corrected) and each peer brings its
+index up to date as its user would; 1% of its stories are corrected in place
+too (a sentence added, the same id), as an archive's publisher does. Every
+figure also as a ratio to the best peer.
 Writes bench/results/DATE-bench.{md,json} and prints the Markdown.
 
 Sizes: reuters, bbc, agnews (the real collections) or 50M, 100M, 1G, ...
@@ -112,18 +113,42 @@ def append_followups(path, every=100):
     return len(extra)
 
 
+CORRECTION = "Correction: an earlier version of this story gave a wrong figure. "
+
+
+def correct_stories(path, every=100):
+    """Corrects one story in `every` in place (a sentence put before its
+    body, the same id), as a publisher fixes stories it has sent out; these
+    are other stories than append_followups copies. Returns how many."""
+    tmp = path + ".tmp"
+    n = 0
+    with open(path, encoding="utf-8") as f, open(tmp, "w", encoding="utf-8") as out:
+        for i, line in enumerate(f):
+            if i % every == every // 2 and line.strip():
+                d = json.loads(line)
+                d["body"] = CORRECTION + (d.get("body") or "")
+                line = json.dumps(d, ensure_ascii=False) + "\n"
+                n += 1
+            out.write(line)
+    os.replace(tmp, path)
+    return n
+
+
 def update_all(peers, ok_index, label, src, tag, work):
-    """The archive grows by 1%: each peer brings its index up to date the
-    way its user would (Peer.update_argv)."""
+    """The archive grows by 1% and 1% of its stories are corrected: each
+    peer brings its index up to date the way its user would
+    (Peer.update_argv)."""
+    corrected = correct_stories(src)
     added = append_followups(src)
-    common.log(f"bench: [{label}] {added:,} articles appended; updating the indexes ...")
+    common.log(f"bench: [{label}] {added:,} articles appended, {corrected:,} corrected; "
+               "updating the indexes ...")
     rows = []
     for p in peers:
         if not p.has_index or p.name not in ok_index:
             continue
         r = common.run_measured(p.update_argv(src, p.index_path(tag)), work, ok_codes=(0, 1))
         r.update({"peer": p.name, "label": p.label, "how": p.update_note,
-                  "ok": "error" not in r, "added": added})
+                  "ok": "error" not in r, "added": added, "corrected": corrected})
         if not r["ok"]:
             common.log(f"bench: {p.name} update failed: {r['error']}")
         else:
@@ -282,7 +307,9 @@ def render(result):
                                   "queries with hits"], table))
         upd = [r for r in s.get("update", []) if r.get("ok")]
         if upd:
-            L.append(f"\n### Update: {upd[0]['added']:,} articles (1%) appended to the file, "
+            fixed = upd[0].get("corrected")
+            fixed = f", {fixed:,} (1%) corrected in place" if fixed else ""
+            L.append(f"\n### Update: {upd[0]['added']:,} articles (1%) appended to the file{fixed}, "
                      "the index brought up to date\n")
             for key in ("wall_s", "cpu_s"):
                 common.with_ratios(upd, key)

@@ -114,7 +114,8 @@ class Newsidx(Peer):
     label = "newsidx (FTS5)"
     engine = None
     update_note = ("the same command again: the file is read again, stored articles are "
-                   "looked up and left as they are, the new ones indexed")
+                   "looked up and left as they are, the corrected ones replaced, the new "
+                   "ones indexed")
 
     def __init__(self, ctx):
         super().__init__(ctx)
