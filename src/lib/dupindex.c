@@ -163,6 +163,8 @@ static int key_reserve(nx_dupindex *ix, size_t more)
     if ((ix->key_used + more) * 100 <= cap * MAX_LOAD)
         return 0;
     size_t ncap = cap * 2;
+    while ((ix->key_used + more) * 100 > ncap * MAX_LOAD)
+        ncap *= 2;
     uint32_t *nk = nil_array(ncap);
     if (!nk)
         return -1;
@@ -275,13 +277,16 @@ static void window_push(nx_dupindex *ix, int64_t key)
 /* Grows arts, next and prev to hold one more slot, by half again: the
  * arrays are most of the index, and doubling would leave up to half of
  * them unused. */
-static int slots_reserve(nx_dupindex *ix)
+static int slots_reserve(nx_dupindex *ix, size_t more)
 {
-    if (ix->nfree > 0 || ix->nslots < ix->slot_cap)
+    if (ix->nfree + (ix->slot_cap - ix->nslots) >= more)
         return 0;
-    if (ix->slot_cap >= MAX_SLOTS)
+    size_t need = ix->nslots + (more - ix->nfree);
+    if (need > MAX_SLOTS)
         return -1;
     size_t cap = ix->slot_cap ? ix->slot_cap + ix->slot_cap / 2 : 64;
+    if (cap < need)
+        cap = need;
     if (cap > MAX_SLOTS)
         cap = MAX_SLOTS;
     /* Each array is replaced as soon as it has grown, so a failure part-way
@@ -325,12 +330,22 @@ int nx_dupindex_remove(nx_dupindex *ix, int64_t key)
     return 1;
 }
 
+int nx_dupindex_reserve(nx_dupindex *ix, size_t n)
+{
+    if (ix->window && n > ix->window)
+        n = ix->window;
+    if (n > MAX_SLOTS)
+        n = MAX_SLOTS;
+    return slots_reserve(ix, n) || buckets_reserve(ix, n * NX_MH_BANDS) || key_reserve(ix, n) ? -1
+                                                                                                : 0;
+}
+
 int nx_dupindex_add(nx_dupindex *ix, const nx_mh_sig *sig, int64_t key, int64_t cluster)
 {
     nx_dupindex_remove(ix, key);
     window_push(ix, key);
     /* Everything that can fail comes first, so a failure changes nothing. */
-    if (slots_reserve(ix) || buckets_reserve(ix, NX_MH_BANDS) || key_reserve(ix, 1))
+    if (slots_reserve(ix, 1) || buckets_reserve(ix, NX_MH_BANDS) || key_reserve(ix, 1))
         return -1;
     uint32_t slot = ix->nfree > 0 ? ix->free_slots[--ix->nfree] : (uint32_t)ix->nslots++;
     ix->arts[slot].key = key;

@@ -86,6 +86,13 @@ int nx_dupindex_remove(nx_dupindex *ix, int64_t key);
  * when out of memory (the index keeps its window). */
 int nx_dupindex_set_window(nx_dupindex *ix, size_t n);
 
+/* Makes room for n more articles (at most the window's worth), so that
+ * adding them does not grow the index step by step: loading a million
+ * stored signatures spent 8.7% of an update run rehashing. A hint: the
+ * index works the same without it. Returns 0, or -1 when out of memory
+ * (what was reserved stays). */
+int nx_dupindex_reserve(nx_dupindex *ix, size_t n);
+
 /* Articles in the index, and the bytes it holds (for capacity planning). */
 size_t nx_dupindex_count(const nx_dupindex *ix);
 size_t nx_dupindex_bytes(const nx_dupindex *ix);

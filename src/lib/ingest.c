@@ -290,6 +290,12 @@ static int on_stored_sig(void *ctx, int64_t key, int64_t cluster, const void *si
     return nx_dupindex_add(ctx, &s, key, cluster) != 0;
 }
 
+static void on_expected_sigs(void *ctx, int64_t n)
+{
+    if (n > 0)
+        nx_dupindex_reserve(ctx, (size_t)n); /* a hint: without it, the index grows as it goes */
+}
+
 static int fetch_text(void *ctx, int64_t key, char **text, size_t *len)
 {
     nx_ingest_t *g = ctx;
@@ -309,7 +315,7 @@ static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
             g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
             return -1;
         }
-        if ((g->fatal = nx_store_dup_signatures(g->w, on_stored_sig, g->dups)) != NX_OK)
+        if ((g->fatal = nx_store_dup_signatures(g->w, on_expected_sigs, on_stored_sig, g->dups)) != NX_OK)
             return -1;
     }
     if (nx_dup_assign(g->dups, sig, body, strlen(body), fetch_text, g, &df->cluster) != 0) {

@@ -202,9 +202,10 @@ nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *
     return w->ix->engine->file_remove(w->impl, path, removed);
 }
 
-nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx)
+nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_expect_fn expect, nx_sig_fn fn,
+                                    void *ctx)
 {
-    return w->ix->engine->dup_signatures(w->impl, fn, ctx);
+    return w->ix->engine->dup_signatures(w->impl, expect, fn, ctx);
 }
 
 nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len)

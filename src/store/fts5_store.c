@@ -1091,11 +1091,17 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     return s;
 }
 
-static nx_status_t fts5_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
+static nx_status_t fts5_dup_signatures(void *wp, nx_sig_expect_fn expect, nx_sig_fn fn,
+                                       void *ctx)
 {
     fts5_writer *w = wp;
     sqlite3_stmt *st = w->sel_sigs;
-    int rc;
+    int rc = SQLITE_OK;
+    /* The largest rowid: one B-tree descent, and at least the count. */
+    int64_t most = one_int(DB(w->ix), "SELECT coalesce(max(rowid), 0) FROM articles", &rc);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "reading near-duplicate signatures");
+    expect(ctx, most);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
                sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) {

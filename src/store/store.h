@@ -71,6 +71,8 @@ typedef struct nx_prepared {
 
 /* Receives one stored signature; nonzero stops (out of memory). */
 typedef int (*nx_sig_fn)(void *ctx, int64_t key, int64_t cluster, const void *sig, size_t len);
+/* Receives about how many signatures follow (it may overstate). */
+typedef void (*nx_sig_expect_fn)(void *ctx, int64_t n);
 
 /* A search as the engines receive it. */
 typedef struct nx_store_query {
@@ -176,8 +178,9 @@ typedef struct nx_engine {
     nx_status_t (*file_remove)(void *w, const char *path, int64_t *removed);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
-    /* Calls fn for every stored near-duplicate signature (writer). */
-    nx_status_t (*dup_signatures)(void *w, nx_sig_fn fn, void *ctx);
+    /* Calls fn for every stored near-duplicate signature (writer); first,
+     * when the engine can tell cheaply, expect with about how many. */
+    nx_status_t (*dup_signatures)(void *w, nx_sig_expect_fn expect, nx_sig_fn fn, void *ctx);
     /* The body of the article with key, malloc'd into *text; NULL when
      * there is none (writer: sees what the transaction wrote). */
     nx_status_t (*dup_text)(void *w, int64_t key, char **text, size_t *len);
@@ -231,7 +234,8 @@ size_t nx_store_file_commit_every(const nx_index_t *ix, size_t batch);
 /* See unchanged in nx_engine; *same 0 when the engine cannot tell. */
 nx_status_t nx_store_unchanged(nx_store_writer *w, const nx_article_t *a, const nx_origin *o,
                                int touch, int *same, int64_t *rowid);
-nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_fn fn, void *ctx);
+nx_status_t nx_store_dup_signatures(nx_store_writer *w, nx_sig_expect_fn expect, nx_sig_fn fn,
+                                    void *ctx);
 nx_status_t nx_store_dup_text(nx_store_writer *w, int64_t key, char **text, size_t *len);
 /* The engine's packing dictionary now (see pack_dict in nx_engine); NULL,
  * *len 0 and *id 0 when there is none or the engine packs nothing. */

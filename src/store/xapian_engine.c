@@ -1995,8 +1995,9 @@ static int on_sig_value(void *ctx, uint64_t docid, const char *v, size_t len)
     return sw->fn(sw->ctx, (int64_t)(docid * sw->nshards + sw->shard), label, v + 16, len - 16);
 }
 
-static nx_status_t xap_dup_signatures(void *wp, nx_sig_fn fn, void *ctx)
+static nx_status_t xap_dup_signatures(void *wp, nx_sig_expect_fn expect, nx_sig_fn fn, void *ctx)
 {
+    (void)expect; /* not known without another call into each shard */
     xap_writer *w = wp;
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);

@@ -536,6 +536,43 @@ static uint64_t xorshift(uint64_t *s)
     return *s;
 }
 
+/* Reserved room is used: adding that many articles allocates nothing more;
+ * a window bounds what is reserved. */
+START_TEST(reserve_makes_room)
+{
+    enum { N = 500 };
+    uint64_t seed = 2463534242ULL;
+    nx_dupindex *ix = nx_dupindex_new();
+    ck_assert_ptr_nonnull(ix);
+    ck_assert_int_eq(nx_dupindex_reserve(ix, N), 0);
+    size_t bytes = nx_dupindex_bytes(ix);
+    ck_assert_uint_gt(bytes, N * sizeof(nx_mh_sig));
+    for (int i = 0; i < N; i++) {
+        nx_mh_sig s;
+        for (int k = 0; k < NX_MH_K; k++)
+            s.v[k] = (uint16_t)xorshift(&seed);
+        ck_assert_int_eq(nx_dupindex_add(ix, &s, i, i), 0);
+    }
+    ck_assert_uint_eq(nx_dupindex_count(ix), N);
+    ck_assert_uint_eq(nx_dupindex_bytes(ix), bytes);
+    nx_dupindex_free(ix);
+
+    nx_dupindex *a = nx_dupindex_new(), *b = nx_dupindex_new();
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(nx_dupindex_set_window(a, 100), 0);
+    ck_assert_int_eq(nx_dupindex_set_window(b, 100), 0);
+    ck_assert_int_eq(nx_dupindex_reserve(a, 100), 0);
+    ck_assert_int_eq(nx_dupindex_reserve(b, 100000000), 0);
+    ck_assert_uint_eq(nx_dupindex_bytes(b), nx_dupindex_bytes(a));
+    nx_dupindex_free(a);
+    nx_dupindex_free(b);
+}
+END_TEST
+
+/* _i: 0 the index grows as it goes; 1 room reserved for all first; 2 for
+ * a few first, then for more part-way (nx_dupindex_reserve: a hint that
+ * must not change a decision). */
 START_TEST(index_against_model)
 {
     enum { N = 3000 };
@@ -544,6 +581,10 @@ START_TEST(index_against_model)
     uint64_t seed = 88172645463325252ULL;
     nx_dupindex *ix = nx_dupindex_new();
     ck_assert_ptr_nonnull(ix);
+    if (_i == 1)
+        ck_assert_int_eq(nx_dupindex_reserve(ix, N), 0);
+    if (_i == 2)
+        ck_assert_int_eq(nx_dupindex_reserve(ix, 7), 0);
     for (int i = 0; i < N; i++) {
         for (int k = 0; k < NX_MH_K; k++)
             sig[i].v[k] = (uint16_t)xorshift(&seed);
@@ -551,6 +592,8 @@ START_TEST(index_against_model)
     }
     size_t live = 0;
     for (int round = 0; round < 4 * N; round++) {
+        if (_i == 2 && round == N)
+            ck_assert_int_eq(nx_dupindex_reserve(ix, N), 0);
         int i = (int)(xorshift(&seed) % N);
         if (xorshift(&seed) % 3 == 0) {
             REQUIRE(nx_dupindex_remove(ix, 1000 + i) == (cluster[i] >= 0), "remove %d", i);
@@ -627,7 +670,8 @@ static Suite *minhash_suite(void)
     tcase_add_test(dup, remove_works);
     tcase_add_test(dup, window_forgets_the_oldest);
     tcase_add_test(dup, unavailable_text_skipped);
-    tcase_add_test(dup, index_against_model);
+    tcase_add_loop_test(dup, index_against_model, 0, 3);
+    tcase_add_test(dup, reserve_makes_room);
     tcase_add_test(dup, popular_key);
     suite_add_tcase(s, dup);
     return s;
