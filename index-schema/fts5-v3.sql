@@ -121,7 +121,9 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 -- them (2.3 times slower on Reuters-21578). A program that changes
 -- `articles` by hand must do the same: before changing or deleting an
 -- article, give FTS5 its old values (markers included) with the 'delete'
--- command; after inserting or changing one, insert its new values; or run
+-- command, as the values of a one-row INSERT (an INSERT ... SELECT runs in
+-- a savepoint too: 100 replaced articles left 20 small segments); after
+-- inserting or changing one, insert its new values; or run
 -- INSERT INTO articles_fts(articles_fts) VALUES('rebuild'). It should also
 -- delete meta 'languages' (searches then count the languages again).
 

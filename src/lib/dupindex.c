@@ -274,9 +274,9 @@ static void window_push(nx_dupindex *ix, int64_t key)
     }
 }
 
-/* Grows arts, next and prev to hold one more slot, by half again: the
- * arrays are most of the index, and doubling would leave up to half of
- * them unused. */
+/* Grows arts, next and prev to hold `more` more slots, by half again (or
+ * to the size asked, when that is more): the arrays are most of the index,
+ * and doubling would leave up to half of them unused. */
 static int slots_reserve(nx_dupindex *ix, size_t more)
 {
     if (ix->nfree + (ix->slot_cap - ix->nslots) >= more)

@@ -1270,6 +1270,9 @@ static nx_status_t fts5_check(nx_index_t *ix)
     return NX_OK;
 }
 
+/* Merges the full-text index's segments into one (optimize, settle). */
+#define FTS5_MERGE_SQL "INSERT INTO articles_fts(articles_fts) VALUES('optimize')"
+
 static nx_status_t fts5_optimize(nx_index_t *ix)
 {
     /* One transaction for both: a crash leaves the index as it was. */
@@ -1277,8 +1280,7 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     if (rc == SQLITE_OK)
         rc = nx_fts5_pack_all(DB(ix), ((nx_fts5_aux *)ix->aux)->pack);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')",
-                          NULL, NULL, NULL);
+        rc = sqlite3_exec(DB(ix), FTS5_MERGE_SQL, NULL, NULL, NULL);
     /* The spelling list made anew from the index's words: complete, and
      * without the words of articles deleted since. */
     if (rc == SQLITE_OK)
@@ -1319,8 +1321,7 @@ static nx_status_t fts5_settle(nx_index_t *ix)
         return nx_fts5_fail(ix, rc, "reading the full-text index's layout");
     if (total - largest <= total / 4)
         return NX_OK;
-    rc = sqlite3_exec(DB(ix), "INSERT INTO articles_fts(articles_fts) VALUES('optimize')", NULL,
-                      NULL, NULL);
+    rc = sqlite3_exec(DB(ix), FTS5_MERGE_SQL, NULL, NULL, NULL);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(ix, rc, "merging the full-text index");
 }
 
