@@ -41,7 +41,7 @@ LDFLAGS_ALL = $(LDFLAGS) $(SAN)
 LIB_SRC := $(sort $(wildcard src/analyze/*.c src/ingest/*.c src/store/*.c src/query/*.c src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-SCHEMA := index-schema/fts5-v3.sql
+SCHEMA := index-schema/fts5-v4.sql
 
 XAPIAN_CXX := $(sort $(wildcard src/xapian/*.cc))
 XAPIAN_OBJ := $(XAPIAN_CXX:%.cc=$(BUILD)/%.o)

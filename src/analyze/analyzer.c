@@ -16,6 +16,8 @@ struct nx_analyzer {
     size_t exact_cap, cf_cap, stem_cap;
     nx_word_observer observe;          /* documents' words, or NULL */
     void *observe_ctx;
+    nx_expand_fn expand;               /* stem terms to written words, or NULL */
+    void *expand_ctx;
 };
 
 nx_analyzer *nx_analyzer_new(const char *lang)
@@ -51,6 +53,12 @@ void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx)
 {
     an->observe = fn;
     an->observe_ctx = ctx;
+}
+
+void nx_analyzer_expand(nx_analyzer *an, nx_expand_fn fn, void *ctx)
+{
+    an->expand = fn;
+    an->expand_ctx = ctx;
 }
 
 const nx_lang *nx_analyzer_default(const nx_analyzer *an)
@@ -142,27 +150,63 @@ typedef struct run {
     void *ctx;
 } run;
 
+/* The plain forms given so far for one query word, NUL-separated: each
+ * term once, since languages often agree on a stem and a stem's written
+ * words include the stem itself when it is written. */
+typedef struct seen {
+    char *s;
+    size_t len;
+} seen;
+
+/* 1 when w is new (and now remembered), 0 when given before, -1 out of memory. */
+static int seen_add(seen *sn, const char *w, size_t n)
+{
+    for (size_t o = 0; o < sn->len; o += strlen(sn->s + o) + 1)
+        if (strlen(sn->s + o) == n && memcmp(sn->s + o, w, n) == 0)
+            return 0;
+    char *p = realloc(sn->s, sn->len + n + 1);
+    if (!p)
+        return -1;
+    sn->s = p;
+    memcpy(sn->s + sn->len, w, n);
+    sn->s[sn->len + n] = '\0';
+    sn->len += n + 1;
+    return 1;
+}
+
+typedef struct alt_run {
+    run *r;
+    const nx_word *w;
+    seen *sn;
+    int *n;
+} alt_run;
+
+/* One alternative written as it is: an exact term, once. */
+static int give_plain(void *ctx, const char *t, size_t len)
+{
+    alt_run *a = ctx;
+    if (len == 0 || memchr(t, '\0', len))
+        return 0;
+    int added = seen_add(a->sn, t, len);
+    if (added <= 0)
+        return added;
+    return a->r->fn(a->r->ctx, NX_TERM_EXACT, t, len, a->w->start, a->w->end, (*a->n)++ > 0);
+}
+
 /* Query alternatives of one word: for each language in use (or only those
  * whose names inflect), the stem as a plain word (a word that is its own
- * stem is indexed only plain) and as a stem term. The exact form comes
- * first in NAME mode, last otherwise: an article in a language the query
- * is not stemmed in is still found by the word as written. Duplicate plain
- * forms are skipped. */
+ * stem is indexed only plain) and as a stem term, or, for an index without
+ * stem terms, the written words with that stem. The exact form comes first
+ * in NAME mode, last otherwise: an article in a language the query is not
+ * stemmed in is still found by the word as written. */
 static int alternatives(run *r, const nx_word *w, size_t elen, int names_only)
 {
     nx_analyzer *an = r->an;
     int n = 0, rc = 0;
-    char *seen = NULL; /* plain forms already given, NUL-separated */
-    size_t seen_len = 0;
-    if (names_only) {
-        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, 0);
-        n++;
-        seen = malloc(elen + 1);
-        if (!seen)
-            return -1;
-        memcpy(seen, an->exact, elen + 1);
-        seen_len = elen + 1;
-    }
+    seen sn = {0};
+    alt_run a = {r, w, &sn, &n};
+    if (names_only)
+        rc = give_plain(&a, an->exact, elen);
     for (size_t i = 0; rc == 0 && i < an->nuse; i++) {
         const nx_lang *l = an->use[i];
         if (names_only && !l->names_inflect)
@@ -175,34 +219,15 @@ static int alternatives(run *r, const nx_word *w, size_t elen, int names_only)
         }
         if (slen == 0)
             continue;
-        /* The plain stem, unless already given. */
-        const char *plain = an->stem + 3;
-        size_t plen = (size_t)slen - 3;
-        int dup = 0;
-        for (size_t o = 0; o < seen_len; o += strlen(seen + o) + 1)
-            if (strlen(seen + o) == plen && memcmp(seen + o, plain, plen) == 0)
-                dup = 1;
-        if (!dup) {
-            char *p = realloc(seen, seen_len + plen + 1);
-            if (!p) {
-                rc = -1;
-                break;
-            }
-            seen = p;
-            memcpy(seen + seen_len, plain, plen);
-            seen[seen_len + plen] = '\0';
-            seen_len += plen + 1;
-            rc = r->fn(r->ctx, NX_TERM_EXACT, plain, plen, w->start, w->end, n++ > 0);
-        }
-        if (rc == 0)
+        rc = give_plain(&a, an->stem + 3, (size_t)slen - 3);
+        if (rc == 0 && an->expand)
+            rc = an->expand(an->expand_ctx, an->stem, (size_t)slen, give_plain, &a);
+        else if (rc == 0)
             rc = r->fn(r->ctx, NX_TERM_STEM, an->stem, (size_t)slen, w->start, w->end, n++ > 0);
     }
-    int written = 0;
-    for (size_t o = 0; o < seen_len && !written; o += strlen(seen + o) + 1)
-        written = strlen(seen + o) == elen && memcmp(seen + o, an->exact, elen) == 0;
-    if (rc == 0 && !written) /* also the word as written */
-        rc = r->fn(r->ctx, NX_TERM_EXACT, an->exact, elen, w->start, w->end, n++ > 0);
-    free(seen);
+    if (rc == 0) /* also the word as written */
+        rc = give_plain(&a, an->exact, elen);
+    free(sn.s);
     return rc;
 }
 

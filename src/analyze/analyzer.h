@@ -7,7 +7,9 @@
  *     folded Snowball stem ("~fr" + stem), only when the stem differs.
  * So an exact query for w looks up "w"; a stemmed query for w looks up "s"
  * and "~ll" + s for each language ll it is asked in (s = stem of w in ll),
- * because a word that is its own stem is indexed only once.
+ * because a word that is its own stem is indexed only once. An engine may
+ * keep the stem terms out of its index and list their written words
+ * instead (nx_analyzer_expand): the FTS5 engine does.
  * index-schema/terms.md is the long version of this. */
 #ifndef NX_ANALYZE_ANALYZER_H
 #define NX_ANALYZE_ANALYZER_H
@@ -142,6 +144,17 @@ int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mo
 typedef int (*nx_word_observer)(void *ctx, const char *folded, size_t len, int cjk_tail);
 /* Sets the observer (NULL: none) for the analyses that follow. */
 void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx);
+
+/* Lists the written words an index holds whose stem term is stem (len
+ * bytes, "~" + code + stem), each to emit(ectx, word, wlen); emit's nonzero
+ * return stops and is returned. Returns 0, -1 on failure. */
+typedef int (*nx_emit_fn)(void *ectx, const char *word, size_t len);
+typedef int (*nx_expand_fn)(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx);
+/* For an index that holds no stem terms (the FTS5 engine's, see
+ * index-schema/terms.md): from now on, QUERY and NAME modes give, instead
+ * of each stem term, the written words fn lists for it, as exact terms at
+ * the same position. NULL: stem terms as they are. */
+void nx_analyzer_expand(nx_analyzer *an, nx_expand_fn fn, void *ctx);
 
 /* The exact form and the stem (without mark and language) of one raw word
  * in the first language in use. Both are borrowed from the analyzer and

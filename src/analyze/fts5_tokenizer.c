@@ -6,7 +6,11 @@
  * to FTS5 are byte offsets into the original text, so highlight() and
  * snippet() mark the words as written. In query mode FTS5 treats colocated
  * tokens as alternatives, which is how a stemmed query word matches every
- * place its stem can be stored (see analyzer.h). Debian 12 has SQLite 3.40,
+ * place its stem can be stored (see analyzer.h). Stem terms are not
+ * indexed: each goes, with the word it stems, to the connection's stems
+ * callback (the writer fills the stems table with them), and a query asks
+ * for the written words the connection's expander lists for a stem term
+ * (index-schema/terms.md). Debian 12 has SQLite 3.40,
  * hence the version-1 tokenizer API, which has no per-row language: so a
  * text may start with a language marker, NX_LANG_MARK + codes +
  * NX_LANG_MARK ("\x1f" "fr" "\x1f" + text). For a document it names the
@@ -24,8 +28,13 @@
 typedef struct tok_ctx {
     void *fts_ctx;
     int (*xToken)(void *, int, const char *, int, int, int);
+    int document;
     nx_fts5_word_fn word_fn; /* document texts only */
     void *word_ctx;
+    nx_fts5_stem_fn stem_fn; /* document texts only */
+    void *stem_ctx;
+    const char *exact;       /* the last exact term, which a stem term follows */
+    size_t exact_len;
 } tok_ctx;
 
 struct nx_fts5_replay {
@@ -36,6 +45,10 @@ struct nx_fts5_replay {
     const nx_pretok *terms[2];
     nx_fts5_word_fn word_fn; /* stays set across documents */
     void *word_ctx;
+    nx_fts5_stem_fn stem_fn; /* likewise */
+    void *stem_ctx;
+    nx_expand_fn expand;     /* likewise */
+    void *expand_ctx;
 };
 
 typedef struct tokenizer {
@@ -78,11 +91,25 @@ void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const t
 
 void nx_fts5_replay_clear(nx_fts5_replay *r)
 {
-    nx_fts5_word_fn fn = r->word_fn;
-    void *ctx = r->word_ctx;
-    memset(r, 0, sizeof *r);
-    r->word_fn = fn;
-    r->word_ctx = ctx;
+    r->set = 0;
+    r->lang[0] = '\0';
+    for (int i = 0; i < 2; i++) {
+        r->text[i] = NULL;
+        r->len[i] = 0;
+        r->terms[i] = NULL;
+    }
+}
+
+void nx_fts5_replay_stems(nx_fts5_replay *r, nx_fts5_stem_fn fn, void *ctx)
+{
+    r->stem_fn = fn;
+    r->stem_ctx = ctx;
+}
+
+void nx_fts5_expander(nx_fts5_replay *r, nx_expand_fn fn, void *ctx)
+{
+    r->expand = fn;
+    r->expand_ctx = ctx;
 }
 
 void nx_fts5_replay_words(nx_fts5_replay *r, nx_fts5_word_fn fn, void *ctx)
@@ -111,8 +138,19 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
                    int colocated)
 {
     tok_ctx *tc = ctx;
-    if (kind == NX_TERM_EXACT && tc->word_fn)
-        tc->word_fn(tc->word_ctx, term, len);
+    if (tc->document && kind == NX_TERM_STEM) {
+        /* Not indexed: the stem is looked up in the stems table, whose
+         * written words a query then asks for (terms.md). */
+        if (tc->stem_fn && tc->exact)
+            tc->stem_fn(tc->stem_ctx, term, len, tc->exact, tc->exact_len);
+        return 0;
+    }
+    if (kind == NX_TERM_EXACT && tc->document) {
+        tc->exact = term;
+        tc->exact_len = len;
+        if (tc->word_fn)
+            tc->word_fn(tc->word_ctx, term, len);
+    }
     return tc->xToken(tc->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)len, (int)start,
                       (int)end);
 }
@@ -175,11 +213,15 @@ static int tok_tokenize(Fts5Tokenizer *tp, void *fts_ctx, int flags, const char 
     size_t skip = read_marker(an, text, len);
     if (skip == 0)
         nx_analyzer_use(an, NULL, 0);
-    tok_ctx tc = {fts_ctx, xToken, NULL, NULL};
-    if (mode == NX_ANALYZE_DOCUMENT && tk->replay) {
+    tok_ctx tc = {.fts_ctx = fts_ctx, .xToken = xToken, .document = mode == NX_ANALYZE_DOCUMENT};
+    if (tc.document && tk->replay) {
         tc.word_fn = tk->replay->word_fn;
         tc.word_ctx = tk->replay->word_ctx;
+        tc.stem_fn = tk->replay->stem_fn;
+        tc.stem_ctx = tk->replay->stem_ctx;
     }
+    nx_analyzer_expand(an, tk->replay ? tk->replay->expand : NULL,
+                       tk->replay ? tk->replay->expand_ctx : NULL);
     shifted sh = {&tc, skip};
     const nx_pretok *pre = mode == NX_ANALYZE_DOCUMENT ? recorded(tk->replay, text, len, skip)
                                                         : NULL;

@@ -31,4 +31,14 @@ void nx_fts5_replay_clear(nx_fts5_replay *r);
 typedef void (*nx_fts5_word_fn)(void *ctx, const char *term, size_t len);
 void nx_fts5_replay_words(nx_fts5_replay *r, nx_fts5_word_fn fn, void *ctx);
 
+/* Called, in place of indexing it, with each stem term of the document
+ * texts the connection indexes (or unindexes), and the exact term it
+ * stems, from then on; NULL stops it. */
+typedef void (*nx_fts5_stem_fn)(void *ctx, const char *stem, size_t slen, const char *word,
+                                size_t wlen);
+void nx_fts5_replay_stems(nx_fts5_replay *r, nx_fts5_stem_fn fn, void *ctx);
+
+/* The connection's stems lookup for query texts (nx_analyzer_expand). */
+void nx_fts5_expander(nx_fts5_replay *r, nx_expand_fn fn, void *ctx);
+
 #endif

@@ -168,6 +168,7 @@ nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, 
         free(s);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
+    nx_store_query_analyzer(ix, s->an);
     nx_qnode *tree;
     nx_status_t st = NX_OK;
     const char *q = query + strspn(query, " \t\r\n");

@@ -9,7 +9,7 @@
  * precedence rules.
  *
  * For searching (nx_query_to_fts5_grouped), a single word is written as the
- * terms the analyzer gives it, ORed: ("oil" OR "~enoil"). The same terms
+ * terms the analyzer gives it, ORed: ("oil" OR "oils"). The same terms
  * colocated in one string mean the same to FTS5, but it merges synonym
  * position lists row by row and skips over them slowly: on a 100 MB
  * archive, three- to eight-word queries ran 2-3 times slower that way. */

@@ -220,6 +220,12 @@ const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id)
     return w->ix->engine->pack_dict ? w->ix->engine->pack_dict(w->impl, len, id) : NULL;
 }
 
+void nx_store_query_analyzer(nx_index_t *ix, nx_analyzer *an)
+{
+    if (ix->engine->query_analyzer)
+        ix->engine->query_analyzer(ix, an);
+}
+
 int nx_store_keeps_spelling(const nx_index_t *ix)
 {
     return ix->engine->spelling != NULL;

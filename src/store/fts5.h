@@ -8,6 +8,10 @@
 
 #include <sqlite3.h>
 
+/* The FTS5 engine's schema version (index-schema/fts5-v4.sql); the
+ * Xapian engine's is NX_SCHEMA_VERSION. */
+#define NX_FTS5_SCHEMA_VERSION 4
+
 struct nx_textpack;
 struct nx_fts5_replay;
 
@@ -20,9 +24,10 @@ typedef struct nx_fts5_aux {
      * (fts5_search.c): their text never changes, and preparing them was a
      * fifth of a query that finds little. NULL while a cursor holds them. */
     sqlite3_stmt *ranked, *fill;
+    sqlite3_stmt *stems; /* the written words of a stem term, prepared on first use */
 } nx_fts5_aux;
 
-/* The schema text, generated at build time from index-schema/fts5-v3.sql. */
+/* The schema text, generated at build time from index-schema/fts5-v4.sql. */
 extern const char nx_schema_fts5[];
 
 /* The SQLite handle of an FTS5 index. */
@@ -71,6 +76,23 @@ nx_status_t nx_fts5_get_article(nx_index_t *ix, const char *id, nx_article_t **o
 nx_status_t nx_fts5_stats(nx_index_t *ix, nx_stats_t *out);
 nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit, nx_count_fn fn,
                                  void *ctx);
+
+/* ---- fts5_stems.c ---- */
+/* A writer's collection of (stem term, word) pairs for the stems table. */
+typedef struct nx_fts5_stems nx_fts5_stems;
+nx_fts5_stems *nx_fts5_stems_new(void); /* NULL when out of memory */
+void nx_fts5_stems_free(nx_fts5_stems *s);
+/* The tokenizer's nx_fts5_stem_fn (ctx: the collection): keeps a pair this
+ * run has not met yet for the next flush. */
+void nx_fts5_stems_note(void *ctx, const char *stem, size_t slen, const char *word, size_t wlen);
+/* In the write transaction, before it commits: the kept pairs go into the
+ * table. An SQLite result code; SQLITE_NOMEM when a pair was lost. */
+int nx_fts5_stems_flush(nx_fts5_stems *s, sqlite3 *db);
+/* After a rollback: what was kept or flushed is forgotten. */
+void nx_fts5_stems_forget(nx_fts5_stems *s);
+/* The nx_expand_fn of the index ix (ctx) for its query analyzers: the
+ * words of a stem term, read from the table. */
+int nx_fts5_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx);
 
 /* ---- fts5_search.c ---- */
 nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);

@@ -1,7 +1,7 @@
 /* fts5_pack.c - compressed article text inside the SQLite index: the SQL
  * functions the schema's view and triggers call (nx_unpack,
  * nx_unpacked_size), and training the zstd dictionary once the index holds
- * enough text (index-schema/fts5-v3.sql, "Stored text"). */
+ * enough text (index-schema/fts5-v4.sql, "Stored text"). */
 #include "fts5.h"
 
 #include "textpack.h"

@@ -1,10 +1,10 @@
 /* fts5_rank.c - nx_rank(), the FTS5 ranking function of searches: BM25 over
  * query words rather than FTS5 phrases.
  *
- * The query compiler writes a word as its terms ORed ("oil" OR "~enoil",
+ * The query compiler writes a word as its terms ORed ("oil" OR "oils",
  * see compile_fts5.c), which FTS5 scores as unrelated phrases with bm25():
  * each with its own rarity, so an article saying "oils" would outrank one
- * saying "oil" because the stem term is rarer. nx_rank takes the map of
+ * saying "oil" because "oils" is rarer. nx_rank takes the map of
  * phrases to words the compiler made and scores each word once: its
  * occurrences are those of any of its terms, its rarity that of the
  * articles holding any of them, as FTS5 does for colocated synonyms.

@@ -1,7 +1,7 @@
 /* fts5_store.c - the SQLite FTS5 engine: opening and creating an index file,
  * and writing articles and file records into it.
  *
- * The schema lives in index-schema/fts5-v3.sql and is compiled in. An index
+ * The schema lives in index-schema/fts5-v4.sql and is compiled in. An index
  * is recognised by its application_id and trusted only when its schema and
  * analyzer versions are the ones this build writes: terms from another
  * analyzer would silently stop matching, which is worse than an error. */
@@ -62,11 +62,12 @@ typedef struct fts5_writer {
     int spell_ready;    /* the table exists and ins_spell is prepared */
     sqlite3_int64 cache_was; /* the connection's cache_size before the writer */
     sqlite3_stmt *ins_spell;
+    nx_fts5_stems *stems; /* pairs for the stems table (fts5_stems.c) */
 } fts5_writer;
 
 #define NX_STR_(x) #x
 #define NX_STR(x) NX_STR_(x)
-/* As in index-schema/fts5-v3.sql, for indexes made before the table. */
+/* As in index-schema/fts5-v4.sql, for indexes made before the table. */
 #define SPELL_TABLE_SQL                                                                    \
     "CREATE TABLE IF NOT EXISTS spelling (len INTEGER NOT NULL, word TEXT NOT NULL, "      \
     "PRIMARY KEY (len, word)) WITHOUT ROWID"
@@ -217,7 +218,7 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
     time_t now = time(NULL);
     struct tm tm;
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-    snprintf(v, sizeof v, "%d", NX_SCHEMA_VERSION);
+    snprintf(v, sizeof v, "%d", NX_FTS5_SCHEMA_VERSION);
     if (rc == SQLITE_OK)
         rc = meta_put(DB(ix), "schema_version", v);
     snprintf(v, sizeof v, "%d", NX_ANALYZER_VERSION);
@@ -252,11 +253,11 @@ static nx_status_t check_versions(nx_index_t *ix)
     if (rc != SQLITE_OK)
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s: not a newsidx index (no readable meta table)",
                        ix->path);
-    if (atoi(schema) != NX_SCHEMA_VERSION)
+    if (atoi(schema) != NX_FTS5_SCHEMA_VERSION)
         return nx_fail(ix, NX_ERR_VERSION,
                        "%s: index schema version %s, but this newsidx reads version %d; "
                        "index the archive again into a new index",
-                       ix->path, schema[0] ? schema : "(none)", NX_SCHEMA_VERSION);
+                       ix->path, schema[0] ? schema : "(none)", NX_FTS5_SCHEMA_VERSION);
     if (atoi(analyzer) != NX_ANALYZER_VERSION)
         return nx_fail(ix, NX_ERR_VERSION,
                        "%s: index made with analyzer version %s, but this newsidx uses version "
@@ -305,6 +306,7 @@ static nx_status_t open_connection(nx_index_t *ix, const char *path, int flags, 
         return nx_fail(ix, NX_ERR_ENGINE, "this SQLite has no FTS5 support");
     if (nx_fts5_register_pack(db, &aux->pack) != SQLITE_OK)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory opening %s", path);
+    nx_fts5_expander(aux->replay, nx_fts5_expand, ix);
     return NX_OK;
 }
 
@@ -413,6 +415,7 @@ static void fts5_close(nx_index_t *ix)
     if (aux) {
         sqlite3_finalize(aux->ranked);
         sqlite3_finalize(aux->fill);
+        sqlite3_finalize(aux->stems);
     }
     if (ix->impl) {
         sqlite3_close_v2(DB(ix)); /* frees the packer and the replay slot too */
@@ -509,7 +512,8 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     w->ix = ix;
     w->pack = ((nx_fts5_aux *)ix->aux)->pack;
     w->replay = ((nx_fts5_aux *)ix->aux)->replay;
-    if (!(w->seen = nx_wordset_new())) {
+    if (!(w->seen = nx_wordset_new()) || !(w->stems = nx_fts5_stems_new())) {
+        nx_wordset_free(w->seen);
         free(w);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
@@ -567,7 +571,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     rc = prep(db, &w->del_article, "DELETE FROM articles WHERE rowid = ?1", rc);
     rc = prep(db, &w->sel_text, "SELECT nx_unpack(body) FROM articles WHERE rowid = ?1", rc);
     /* The full-text rows, written here rather than by triggers (see the
-     * end of index-schema/fts5-v3.sql); values as the view gives them. */
+     * end of index-schema/fts5-v4.sql); values as the view gives them. */
     rc = prep(db, &w->ins_fts,
               "INSERT INTO articles_fts(rowid, body, title) VALUES (?1, char(31) || ?2 || "
               "char(31) || ?3, char(31) || ?2 || char(31) || ?4)",
@@ -597,6 +601,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
         return nx_fts5_fail(ix, rc, "preparing to write");
     }
     nx_fts5_replay_words(w->replay, on_spell_word, w);
+    nx_fts5_replay_stems(w->replay, nx_fts5_stems_note, w->stems);
     *out = w;
     return NX_OK;
 }
@@ -611,7 +616,9 @@ static void fts5_writer_free(void *wp)
         return;
     fts5_rollback(w);
     nx_fts5_replay_words(w->replay, NULL, NULL);
+    nx_fts5_replay_stems(w->replay, NULL, NULL);
     nx_wordset_free(w->seen);
+    nx_fts5_stems_free(w->stems);
     free(w->fresh);
     sqlite3_finalize(w->ins_spell);
     /* Pages FTS5 freed while merging go back to the file system; an error
@@ -710,7 +717,7 @@ static nx_status_t fts5_begin(void *wp)
 }
 
 /* In the write transaction, when it changed anything: the languages'
- * summary in meta, which every search reads (index-schema/fts5-v3.sql).
+ * summary in meta, which every search reads (index-schema/fts5-v4.sql).
  * Without room for it, the row goes and searches count again. */
 static int langs_note(fts5_writer *w)
 {
@@ -750,6 +757,11 @@ static nx_status_t fts5_commit(void *wp)
         fts5_rollback(w);
         return s;
     }
+    if ((rc = nx_fts5_stems_flush(w->stems, DB(w->ix))) != SQLITE_OK) {
+        s = nx_fts5_fail(w->ix, rc, "adding words to the stems table");
+        fts5_rollback(w);
+        return s;
+    }
     if ((rc = langs_note(w)) != SQLITE_OK) {
         s = nx_fts5_fail(w->ix, rc, "noting the index's languages");
         fts5_rollback(w);
@@ -780,6 +792,8 @@ static void fts5_rollback(void *wp)
      * it made it: start the list over. */
     if (w->seen)
         nx_wordset_clear(w->seen);
+    if (w->stems)
+        nx_fts5_stems_forget(w->stems);
     w->fresh_used = 0;
     sqlite3_finalize(w->ins_spell);
     w->ins_spell = NULL;
@@ -1360,6 +1374,11 @@ static nx_status_t fts5_file_remove(void *wp, const char *path, int64_t *removed
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file");
 }
 
+static void fts5_query_analyzer(nx_index_t *ix, nx_analyzer *an)
+{
+    nx_analyzer_expand(an, nx_fts5_expand, ix);
+}
+
 const nx_engine nx_engine_fts5 = {
     "fts5",
     fts5_open,
@@ -1392,4 +1411,5 @@ const nx_engine nx_engine_fts5 = {
     fts5_unchanged,
     1,
     fts5_settle, /* freed pages go back when the writer closes */
+    fts5_query_analyzer,
 };

@@ -202,6 +202,10 @@ typedef struct nx_engine {
     /* After an indexing run that changed the index has committed: tidies
      * the engine's files (NULL: nothing to do). */
     nx_status_t (*settle)(nx_index_t *ix);
+    /* Readies an analyzer that compiles queries for this index (FTS5: its
+     * stem terms become the written words the stems table lists). May be
+     * NULL: nothing to do. */
+    void (*query_analyzer)(nx_index_t *ix, nx_analyzer *an);
 } nx_engine;
 
 extern const nx_engine nx_engine_fts5;
@@ -243,6 +247,8 @@ const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id);
 /* Whether the engine keeps a spelling list (the spelling op), and so takes
  * the words listed in nx_prepared. */
 int nx_store_keeps_spelling(const nx_index_t *ix);
+/* See query_analyzer in nx_engine. */
+void nx_store_query_analyzer(nx_index_t *ix, nx_analyzer *an);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);
 nx_status_t nx_store_file_put(nx_store_writer *w, const char *path, const nx_file_row *row);
 /* Deletes the articles whose origin is path and whose row id is not in keep

@@ -1,6 +1,6 @@
 /* textpack.h - the stored form of article text in the FTS5 index: a format
  * byte, then the text as is or as a zstd frame, compressed with a
- * dictionary trained on the index's own articles (index-schema/fts5-v3.sql,
+ * dictionary trained on the index's own articles (index-schema/fts5-v4.sql,
  * "Stored text"). A packer belongs to one SQLite connection. */
 #ifndef NX_STORE_TEXTPACK_H
 #define NX_STORE_TEXTPACK_H

@@ -50,7 +50,7 @@ expect "fixture had several records" test "$before" -gt 1
 
 # The index is a plain SQLite file: its own integrity checks pass.
 expect "sqlite integrity_check" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
-expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 3
+expect "index records its schema version" test "$(sqlite3 "$DB" "select value from meta where key='schema_version'")" = 4
 # Writers let FTS5 gather 16 MB of terms before writing a segment (fewer
 # segments to merge and to read); an index without the setting gets it.
 hs() { sqlite3 "$T/hs.db" "select v from articles_fts_config where k='hashsize'"; }
@@ -252,5 +252,29 @@ printf '<html><head><meta charset="iso-8859-1"><title>Caf\xe9 de la gare</title>
 run index -q -d "$T/latin1.db" "$T/latin1.html"
 run search -d "$T/latin1.db" -f json gare
 expect "a Latin-1 page indexed first keeps its accents" test "$(jq -r '.results[0].title' <<<"$out")" = "Café de la gare"
+
+# The FTS5 index holds written words only; the stems table says which words
+# share a stem (index-schema/fts5-v4.sql). An inflection first met in a
+# later run, or in a replaced article, is found by a stemmed query.
+mkdir -p "$T/st"
+printf 'Title: Talks\n\nThe negotiations resumed on Monday.\n' >"$T/st/a.txt"
+run index -q -d "$T/st.db" "$T/st/a.txt"
+run search -d "$T/st.db" -f ids negotiate
+expect "stems: negotiate finds negotiations" test "${out##*/}" = a.txt
+expect "stems: the pair is listed" test \
+    "$(sqlite3 "$T/st.db" "SELECT group_concat(word) FROM stems WHERE stem = '~ennegoti'")" = negotiations
+printf 'Title: Envoys\n\nThe negotiators met again.\n' >"$T/st/b.txt"
+run index -q -d "$T/st.db" "$T/st/b.txt"
+run search -d "$T/st.db" -f ids negotiate
+expect "stems: a second run's inflection is found too" test "$(sed 's#.*/##' <<<"$out" | sort | tr '\n' ' ')" = "a.txt b.txt "
+printf 'Title: Talks\n\nThe negotiating went on.\n' >"$T/st/a.txt"
+touch -d '2001-01-01' "$T/st/a.txt"
+run index -q -d "$T/st.db" "$T/st/a.txt"
+run search -d "$T/st.db" -f ids '"negotiations went"'
+expect "stems: a replaced article is found by its new form, in a phrase too" test "${out##*/}" = a.txt
+run search -d "$T/st.db" -f ids '=negotiations'
+expect_rc "stems: and no longer by its old one" 1
+expect "stems: stem terms are not in the full-text index" test \
+    "$(sqlite3 "$T/st.db" "SELECT count(*) FROM articles_fts_data WHERE id >= 1 << 37 AND instr(block, '~en') > 0")" = 0
 
 finish

@@ -116,15 +116,18 @@ python3 "$ROOT/tests/gen_archive.py" "$T/en" --articles 300 --files 3 --seed 5 >
 "$NEWSIDX" index -q -d "$T/m.db" "$T/en"
 "$NEWSIDX" index -q -d "$T/m.db" "$D/fr.txt"
 run search -d "$T/m.db" --explain -n 1 négociations
-expect "one French article in 301: French is not a main language" lacks "~fr" "$err"
+# négociateurs shares the French stem of négociations (negoci), not the
+# English one (negociat): the query asks for it only when stemmed in French.
+expect "one French article in 301: French is not a main language" lacks "negociateurs" "$err"
 expect "the writer noted the languages" \
     test "$(sqlite3 "$T/m.db" "SELECT value FROM meta WHERE key = 'languages'")" = "en:1 fr:0"
 mkdir -p "$T/fr3"
 for i in 1 2 3; do sed "s/^Title: .*/Title: Genève, jour $i/" "$D/fr.txt" >"$T/fr3/fr$i.txt"; done
 "$NEWSIDX" index -q -d "$T/m.db" "$T/fr3"
 run search -d "$T/m.db" --explain -n 1 négociations
-expect "four in 304: French is a main language, the query is stemmed in it too" has "~fr" "$err"
+expect "four in 304: French is a main language, the query is stemmed in it too" has \
+    '"|!|negociateurs"' "$err"
 sqlite3 "$T/m.db" "DELETE FROM meta WHERE key = 'languages'"
 run search -d "$T/m.db" --explain -n 1 négociations
-expect "without the noted languages, they are counted: the same" has "~fr" "$err"
+expect "without the noted languages, they are counted: the same" has '"|!|negociateurs"' "$err"
 finish

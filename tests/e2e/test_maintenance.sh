@@ -172,7 +172,7 @@ fi
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 size=$(stat -c %s "$DB")
 
-# Stored text (index-schema/fts5-v3.sql): bodies are kept as they are until
+# Stored text (index-schema/fts5-v4.sql): bodies are kept as they are until
 # the index holds a megabyte, then compressed with a dictionary trained on
 # them; optimize compresses the early ones; every text comes back whole.
 PDB=$T/packed.idx

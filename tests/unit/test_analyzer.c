@@ -1,7 +1,10 @@
 /* test_analyzer.c - unit tests for the analyzer (src/analyze/): the segmenter
  * (nx_segment), folding (nx_fold), the Snowball stemmers (nx_stemmer_*) and
- * the term scheme of nx_analyze in its four modes. */
+ * the term scheme of nx_analyze in its four modes, the stems expansion an
+ * index without stem terms uses, and the FTS5 tokenizer's handling of stem
+ * terms. */
 #include "analyze/analyzer.h"
+#include "analyze/fts5_tokenizer.h"
 
 #include <check.h>
 #include <stdarg.h>
@@ -896,6 +899,160 @@ START_TEST(query_terms_match_document_terms)
 }
 END_TEST
 
+/* ---- stems expanded into written words (an index without stem terms) ---- */
+
+/* A stems table in miniature: stem term, then its words, "" ending each. */
+static const char *const fake_stems[] = {
+    "~ennegoti", "negotiate", "negotiations", "negotiating", "negotiations", "",
+    "~entalk", "talks", "talking", "",
+    "~ruбаклан", "бакланова", "бакланову", "",
+    NULL,
+};
+
+struct expand_log {
+    int calls;
+    int fail; /* return -1 from the expander */
+};
+
+static int fake_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx)
+{
+    struct expand_log *log = ctx;
+    log->calls++;
+    if (log->fail)
+        return -1;
+    for (size_t i = 0; fake_stems[i];) {
+        int match = strlen(fake_stems[i]) == len && memcmp(fake_stems[i], stem, len) == 0;
+        for (i++; *fake_stems[i]; i++) {
+            int rc = match ? emit(ectx, fake_stems[i], strlen(fake_stems[i])) : 0;
+            if (rc)
+                return rc;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static void expand_s(struct terms *c, struct expand_log *log, const char *lang,
+                     nx_analyze_mode mode, const char *text, int want_rc)
+{
+    memset(c, 0, sizeof *c);
+    c->text = text;
+    c->len = strlen(text);
+    nx_analyzer *an = nx_analyzer_new(lang);
+    ck_assert_ptr_nonnull(an);
+    nx_analyzer_expand(an, fake_expand, log);
+    ck_assert_int_eq(nx_analyze(an, text, c->len, mode, collect_term, c), want_rc);
+    nx_analyzer_free(an);
+}
+
+START_TEST(query_expands_stems_into_words)
+{
+    struct terms c;
+    struct expand_log log = {0};
+    /* The plain stem, then each written word once (the table may list the
+     * query word itself, and lists words as often as it likes), then the
+     * word as written only if not given yet; no stem term. */
+    expand_s(&c, &log, "en", NX_ANALYZE_QUERY, "negotiating talk", 0);
+    ck_assert_str_eq(c.out, "negoti@0:11 +negotiate@0:11 +negotiations@0:11 +negotiating@0:11 "
+                            "talk@12:16 +talks@12:16 +talking@12:16");
+    ck_assert_int_eq(log.calls, 2);
+    /* A stem nothing in the index has: the plain stem and the word. */
+    expand_s(&c, &log, "en", NX_ANALYZE_QUERY, "peace", 0);
+    ck_assert_str_eq(c.out, "peac@0:5 +peace@0:5");
+    /* Exact and prefix words are not stemmed, so not expanded (negot is
+     * its own stem, and no stem term lists it). */
+    log.calls = 0;
+    expand_s(&c, &log, "en", NX_ANALYZE_QUERY, "=negotiating negot", 0);
+    ck_assert_str_eq(c.out, "negotiating@1:12 negot@13:18");
+    expand_s(&c, &log, "en", NX_ANALYZE_PREFIX, "negot", 0);
+    ck_assert_str_eq(c.out, "negot@0:5");
+    /* A name in a language whose names inflect: written form first. */
+    expand_s(&c, &log, "ru", NX_ANALYZE_NAME, "Бакланов", 0);
+    ck_assert_str_eq(c.out, "бакланов@0:16 +баклан@0:16 +бакланова@0:16 +бакланову@0:16");
+    /* Documents keep their stem terms: the engine decides what to index. */
+    log.calls = 0;
+    expand_s(&c, &log, "en", NX_ANALYZE_DOCUMENT, "negotiating", 0);
+    ck_assert_str_eq(c.out, "negotiating@0:11 +~ennegoti@0:11");
+    ck_assert_int_eq(log.calls, 0);
+}
+END_TEST
+
+START_TEST(query_expansion_failure_stops)
+{
+    struct terms c;
+    struct expand_log log = {.fail = 1};
+    expand_s(&c, &log, "en", NX_ANALYZE_QUERY, "negotiating", -1);
+    ck_assert_int_eq(log.calls, 1);
+}
+END_TEST
+
+/* ---- the FTS5 tokenizer indexes no stem terms ---------------------------- */
+
+struct pairs {
+    char out[1024];
+};
+
+static void note_pair(void *ctx, const char *stem, size_t slen, const char *word, size_t wlen)
+{
+    struct pairs *p = ctx;
+    append(p->out, sizeof p->out, "%s%.*s=%.*s", p->out[0] ? " " : "", (int)slen, stem, (int)wlen,
+           word);
+}
+
+static char *one_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    char *out = strdup(t ? (const char *)t : "");
+    sqlite3_finalize(st);
+    return out;
+}
+
+START_TEST(tokenizer_hands_stems_over)
+{
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    nx_fts5_replay *r = NULL;
+    ck_assert_int_eq(nx_fts5_register_tokenizer(db, &r), SQLITE_OK);
+    struct pairs p = {0};
+    nx_fts5_replay_stems(r, note_pair, &p);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='newsidx english');"
+                                  "CREATE VIRTUAL TABLE v USING fts5vocab(t, row);"
+                                  "INSERT INTO t VALUES ('Talks on negotiations' || char(31) || 'x');"
+                                  "INSERT INTO t VALUES (char(31) || 'fr' || char(31) || "
+                                  "'Les n\u00e9gociations');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* Each stem term went to the callback with the word it stems, in the
+     * text's language; none went into the index. */
+    ck_assert_str_eq(p.out, "~entalk=talks ~ennegoti=negotiations ~frle=les ~frnegoci=negociations");
+    char *terms = one_text(db, "SELECT group_concat(term, ' ') FROM v");
+    ck_assert_str_eq(terms, "les negociations negotiations on talks x");
+    free(terms);
+    /* A query through the tokenizer (a phrase) asks for the words the
+     * expander lists, colocated. */
+    struct expand_log log = {0};
+    nx_fts5_expander(r, fake_expand, &log);
+    char *n = one_text(db, "SELECT count(*) FROM t WHERE t MATCH '\"talk on\"'");
+    ck_assert_str_eq(n, "1");
+    free(n);
+    ck_assert_int_eq(log.calls, 2); /* talk, on: any word may be some word's stem */
+    /* Without a callback, stem terms are still left out of the index. */
+    nx_fts5_replay_stems(r, NULL, NULL);
+    p.out[0] = '\0';
+    ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO t VALUES ('negotiators')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_str_eq(p.out, "");
+    terms = one_text(db, "SELECT group_concat(term, ' ') FROM v WHERE term LIKE '~%'");
+    ck_assert_str_eq(terms, "");
+    free(terms);
+    sqlite3_close(db);
+}
+END_TEST
+
 static Suite *analyzer_suite(void)
 {
     Suite *s = suite_create("analyzer");
@@ -934,6 +1091,9 @@ static Suite *analyzer_suite(void)
     tcase_add_test(an, analyze_reuse);
     tcase_add_test(an, analyzer_forms);
     tcase_add_test(an, query_terms_match_document_terms);
+    tcase_add_test(an, query_expands_stems_into_words);
+    tcase_add_test(an, query_expansion_failure_stops);
+    tcase_add_test(an, tokenizer_hands_stems_over);
     suite_add_tcase(s, an);
     return s;
 }
