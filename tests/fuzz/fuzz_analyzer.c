@@ -22,7 +22,11 @@
  *     a language in use, then a non-empty stem, exact terms do not start with the
  *     mark; the exact and prefix modes give one exact term per word; a
  *     document gives at most two terms per word, a query at most two per
- *     language in use and one more. */
+ *     language in use and one more;
+ *   - the query and name modes again with a stems expander (as for an FTS5
+ *     index, which holds no stem terms): it sees only marked stems, and
+ *     what it lists comes out as exact terms at the word's position, each
+ *     once, empty ones dropped, with no stem term left. */
 #include "analyze/analyzer.h"
 
 #include "fuzz_common.h"
@@ -92,7 +96,27 @@ typedef struct term_state {
     size_t nterms;
     size_t prev_start, prev_end;
     size_t run; /* terms at the current position */
+    int expanded; /* an expander is set: no stem terms */
+    char seen[4096]; /* the terms at the current position, NUL-separated */
+    size_t seen_len;
 } term_state;
+
+/* Lists, for a stem term, its stem again (a duplicate of the plain stem
+ * the analyzer gives), the stem with an s, and an empty word. */
+static int fake_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx)
+{
+    (void)ctx;
+    FUZZ_CHECK(len > 3 && stem[0] == NX_STEM_MARK, "expander given '%.*s', not a stem term",
+               (int)len, stem);
+    int rc = emit(ectx, stem + 3, len - 3);
+    char buf[NX_MAX_WORD_BYTES * 4 + 8];
+    if (rc == 0 && len - 3 + 1 <= sizeof buf) {
+        memcpy(buf, stem + 3, len - 3);
+        buf[len - 3] = 's';
+        rc = emit(ectx, buf, len - 2);
+    }
+    return rc ? rc : emit(ectx, "", 0);
+}
 
 static int on_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
                    int colocated)
@@ -102,6 +126,7 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
     FUZZ_CHECK(start <= end && end <= st->len, "%s mode: term span [%zu, %zu) in text of %zu bytes",
                mode, start, end, st->len);
     FUZZ_CHECK(kind == NX_TERM_EXACT || kind == NX_TERM_STEM, "%s mode: term kind %d", mode, kind);
+    FUZZ_CHECK(!st->expanded || kind == NX_TERM_EXACT, "%s mode, expanded: a stem term", mode);
     if (colocated) {
         FUZZ_CHECK(st->nterms > 0, "%s mode: the first term is marked colocated", mode);
         FUZZ_CHECK(start == st->prev_start && end == st->prev_end,
@@ -109,6 +134,7 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
                    end, st->prev_start, st->prev_end);
         st->run++;
     } else {
+        st->seen_len = 0;
         FUZZ_CHECK(st->nterms == 0 || start > st->prev_start,
                    "%s mode: term at %zu does not start after the previous position (%zu)", mode,
                    start, st->prev_start);
@@ -139,6 +165,14 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
     size_t most = st->mode == NX_ANALYZE_DOCUMENT ? 2 : 2 * st->nuse + 1;
     FUZZ_CHECK(st->run <= most, "%s mode: %zu terms at one position (%zu languages)", mode,
                st->run, st->nuse);
+    for (size_t o = 0; o < st->seen_len; o += strlen(st->seen + o) + 1)
+        FUZZ_CHECK(strlen(st->seen + o) != len || memcmp(st->seen + o, term, len) != 0,
+                   "%s mode: '%.*s' twice at one position", mode, (int)len, term);
+    if (st->seen_len + len + 1 <= sizeof st->seen) {
+        memcpy(st->seen + st->seen_len, term, len);
+        st->seen[st->seen_len + len] = '\0';
+        st->seen_len += len + 1;
+    }
     st->prev_start = start;
     st->prev_end = end;
     st->nterms++;
@@ -171,9 +205,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                             NX_ANALYZE_EXACT, NX_ANALYZE_PREFIX,
                                             NX_ANALYZE_NAME};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-        term_state st = {modes[m], len, use, nuse, 0, 0, 0, 0};
+        term_state st = {modes[m], len, use, nuse, 0, 0, 0, 0, 0, {0}, 0};
         int rc = nx_analyze(an, text, len, modes[m], on_term, &st);
         FUZZ_CHECK(rc == 0, "%s mode: nx_analyze returned %d", mode_names[modes[m]], rc);
+    }
+    nx_analyzer_expand(an, fake_expand, NULL);
+    for (size_t m = 1; m < sizeof modes / sizeof modes[0]; m += 3) { /* query, name */
+        term_state st = {modes[m], len, use, nuse, 0, 0, 0, 0, 1, {0}, 0};
+        int rc = nx_analyze(an, text, len, modes[m], on_term, &st);
+        FUZZ_CHECK(rc == 0, "%s mode, expanded: nx_analyze returned %d", mode_names[modes[m]], rc);
     }
 
     nx_analyzer_free(an);
