@@ -38,6 +38,8 @@ typedef struct scan {
     size_t n, cap;
     char **exact;  /* per word: folded forms, kept for phrase matching */
     char **stem;
+    char **xstem;  /* per word, when the query is stemmed in another language than the
+                    * text's: its stems in the query's languages, NUL-separated */
     int oom;
 } scan;
 
@@ -154,26 +156,36 @@ int nx_hl_add(nx_hl_query *q, nx_analyzer *an, const char *const *raw, const siz
 /* Mirrors what the index matches: a stemmed query word looks up its stem
  * in each language both as a written word and as a stem term, so it
  * matches a word written as any of its stems, or whose stem (in the text's
- * language) is the query's stem in that language. */
-static int stem_matches(const scan *sc, const nx_hl_word *qw, const char *exact, const char *stem)
+ * language) is the query's stem in that language. The FTS5 engine looks a
+ * stem term's written words up in articles of every language: so a word
+ * whose stem in another of the query's languages is the query's stem in
+ * it matches too (xstem). */
+static int stem_matches(const scan *sc, const nx_hl_word *qw, size_t at, const char *exact,
+                        const char *stem)
 {
     for (size_t i = 0; i < sc->q->nlangs; i++)
         if (strcmp(qw->stems[i], exact) == 0)
             return 1;
     const char *qstem = sc->li >= 0 ? qw->stems[sc->li] : qw->exact;
-    return strcmp(qstem, stem) == 0 || strcmp(qw->exact, exact) == 0;
+    if (strcmp(qstem, stem) == 0 || strcmp(qw->exact, exact) == 0)
+        return 1;
+    const char *x = sc->xstem ? sc->xstem[at] : NULL;
+    for (size_t i = 0; x && i < sc->q->nlangs; i++, x += strlen(x) + 1)
+        if (strcmp(qw->stems[i], x) == 0)
+            return 1;
+    return 0;
 }
 
-static int word_matches(const scan *sc, const nx_hl_word *qw, const char *exact,
-                        const char *stem)
+static int word_matches(const scan *sc, const nx_hl_word *qw, size_t at)
 {
+    const char *exact = sc->exact[at], *stem = sc->stem[at];
     switch (qw->mode) {
     case NX_HL_EXACT: return strcmp(qw->exact, exact) == 0;
     case NX_HL_PREFIX: return strncmp(qw->exact, exact, strlen(qw->exact)) == 0;
     case NX_HL_NAME:
         return strcmp(qw->exact, exact) == 0 ||
-               (sc->lang->names_inflect && stem_matches(sc, qw, exact, stem));
-    default: return stem_matches(sc, qw, exact, stem);
+               (sc->lang->names_inflect && stem_matches(sc, qw, at, exact, stem));
+    default: return stem_matches(sc, qw, at, exact, stem);
     }
 }
 
@@ -218,6 +230,36 @@ static int starts_sentence(const char *text, size_t at)
     return 1;
 }
 
+/* The word's stems in each of the query's languages into sc->xstem[i],
+ * the analyzer set back to the text's language after. */
+static int xstem_of(scan *sc, const nx_word *word, size_t i)
+{
+    size_t n = 0;
+    char *out = NULL;
+    int rc = 0;
+    for (size_t l = 0; rc == 0 && l < sc->q->nlangs; l++) {
+        const char *e, *s;
+        size_t el, sl;
+        nx_analyzer_use(sc->an, &sc->q->langs[l], 1);
+        char *p = NULL;
+        if (nx_analyzer_forms(sc->an, word->raw, word->raw_len, &e, &el, &s, &sl) != 0 ||
+            !(p = realloc(out, n + sl + 1))) {
+            rc = -1;
+            break;
+        }
+        out = p;
+        memcpy(out + n, s, sl);
+        out[n + sl] = '\0';
+        n += sl + 1;
+    }
+    nx_analyzer_use(sc->an, &sc->lang, 1);
+    if (rc)
+        free(out);
+    else
+        sc->xstem[i] = out;
+    return rc;
+}
+
 static int on_word(void *ctx, const nx_word *word)
 {
     scan *sc = ctx;
@@ -232,7 +274,11 @@ static int on_word(void *ctx, const nx_word *word)
         char **s = e ? realloc(sc->stem, cap * sizeof *s) : NULL;
         if (s)
             sc->stem = s;
-        if (!w || !e || !s) {
+        int want_x = sc->q->nlangs > (sc->li >= 0 ? 1u : 0u);
+        char **x = s && want_x ? realloc(sc->xstem, cap * sizeof *x) : NULL;
+        if (x)
+            sc->xstem = x;
+        if (!w || !e || !s || (!x && want_x)) {
             sc->oom = 1;
             return 1;
         }
@@ -253,6 +299,12 @@ static int on_word(void *ctx, const nx_word *word)
         sc->oom = 1;
         return 1;
     }
+    if (sc->xstem && xstem_of(sc, word, i) != 0) {
+        free(sc->exact[i]);
+        free(sc->stem[i]);
+        sc->oom = 1;
+        return 1;
+    }
     sc->w[i] = (wpos){word->start, word->end, 0, 0, (unsigned)starts_sentence(sc->text, word->start)};
     sc->n++;
     return 0;
@@ -266,7 +318,7 @@ static void mark_matches(scan *sc)
         for (size_t i = 0; i + item->nwords <= sc->n; i++) {
             size_t k = 0;
             while (k < item->nwords &&
-                   word_matches(sc, &item->words[k], sc->exact[i + k], sc->stem[i + k]))
+                   word_matches(sc, &item->words[k], i + k))
                 k++;
             if (k < item->nwords)
                 continue;
@@ -559,9 +611,12 @@ static void scan_free(scan *sc)
     for (size_t i = 0; i < sc->n; i++) {
         free(sc->exact[i]);
         free(sc->stem[i]);
+        if (sc->xstem)
+            free(sc->xstem[i]);
     }
     free(sc->exact);
     free(sc->stem);
+    free(sc->xstem);
     free(sc->w);
 }
 

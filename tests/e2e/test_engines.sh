@@ -64,6 +64,8 @@ x=$("$NEWSIDX" search -d "$T/x.xdb" -f ids -n 0 pari)
 fonly=$(comm -13 <(sort <<<"$x") <(jq -r '.results[].id' <<<"$f" | sort))
 expect "pari: what Xapian finds, FTS5 finds" test -z "$(comm -23 <(sort <<<"$x") <(jq -r '.results[].id' <<<"$f" | sort))"
 expect "pari: FTS5 finds more" test -n "$fonly"
+expect "pari: every FTS5 hit highlights what it was found by" test \
+    "$(jq '[.results[] | select(([.snippets[].highlights | length] | add // 0) == 0)] | length' <<<"$f")" = 0
 expect "pari: what only FTS5 finds is French" test -z "$(jq -r --arg ids "$fonly" \
     '.results[] | select(.id as $i | $ids | split("\n") | index($i)) | select(.lang != "fr") | .id' <<<"$f")"
 

@@ -612,6 +612,34 @@ START_TEST(test_name_russian)
 }
 END_TEST
 
+/* The FTS5 engine finds a stem's written words in articles of any
+ * language: "pari" stemmed in English finds a French text's PARIS, whose
+ * French stem is not pari. The snippet highlights what was found, whether
+ * the text's language is among the query's (en, fr) or not (en only). */
+START_TEST(test_stem_of_another_language)
+{
+    const nx_lang *langs[] = {nx_lang_find("en"), nx_lang_find("fr")};
+    ck_assert_ptr_nonnull(langs[0]);
+    ck_assert_ptr_nonnull(langs[1]);
+    const char *text = "PARIS - Les boulangers se disent asphyxi\u00e9s par leurs factures.";
+    for (size_t nl = 1; nl <= 2; nl++) {
+        nx_hl_query q;
+        memset(&q, 0, sizeof q);
+        nx_hl_languages(&q, langs, nl);
+        add_item(&q, NX_HL_STEM, "pari");
+        add_item(&q, NX_HL_STEM, "factures");
+        nx_snippet s;
+        ck_assert_int_eq(nx_snippet_make(an, &q, langs[1], text, strlen(text), 1, 30, &s), 0);
+        check_invariants(&s, 1);
+        char *got = spans_of(&s);
+        ck_assert_msg(strcmp(got, "PARIS|factures") == 0, "%zu languages: %s", nl, got);
+        free(got);
+        nx_snippet_free(&s);
+        nx_hl_free(&q);
+    }
+}
+END_TEST
+
 /* ---- robustness --------------------------------------------------------------- */
 
 static char *filler(size_t at_least, const char *tail)
@@ -919,6 +947,7 @@ static Suite *snippet_suite(void)
     tcase_add_test(tc, test_fragment_limits);
     tcase_add_test(tc, test_ellipses);
     tcase_add_test(tc, test_name_russian);
+    tcase_add_test(tc, test_stem_of_another_language);
     suite_add_tcase(s, tc);
 
     TCase *bugs = tcase_create("found");
