@@ -1,4 +1,6 @@
--- newsidx index schema, version 4 (SQLite FTS5 engine).
+-- newsidx index schema, version 4 (SQLite FTS5 engine). What changed in
+-- each version is below; the files of earlier versions are in the git
+-- history (index-schema/fts5-v3.sql and before).
 --
 -- Version 4 (from 3), to make the index smaller: the full-text index holds
 -- no stem terms ("~en" + stem, index-schema/terms.md); the table `stems`
