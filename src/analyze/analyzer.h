@@ -147,7 +147,10 @@ void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx);
 
 /* Lists the written words an index holds whose stem term is stem (len
  * bytes, "~" + code + stem), each to emit(ectx, word, wlen); emit's nonzero
- * return stops and is returned. Returns 0, -1 on failure. */
+ * return stops and is returned. Returns 0, -1 when out of memory, or
+ * NX_EXPAND_UNREADABLE when the list could not be read (nx_analyze then
+ * returns that too). */
+#define NX_EXPAND_UNREADABLE (-2)
 typedef int (*nx_emit_fn)(void *ectx, const char *word, size_t len);
 typedef int (*nx_expand_fn)(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx);
 /* For an index that holds no stem terms (the FTS5 engine's, see

@@ -229,6 +229,8 @@ static int tok_tokenize(Fts5Tokenizer *tp, void *fts_ctx, int flags, const char 
                  : nx_analyze(an, text + skip, len - skip, mode, on_shifted, &sh);
     if (rc == -1)
         return SQLITE_NOMEM;
+    if (rc == NX_EXPAND_UNREADABLE)
+        return SQLITE_CORRUPT; /* the stems table: the caller says so with context */
     return rc;
 }
 

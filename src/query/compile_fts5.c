@@ -162,6 +162,11 @@ static int put_expanded(compiler *c, const nx_qnode *n)
     c->nterms = c->positions = 0;
     int rc = text.s ? nx_analyze(c->an, text.s, text.n, NX_ANALYZE_QUERY, on_term, c) : 0;
     free(text.s);
+    if (rc == NX_EXPAND_UNREADABLE) {
+        fail(c, n->col, "the index's stems table cannot be read: the index is damaged ('newsidx "
+                        "check' tells more); index the archive again into a new index");
+        return 1;
+    }
     if (rc != 0 || text.oom || c->terms.oom) {
         fail(c, n->col, "out of memory");
         return 1;

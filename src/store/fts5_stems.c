@@ -119,7 +119,7 @@ int nx_fts5_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, voi
     if (!aux->stems &&
         sqlite3_prepare_v3(nx_fts5_db(ix), "SELECT word FROM stems WHERE stem = ?1", -1,
                            SQLITE_PREPARE_PERSISTENT, &aux->stems, NULL) != SQLITE_OK)
-        return -1;
+        return NX_EXPAND_UNREADABLE;
     sqlite3_stmt *st = aux->stems;
     sqlite3_bind_text(st, 1, stem, (int)len, SQLITE_STATIC);
     int rc = 0, step;
@@ -127,7 +127,7 @@ int nx_fts5_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, voi
         rc = emit(ectx, (const char *)sqlite3_column_text(st, 0),
                   (size_t)sqlite3_column_bytes(st, 0));
     if (rc == 0 && step != SQLITE_DONE)
-        rc = -1;
+        rc = step == SQLITE_NOMEM ? -1 : NX_EXPAND_UNREADABLE;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;

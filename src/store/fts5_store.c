@@ -1266,6 +1266,12 @@ static nx_status_t fts5_check(nx_index_t *ix)
         return nx_fts5_fail(ix, rc, "checking the database");
     if (found[0])
         return nx_fail(ix, NX_ERR_CORRUPT, "%s: SQLite integrity check: %s", ix->path, found);
+    /* Stemmed queries read the stems table (fts5_stems.c); a program that
+     * changed the file by hand may have lost it. */
+    rc = sqlite3_exec(DB(ix), "SELECT stem, word FROM stems LIMIT 1", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return nx_fail(ix, NX_ERR_CORRUPT, "%s: the stems table cannot be read (%s)", ix->path,
+                       sqlite3_errmsg(DB(ix)));
     /* FTS5 compares its index with the articles it was built from; the
      * command is a write, so a read-only handle checks SQLite's part only. */
     if (ix->read_only)

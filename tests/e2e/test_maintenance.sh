@@ -64,6 +64,23 @@ run check -d "$DB"
 expect_rc "fts5: sound after optimize" 0
 expect "fts5: same articles after optimize" test "$("$NEWSIDX" search -d "$DB" --count newsroom)" = "$before"
 
+# Stemmed queries read the stems table: an index that lost it (a program
+# changed the file by hand) says so, in check and in searches, rather than
+# "out of memory" (which both said) or matching less without a word.
+cp "$DB" "$T/nostems.idx"
+sqlite3 "$T/nostems.idx" "DROP TABLE stems"
+run check -d "$T/nostems.idx"
+expect_rc "fts5: check finds a lost stems table" 2
+expect "fts5: check names it" has "the stems table cannot be read (no such table: stems)" "$err"
+run search -d "$T/nostems.idx" newsrooms
+expect_rc "fts5: a stemmed search on it fails" 2
+expect "fts5: naming the stems table" has "stems table cannot be read" "$err"
+run search -d "$T/nostems.idx" '"newsrooms were"'
+expect_rc "fts5: so does a phrase" 2
+expect "fts5: a phrase's message is not 'out of memory'" lacks "out of memory" "$err"
+run search -d "$T/nostems.idx" --count =newsroom
+expect_rc "fts5: an exact word needs no stems" 0
+
 # A search looks its terms up in every segment of the FTS5 index (rows
 # (segment << 37) + page of articles_fts_data), so an indexing run that
 # leaves more than a quarter of the index outside its largest segment

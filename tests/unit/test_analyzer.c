@@ -911,7 +911,7 @@ static const char *const fake_stems[] = {
 
 struct expand_log {
     int calls;
-    int fail; /* return -1 from the expander */
+    int fail; /* nonzero: the expander returns it */
 };
 
 static int fake_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx)
@@ -919,7 +919,7 @@ static int fake_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit,
     struct expand_log *log = ctx;
     log->calls++;
     if (log->fail)
-        return -1;
+        return log->fail;
     for (size_t i = 0; fake_stems[i];) {
         int match = strlen(fake_stems[i]) == len && memcmp(fake_stems[i], stem, len) == 0;
         for (i++; *fake_stems[i]; i++) {
@@ -980,8 +980,13 @@ END_TEST
 START_TEST(query_expansion_failure_stops)
 {
     struct terms c;
-    struct expand_log log = {.fail = 1};
+    struct expand_log log = {.fail = -1};
     expand_s(&c, &log, "en", NX_ANALYZE_QUERY, "negotiating", -1);
+    ck_assert_int_eq(log.calls, 1);
+    /* An unreadable list is told apart from a lack of memory. */
+    log = (struct expand_log){.fail = NX_EXPAND_UNREADABLE};
+    expand_s(&c, &log, "en", NX_ANALYZE_NAME, "=x Бакланов", 0);
+    expand_s(&c, &log, "ru", NX_ANALYZE_NAME, "Бакланов", NX_EXPAND_UNREADABLE);
     ck_assert_int_eq(log.calls, 1);
 }
 END_TEST
