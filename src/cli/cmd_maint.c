@@ -9,8 +9,9 @@
 static const char check_usage[] =
     "usage: newsidx check [-d DB]\n"
     "\n"
-    "Checks the index for damage: SQLite's integrity check and FTS5's comparison of\n"
-    "its index with the articles, or Xapian's checker. Prints ok, or what is wrong.\n"
+    "Checks the index for damage: SQLite's integrity check, the stems table, and\n"
+    "FTS5's comparison of its index with the articles, or Xapian's checker. Prints\n"
+    "ok, or what is wrong.\n"
     "Exit status: 0 sound, 2 damaged or not readable.\n";
 
 static const char optimize_usage[] =
