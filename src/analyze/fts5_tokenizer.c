@@ -37,17 +37,22 @@ typedef struct tok_ctx {
     size_t exact_len;
 } tok_ctx;
 
-struct nx_fts5_replay {
+/* The texts of the next document and their terms (nx_fts5_replay_set). */
+typedef struct replay_doc {
     int set;
     char lang[16];
     const char *text[2];
     size_t len[2];
     const nx_pretok *terms[2];
-    nx_fts5_word_fn word_fn; /* stays set across documents */
+} replay_doc;
+
+struct nx_fts5_replay {
+    replay_doc doc;          /* emptied by nx_fts5_replay_clear; the rest stays */
+    nx_fts5_word_fn word_fn;
     void *word_ctx;
-    nx_fts5_stem_fn stem_fn; /* likewise */
+    nx_fts5_stem_fn stem_fn;
     void *stem_ctx;
-    nx_expand_fn expand;     /* likewise */
+    nx_expand_fn expand;
     void *expand_ctx;
 };
 
@@ -80,24 +85,19 @@ static void tok_delete(Fts5Tokenizer *tp)
 void nx_fts5_replay_set(nx_fts5_replay *r, const char *lang, const char *const texts[2],
                         const nx_pretok *const terms[2])
 {
-    snprintf(r->lang, sizeof r->lang, "%s", lang ? lang : "");
+    replay_doc *d = &r->doc;
+    snprintf(d->lang, sizeof d->lang, "%s", lang ? lang : "");
     for (int i = 0; i < 2; i++) {
-        r->text[i] = texts[i];
-        r->len[i] = texts[i] ? strlen(texts[i]) : 0;
-        r->terms[i] = terms[i];
+        d->text[i] = texts[i];
+        d->len[i] = texts[i] ? strlen(texts[i]) : 0;
+        d->terms[i] = terms[i];
     }
-    r->set = 1;
+    d->set = 1;
 }
 
 void nx_fts5_replay_clear(nx_fts5_replay *r)
 {
-    r->set = 0;
-    r->lang[0] = '\0';
-    for (int i = 0; i < 2; i++) {
-        r->text[i] = NULL;
-        r->len[i] = 0;
-        r->terms[i] = NULL;
-    }
+    memset(&r->doc, 0, sizeof r->doc);
 }
 
 void nx_fts5_replay_stems(nx_fts5_replay *r, nx_fts5_stem_fn fn, void *ctx)
@@ -124,13 +124,14 @@ void nx_fts5_replay_words(nx_fts5_replay *r, nx_fts5_word_fn fn, void *ctx)
 static const nx_pretok *recorded(const nx_fts5_replay *r, const char *text, size_t len,
                                  size_t skip)
 {
-    if (!r || !r->set || skip < 2 || skip - 2 != strlen(r->lang) ||
-        memcmp(text + 1, r->lang, skip - 2) != 0)
+    const replay_doc *d = r ? &r->doc : NULL;
+    if (!d || !d->set || skip < 2 || skip - 2 != strlen(d->lang) ||
+        memcmp(text + 1, d->lang, skip - 2) != 0)
         return NULL;
     for (int i = 0; i < 2; i++)
-        if (r->terms[i] && r->text[i] && len - skip == r->len[i] &&
-            memcmp(text + skip, r->text[i], r->len[i]) == 0)
-            return r->terms[i];
+        if (d->terms[i] && d->text[i] && len - skip == d->len[i] &&
+            memcmp(text + skip, d->text[i], d->len[i]) == 0)
+            return d->terms[i];
     return NULL;
 }
 
