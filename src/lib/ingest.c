@@ -360,7 +360,7 @@ static int prepare_here(nx_ingest_t *g, nx_prep_job *job)
     }
     const nx_lang *def = nx_lang_find(g->ix->lang);
     job->skip = 0;
-    nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, job);
+    nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, NULL, job);
     return 0;
 }
 
@@ -403,8 +403,9 @@ static int write_job(nx_ingest_t *g, nx_prep_job *job)
     int64_t rowid;
     unsigned char packed[2 * NX_MH_K];
     nx_dup_facts df;
-    nx_prepared prep = {&job->body,       &job->title, job->packed, job->packed_len,
-                        job->packed_dict, job->words_given, job->words, job->words_len};
+    nx_prepared prep = {&job->body,         &job->title, job->packed,   job->packed_len,
+                        job->packed_dict,   job->words_given, job->words, job->words_len,
+                        job->stems_given,   job->stems,       job->stems_len};
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
     if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, packed, &df) < 0)
@@ -500,7 +501,8 @@ static int on_record(void *ctx, nx_record *r)
         return 1;
     }
     if (!g->prep && !g->prep_failed &&
-        !(g->prep = nx_prep_new(g->ix->lang, nx_store_keeps_spelling(g->ix))))
+        !(g->prep = nx_prep_new(g->ix->lang, nx_store_keeps_spelling(g->ix),
+                                nx_store_lists_stems(g->ix))))
         g->prep_failed = 1; /* no thread: prepare here, one at a time */
     /* An article stored with the same content needs no preparing (a file
      * read again after a change, or after a run stopped inside it). */

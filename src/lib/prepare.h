@@ -30,6 +30,9 @@ typedef struct nx_prep_job {
     int words_given;      /* words is the list nx_prepared describes (store.h) */
     unsigned char *words;
     size_t words_len;
+    int stems_given;      /* stems is the list nx_prepared describes (store.h) */
+    unsigned char *stems;
+    size_t stems_len;
     int failed;           /* out of memory */
     struct nx_prep_job *next;
     int done;
@@ -40,9 +43,10 @@ typedef struct nx_prep nx_prep;
 /* Starts the worker; lang is the index's default language (Snowball name)
  * and its code the answer when detection finds none. With spelling set,
  * each job also lists its spelling words not listed for an earlier job
- * (words_given). NULL when out of memory or no thread could start (the
+ * (words_given); with stems set, its (stem term, word) pairs likewise
+ * (stems_given). NULL when out of memory or no thread could start (the
  * caller then indexes alone). */
-nx_prep *nx_prep_new(const char *lang, int spelling);
+nx_prep *nx_prep_new(const char *lang, int spelling, int stems);
 /* Stops the worker and frees what it still holds. */
 void nx_prep_free(nx_prep *p);
 
@@ -64,9 +68,10 @@ nx_prep_job *nx_prep_next(nx_prep *p, int wait);
 void nx_prep_job_free(nx_prep_job *job);
 
 /* Prepares a job on the calling thread (no worker): the same work, the
- * body packed with pack when not NULL, and the spelling words not yet in
- * said listed (and added to it) when said is not NULL. */
+ * body packed with pack when not NULL, the spelling words not yet in said
+ * listed (and added to it) when said is not NULL, and the stem pairs not
+ * yet in paired likewise. */
 void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
-                 nx_wordset *said, nx_prep_job *job);
+                 nx_wordset *said, nx_wordset *paired, nx_prep_job *job);
 
 #endif

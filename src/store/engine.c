@@ -230,3 +230,8 @@ int nx_store_keeps_spelling(const nx_index_t *ix)
 {
     return ix->engine->spelling != NULL;
 }
+
+int nx_store_lists_stems(const nx_index_t *ix)
+{
+    return ix->engine->query_analyzer != NULL;
+}

@@ -1092,16 +1092,29 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
                                     int64_t *rowid)
 {
     fts5_writer *w = wp;
-    if (!prep || !prep->words_given)
-        return put_article(w, a, o, dup, prep, outcome, rowid);
     /* Listed ahead of time (even for an unchanged article: the preparer
      * will not list them again), so not collected from the terms as FTS5
      * reads them: a hash lookup per term saved on this thread. */
-    for (size_t i = 0; i < prep->words_len; i += 1 + (size_t)prep->words[i])
-        on_spell_word(w, (const char *)prep->words + i + 1, prep->words[i]);
-    nx_fts5_replay_words(w->replay, NULL, NULL);
+    int words = prep && prep->words_given, stems = prep && prep->stems_given;
+    if (words) {
+        for (size_t i = 0; i < prep->words_len; i += 1 + (size_t)prep->words[i])
+            on_spell_word(w, (const char *)prep->words + i + 1, prep->words[i]);
+        nx_fts5_replay_words(w->replay, NULL, NULL);
+    }
+    if (stems) {
+        for (size_t i = 0; i < prep->stems_len;) {
+            const unsigned char *stem = prep->stems + i, *word = stem + 1 + stem[0];
+            nx_fts5_stems_note(w->stems, (const char *)stem + 1, stem[0], (const char *)word + 1,
+                               word[0]);
+            i += 2 + (size_t)stem[0] + word[0];
+        }
+        nx_fts5_replay_stems(w->replay, NULL, NULL);
+    }
     nx_status_t s = put_article(w, a, o, dup, prep, outcome, rowid);
-    nx_fts5_replay_words(w->replay, on_spell_word, w);
+    if (words)
+        nx_fts5_replay_words(w->replay, on_spell_word, w);
+    if (stems)
+        nx_fts5_replay_stems(w->replay, nx_fts5_stems_note, w->stems);
     return s;
 }
 

@@ -58,7 +58,9 @@ typedef struct nx_dup_facts {
  * lists its spelling words (NX_SPELL_WORD) that the preparer had not
  * listed for an earlier article of this writer, each a length byte then
  * its bytes: the engine adds those instead of collecting them from the
- * terms (the indexing thread is the busier one). */
+ * terms (the indexing thread is the busier one). With stems_given, stems
+ * lists the same way its (stem term, written word) pairs the preparer had
+ * not listed before, each pair as two such strings. */
 typedef struct nx_prepared {
     const struct nx_pretok *body, *title;
     const unsigned char *packed;
@@ -67,6 +69,9 @@ typedef struct nx_prepared {
     int words_given;
     const unsigned char *words;
     size_t words_len;
+    int stems_given;
+    const unsigned char *stems;
+    size_t stems_len;
 } nx_prepared;
 
 /* Receives one stored signature; nonzero stops (out of memory). */
@@ -247,6 +252,10 @@ const void *nx_store_pack_dict(nx_store_writer *w, size_t *len, unsigned *id);
 /* Whether the engine keeps a spelling list (the spelling op), and so takes
  * the words listed in nx_prepared. */
 int nx_store_keeps_spelling(const nx_index_t *ix);
+/* Whether the engine keeps its stem terms' words in a table of its own,
+ * which its queries expand stems from (query_analyzer), and so takes the
+ * pairs listed in nx_prepared. */
+int nx_store_lists_stems(const nx_index_t *ix);
 /* See query_analyzer in nx_engine. */
 void nx_store_query_analyzer(nx_index_t *ix, nx_analyzer *an);
 nx_status_t nx_store_file_get(nx_store_writer *w, const char *path, nx_file_row *row, int *found);

@@ -57,7 +57,7 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
     ck_assert_int_eq(nx_textpack_set_dict(writer, dict, dlen), 0);
     unsigned id = nx_textpack_dict_id(writer);
 
-    nx_prep *p = nx_prep_new("english", 0);
+    nx_prep *p = nx_prep_new("english", 0, 0);
     ck_assert_ptr_nonnull(p);
     /* Before any dictionary: packed as is. */
     nx_prep_push(p, job_of(0));
@@ -69,6 +69,7 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
     ck_assert_uint_eq(j->packed_dict, 0);
     ck_assert_int_eq(j->packed[0], NX_PACK_RAW);
     ck_assert_int_eq(j->words_given, 0); /* no spelling list asked for */
+    ck_assert_int_eq(j->stems_given, 0); /* nor stem pairs */
     nx_prep_job_free(j);
 
     /* After the handover: every later job is packed with it, exactly as
@@ -140,7 +141,7 @@ static nx_prep_job *text_job(const char *title, const char *body)
 
 START_TEST(jobs_list_spelling_words_once)
 {
-    nx_prep *p = nx_prep_new("english", 1);
+    nx_prep *p = nx_prep_new("english", 1, 0);
     ck_assert_ptr_nonnull(p);
     /* Exact forms only (not "~enport"), folded, once each, body then
      * title; no figures, no one-letter words, nothing over 64 bytes, no
@@ -172,12 +173,67 @@ START_TEST(jobs_list_spelling_words_once)
 }
 END_TEST
 
+/* The job's stem pairs as one string: "stem=word" separated by spaces. */
+static char *stems_of(const nx_prep_job *j)
+{
+    char *s = malloc(j->stems_len + 1);
+    ck_assert_ptr_nonnull(s);
+    size_t o = 0;
+    for (size_t i = 0; i < j->stems_len;) {
+        const unsigned char *stem = j->stems + i, *word = stem + 1 + stem[0];
+        if (o)
+            s[o++] = ' ';
+        memcpy(s + o, stem + 1, stem[0]);
+        o += stem[0];
+        s[o++] = '=';
+        memcpy(s + o, word + 1, word[0]);
+        o += word[0];
+        i += 2 + (size_t)stem[0] + word[0];
+    }
+    s[o] = '\0';
+    return s;
+}
+
+START_TEST(jobs_list_stem_pairs_once)
+{
+    nx_prep *p = nx_prep_new("english", 0, 1);
+    ck_assert_ptr_nonnull(p);
+    /* Only words whose stem differs; each (language, word) once in a run,
+     * body then title; a word of another language is another pair. */
+    nx_prep_push(p, text_job("Talks resumed", "Negotiators negotiated; the talks were long."));
+    nx_prep_push(p, text_job("More talks", "Negotiators met again and negotiated."));
+    nx_prep_job *fr = text_job("", "Les négociateurs ont négocié.");
+    free(fr->a.f[NX_FIELD_LANG]);
+    fr->a.f[NX_FIELD_LANG] = strdup("fr");
+    nx_prep_push(p, fr);
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->stems_given, 1);
+    ck_assert_int_eq(j->words_given, 0);
+    char *w = stems_of(j);
+    ck_assert_str_eq(w, "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks "
+                        "~enresum=resumed");
+    free(w);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->stems_given, 1);
+    ck_assert_uint_eq(j->stems_len, 0);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->stems_given, 1);
+    w = stems_of(j);
+    ck_assert_str_eq(w, "~frle=les ~frnegoci=negociateurs ~frnegoci=negocie");
+    free(w);
+    nx_prep_job_free(j);
+    nx_prep_free(p);
+}
+END_TEST
+
 /* A job marked skip (its article is stored unchanged) comes back in its
  * turn untouched: no terms, no words listed, and its words are not taken as
  * listed, so a later job that is written lists them. */
 START_TEST(skipped_jobs_pass_through)
 {
-    nx_prep *p = nx_prep_new("english", 1);
+    nx_prep *p = nx_prep_new("english", 1, 0);
     ck_assert_ptr_nonnull(p);
     nx_prep_job *first = text_job("Port strike", "The port of Kiel shut.");
     first->skip = 1;
@@ -230,7 +286,7 @@ START_TEST(fingerprint_is_the_texts_own)
     ck_assert_ptr_nonnull(an);
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         nx_prep_job *j = text_job("A title", texts[i]);
-        nx_prep_run(an, NULL, "en", NULL, NULL, j);
+        nx_prep_run(an, NULL, "en", NULL, NULL, NULL, j);
         ck_assert_int_eq(j->failed, 0);
         nx_mh_sig want;
         int rc = nx_mh_signature(texts[i], strlen(texts[i]), &want, NULL);
@@ -251,6 +307,7 @@ static Suite *prepare_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, jobs_packed_with_the_dictionary_handed_over);
     tcase_add_test(tc, jobs_list_spelling_words_once);
+    tcase_add_test(tc, jobs_list_stem_pairs_once);
     tcase_add_test(tc, fingerprint_is_the_texts_own);
     tcase_add_test(tc, skipped_jobs_pass_through);
     suite_add_tcase(s, tc);
