@@ -19,14 +19,16 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
-/* Bodies are packed on the indexing worker, the less busy of the two
- * threads (src/lib/prepare.c), which has time to spare. On the generated
- * 100 MB archive, with a dictionary trained at the same level: level 5
- * makes the bodies 6% smaller than zstd's default 3 (34.5 -> 32.8 MB) for
- * 0.3 s more of that thread's CPU; 6 and 7 save 2% and 3% more for 1.3 and
- * 2.1 s, which would make it the busier one. Unpacking a hit costs the
- * same (about 5 us). */
-#define LEVEL 5
+/* On the generated 100 MB archive, against zstd's default level 3: level 4
+ * makes the bodies 1.7% smaller (34.5 -> 33.9 MB) in the same time; level
+ * 5, 4.3% smaller (33.0 MB), but cost the indexing worker 9% more
+ * instructions, and that thread is as busy as the writer. Unpacking a hit
+ * costs the same at any of them (about 5 us). */
+#define LEVEL 4
+/* The level the dictionary's statistics are gathered at: each sample is
+ * compressed once with a context cleared for it, which at level 5 was
+ * 1.4 G instructions of clearing on the indexing thread. */
+#define TRAIN_LEVEL 3
 /* A 256 KB dictionary, trained on the same first megabyte, holds more of
  * the archive's shared phrasing than 64 KB: bodies 4.9% smaller on a
  * generated 100 MB archive (36.3 -> 34.5 MB), 3.7% on Reuters-21578, with
@@ -238,7 +240,7 @@ int nx_textpack_train(const void *buf, const size_t *sizes, unsigned n, void **d
     params.d = 8;
     params.f = 20;
     params.accel = 1;
-    params.zParams.compressionLevel = LEVEL;
+    params.zParams.compressionLevel = TRAIN_LEVEL;
     size_t r = ZDICT_trainFromBuffer_fastCover(d, DICT_SIZE, buf, sizes, n, params);
     if (ZDICT_isError(r)) {
         free(d);
