@@ -248,7 +248,7 @@ static int on_word(void *ctx, const nx_word *w)
     if (elen < 0)
         return -1;
     if (mode == NX_ANALYZE_DOCUMENT && an->observe) {
-        int rc = an->observe(an->observe_ctx, an->exact, (size_t)elen, w->cjk_tail);
+        int rc = an->observe(an->observe_ctx, an->exact, (size_t)elen, w);
         if (rc)
             return rc;
     }

@@ -136,12 +136,12 @@ void nx_analyzer_use(nx_analyzer *an, const nx_lang *const *langs, size_t n);
 int nx_analyze(nx_analyzer *an, const char *text, size_t len, nx_analyze_mode mode, nx_term_fn fn,
                void *ctx);
 
-/* Called, in DOCUMENT mode, for every word the segmenter finds, folded as
- * its exact term (NUL-terminated; len may be 0 when folding leaves
- * nothing, though no term is then made) and before its terms, with cjk_tail
- * as in nx_word. Lets one pass over a text serve another reader of its
- * words (the near-duplicate fingerprint). Nonzero stops the analysis. */
-typedef int (*nx_word_observer)(void *ctx, const char *folded, size_t len, int cjk_tail);
+/* Called, in DOCUMENT mode, for every word the segmenter finds (w), folded
+ * as its exact term (NUL-terminated; len may be 0 when folding leaves
+ * nothing, though no term is then made) and before its terms. Lets one pass
+ * over a text serve another reader of its words (the near-duplicate
+ * fingerprint and verification). Nonzero stops the analysis. */
+typedef int (*nx_word_observer)(void *ctx, const char *folded, size_t len, const nx_word *w);
 /* Sets the observer (NULL: none) for the analyses that follow. */
 void nx_analyzer_observe(nx_analyzer *an, nx_word_observer fn, void *ctx);
 

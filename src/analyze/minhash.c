@@ -92,6 +92,60 @@ static int word_hash(reader *r, const nx_word *w, uint64_t *out, int *digit)
     return 0;
 }
 
+/* ------------------------------------------------------------ word lists */
+
+enum { W_DIGIT = 1, W_JOINED = 2 }; /* word_list.flags */
+
+/* A text's words in order, as verification reads them (nx_mh_words is
+ * one kept by a builder). */
+typedef struct word_list {
+    reader rd;
+    const char *text;
+    uint64_t *h;          /* word hashes, in text order */
+    unsigned char *flags; /* W_DIGIT, W_JOINED: a digit word right after
+                             another, a single '-' or '/' between them */
+    size_t n, cap;
+    size_t prev_end;      /* where the previous word ended in the text */
+} word_list;
+
+struct nx_mh_words {
+    word_list l;
+};
+
+/* Appends the word text[start..end) with hash h; -1 when out of memory. */
+static int list_add(word_list *l, uint64_t h, int digit, size_t start, size_t end)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        uint64_t *hs = realloc(l->h, cap * sizeof *hs);
+        if (!hs)
+            return -1;
+        l->h = hs;
+        unsigned char *f = realloc(l->flags, cap);
+        if (!f)
+            return -1;
+        l->flags = f;
+        l->cap = cap;
+    }
+    unsigned char f = digit ? W_DIGIT : 0;
+    if (digit && l->n > 0 && (l->flags[l->n - 1] & W_DIGIT) && start == l->prev_end + 1 &&
+        (l->text[l->prev_end] == '-' || l->text[l->prev_end] == '/'))
+        f |= W_JOINED;
+    l->h[l->n] = h;
+    l->flags[l->n++] = f;
+    l->prev_end = end;
+    return 0;
+}
+
+void nx_mh_words_free(nx_mh_words *w)
+{
+    if (!w)
+        return;
+    free(w->l.h);
+    free(w->l.flags);
+    free(w);
+}
+
 /* ------------------------------------------------------------- signatures */
 
 typedef struct sig_state {
@@ -210,9 +264,10 @@ int nx_mh_signature(const char *text, size_t len, nx_mh_sig *out, size_t *nshing
 struct nx_mh_builder {
     sig_state s;
     int failed;
+    nx_mh_words *keep; /* NULL: words not kept (or lost to a failed allocation) */
 };
 
-nx_mh_builder *nx_mh_begin(void)
+nx_mh_builder *nx_mh_begin(const char *text)
 {
     nx_mh_builder *b = malloc(sizeof *b);
     if (!b || sig_begin(&b->s) != 0) { /* sig_begin fails holding nothing */
@@ -220,24 +275,45 @@ nx_mh_builder *nx_mh_begin(void)
         return NULL;
     }
     b->failed = 0;
+    b->keep = NULL;
+    if (text && !(b->keep = calloc(1, sizeof *b->keep))) {
+        free(b->s.seen);
+        free(b);
+        return NULL;
+    }
+    if (b->keep)
+        b->keep->l.text = text;
     return b;
 }
 
-int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail)
+int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail, size_t start,
+               size_t end)
 {
     if (b->failed)
         return -1;
     if (cjk_tail)
         return 0;
     int digit;
-    if (sig_add(&b->s, folded_hash(folded, len, &digit)) != 0)
+    uint64_t h = folded_hash(folded, len, &digit);
+    if (sig_add(&b->s, h) != 0)
         b->failed = 1;
+    /* Without memory for the list, verification reads the text itself. */
+    if (b->keep && list_add(&b->keep->l, h, digit, start, end) != 0) {
+        nx_mh_words_free(b->keep);
+        b->keep = NULL;
+    }
     return b->failed ? -1 : 0;
 }
 
-int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles)
+int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles, nx_mh_words **words)
 {
     int rc = sig_end(&b->s, b->failed ? -1 : 0, out, nshingles);
+    if (b->keep)
+        b->keep->l.text = NULL; /* only the hashes and flags are read later */
+    if (words)
+        *words = b->keep;
+    else
+        nx_mh_words_free(b->keep);
     free(b);
     return rc;
 }
@@ -376,45 +452,16 @@ struct nx_mh_text {
     size_t nleft, nright, nleft_with, nright_with;
 };
 
-enum { W_DIGIT = 1, W_JOINED = 2 }; /* word_list.flags */
-
-typedef struct word_list {
-    reader rd;
-    const char *text;
-    uint64_t *h;          /* word hashes, in text order */
-    unsigned char *flags; /* W_DIGIT, W_JOINED: a digit word right after
-                             another, a single '-' or '/' between them */
-    size_t n, cap;
-    size_t prev_end;      /* where the previous word ended in the text */
-} word_list;
-
 static int list_word(void *ctx, const nx_word *w)
 {
     word_list *l = ctx;
     if (w->cjk_tail)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        uint64_t *h = realloc(l->h, cap * sizeof *h);
-        if (!h)
-            return -1;
-        l->h = h;
-        unsigned char *f = realloc(l->flags, cap);
-        if (!f)
-            return -1;
-        l->flags = f;
-        l->cap = cap;
-    }
+    uint64_t h;
     int digit;
-    if (word_hash(&l->rd, w, &l->h[l->n], &digit))
+    if (word_hash(&l->rd, w, &h, &digit))
         return -1;
-    unsigned char f = digit ? W_DIGIT : 0;
-    if (digit && l->n > 0 && (l->flags[l->n - 1] & W_DIGIT) && w->start == l->prev_end + 1 &&
-        (l->text[l->prev_end] == '-' || l->text[l->prev_end] == '/'))
-        f |= W_JOINED;
-    l->flags[l->n++] = f;
-    l->prev_end = w->end;
-    return 0;
+    return list_add(l, h, digit, w->start, w->end);
 }
 
 /* The sorted distinct grams of n words in w[0..nw), malloc'ed (NULL, 0
@@ -512,24 +559,35 @@ static int read_figures(nx_mh_text *t, const word_list *l)
     return 0;
 }
 
-nx_mh_text *nx_mh_text_new(const char *text, size_t len)
+static nx_mh_text *text_of(const word_list *l)
 {
-    word_list l;
     nx_mh_text *t = calloc(1, sizeof *t);
-    if (!t || read_words(text, len, &l)) {
-        free(t);
+    if (!t)
         return NULL;
-    }
-    int rc = grams(l.h, l.n, NX_MH_SHINGLE, &t->sh, &t->nsh);
+    int rc = grams(l->h, l->n, NX_MH_SHINGLE, &t->sh, &t->nsh);
     if (rc == 0)
-        rc = read_figures(t, &l);
-    free(l.h);
-    free(l.flags);
+        rc = read_figures(t, l);
     if (rc) {
         nx_mh_text_free(t);
         return NULL;
     }
     return t;
+}
+
+nx_mh_text *nx_mh_text_new(const char *text, size_t len)
+{
+    word_list l;
+    if (read_words(text, len, &l))
+        return NULL;
+    nx_mh_text *t = text_of(&l);
+    free(l.h);
+    free(l.flags);
+    return t;
+}
+
+nx_mh_text *nx_mh_text_of(const nx_mh_words *w)
+{
+    return text_of(&w->l);
 }
 
 size_t nx_mh_text_shingles(const nx_mh_text *t)

@@ -74,17 +74,27 @@ typedef struct nx_mh_sig {
  * texts are never clustered); -1 when out of memory. */
 int nx_mh_signature(const char *text, size_t len, nx_mh_sig *out, size_t *nshingles);
 
+/* A text's words as verification reads them (nx_mh_text_of), kept by a
+ * builder so that the text need not be segmented and folded again. */
+typedef struct nx_mh_words nx_mh_words;
+
 /* The same signature from words handed over one by one, for a caller that
  * segments and folds the text anyway (the indexer's analysis pass, through
  * nx_analyzer_observe): each word of the text in order, folded with
- * nx_fold (strip = 1), with its cjk_tail flag. nx_mh_begin returns NULL when
- * out of memory; nx_mh_word returns 0 or -1 (out of memory: the builder is
- * then only good for nx_mh_end); nx_mh_end frees the builder and returns
- * what nx_mh_signature would. */
+ * nx_fold (strip = 1), with its cjk_tail flag and its byte offsets in the
+ * text. With text not NULL (the text the offsets are in), the builder also
+ * keeps the words for nx_mh_end to give. nx_mh_begin returns NULL when out
+ * of memory; nx_mh_word returns 0 or -1 (out of memory: the builder is then
+ * only good for nx_mh_end); nx_mh_end frees the builder and returns what
+ * nx_mh_signature would, and with words not NULL sets *words to the kept
+ * words (the caller frees them with nx_mh_words_free) or to NULL when none
+ * were kept or they ran out of memory. */
 typedef struct nx_mh_builder nx_mh_builder;
-nx_mh_builder *nx_mh_begin(void);
-int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail);
-int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles);
+nx_mh_builder *nx_mh_begin(const char *text);
+int nx_mh_word(nx_mh_builder *b, const char *folded, size_t len, int cjk_tail, size_t start,
+               size_t end);
+int nx_mh_end(nx_mh_builder *b, nx_mh_sig *out, size_t *nshingles, nx_mh_words **words);
+void nx_mh_words_free(nx_mh_words *w);
 
 /* The number of values on which a and b agree, 0..NX_MH_K: about
  * NX_MH_K times the Jaccard resemblance of the two shingle sets. */
@@ -115,6 +125,9 @@ typedef struct nx_mh_text nx_mh_text;
 /* Reads text[0..len); NULL when out of memory. Free with nx_mh_text_free
  * (NULL is harmless). */
 nx_mh_text *nx_mh_text_new(const char *text, size_t len);
+/* The same from the words a builder kept of the text; NULL when out of
+ * memory. w stays the caller's. */
+nx_mh_text *nx_mh_text_of(const nx_mh_words *w);
 void nx_mh_text_free(nx_mh_text *t);
 
 /* Distinct shingles of the text. */

@@ -396,9 +396,10 @@ static void keep(candidate *top, int *n, int cap, uint32_t slot, int agree)
     top[i].agree = agree;
 }
 
-int nx_dup_assign_with(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, size_t len,
-                       nx_dup_text_fn fetch, void *ctx, const nx_dup_params *params,
-                       int64_t *cluster_out)
+/* words, when not NULL, stand for text. */
+static int assign(nx_dupindex *ix, const nx_mh_sig *sig, const nx_mh_words *words,
+                  const char *text, size_t len, nx_dup_text_fn fetch, void *ctx,
+                  const nx_dup_params *params, int64_t *cluster_out)
 {
     static const nx_dup_params defaults = {
         NX_DUP_MIN_AGREE,        NX_DUP_MIN_CONTAINMENT, NX_DUP_MAX_VERIFY,
@@ -430,7 +431,7 @@ int nx_dup_assign_with(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, 
         return 0;
 
     /* Only now is the new text read again: most articles have no candidate. */
-    nx_mh_text *mine = nx_mh_text_new(text, len);
+    nx_mh_text *mine = words ? nx_mh_text_of(words) : nx_mh_text_new(text, len);
     if (!mine)
         return -1;
     int rc = 0;
@@ -479,8 +480,21 @@ int nx_dup_assign_with(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, 
     return 0;
 }
 
+int nx_dup_assign_with(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, size_t len,
+                       nx_dup_text_fn fetch, void *ctx, const nx_dup_params *params,
+                       int64_t *cluster_out)
+{
+    return assign(ix, sig, NULL, text, len, fetch, ctx, params, cluster_out);
+}
+
 int nx_dup_assign(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, size_t len,
                   nx_dup_text_fn fetch, void *ctx, int64_t *cluster_out)
 {
-    return nx_dup_assign_with(ix, sig, text, len, fetch, ctx, NULL, cluster_out);
+    return assign(ix, sig, NULL, text, len, fetch, ctx, NULL, cluster_out);
+}
+
+int nx_dup_assign_words(nx_dupindex *ix, const nx_mh_sig *sig, const nx_mh_words *words,
+                        nx_dup_text_fn fetch, void *ctx, int64_t *cluster_out)
+{
+    return assign(ix, sig, words, NULL, 0, fetch, ctx, NULL, cluster_out);
 }

@@ -131,6 +131,11 @@ typedef struct nx_dup_params {
 int nx_dup_assign(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, size_t len,
                   nx_dup_text_fn fetch, void *ctx, int64_t *cluster_out);
 
+/* nx_dup_assign with the words of text a builder kept (words, not NULL;
+ * minhash.h), which are then verified instead of text being read again. */
+int nx_dup_assign_words(nx_dupindex *ix, const nx_mh_sig *sig, const nx_mh_words *words,
+                        nx_dup_text_fn fetch, void *ctx, int64_t *cluster_out);
+
 /* nx_dup_assign with other thresholds (params NULL: the defaults); for
  * measuring them (bench/dupeval.c). */
 int nx_dup_assign_with(nx_dupindex *ix, const nx_mh_sig *sig, const char *text, size_t len,

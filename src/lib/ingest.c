@@ -303,11 +303,12 @@ static int fetch_text(void *ctx, int64_t key, char **text, size_t *len)
 }
 
 /* Finds the near-duplicate cluster of an article about to be stored, whose
- * signature is sig: fills *df (df->sig points into packed). Returns 0, or
+ * signature is sig (and words, when not NULL, its body's words kept by the
+ * preparer): fills *df (df->sig points into packed). Returns 0, or
  * -1 on failure (g->fatal set). The first call reads every stored
  * signature. */
 static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
-                      unsigned char *packed, nx_dup_facts *df)
+                      const nx_mh_words *words, unsigned char *packed, nx_dup_facts *df)
 {
     *df = (nx_dup_facts){NULL, 0, -1, -1};
     if (!g->dups) {
@@ -318,7 +319,9 @@ static int cluster_of(nx_ingest_t *g, const char *body, const nx_mh_sig *sig,
         if ((g->fatal = nx_store_dup_signatures(g->w, on_expected_sigs, on_stored_sig, g->dups)) != NX_OK)
             return -1;
     }
-    if (nx_dup_assign(g->dups, sig, body, strlen(body), fetch_text, g, &df->cluster) != 0) {
+    if ((words ? nx_dup_assign_words(g->dups, sig, words, fetch_text, g, &df->cluster)
+               : nx_dup_assign(g->dups, sig, body, strlen(body), fetch_text, g, &df->cluster)) !=
+        0) {
         g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
         return -1;
     }
@@ -360,7 +363,7 @@ static int prepare_here(nx_ingest_t *g, nx_prep_job *job)
     }
     const nx_lang *def = nx_lang_find(g->ix->lang);
     job->skip = 0;
-    nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, NULL, job);
+    nx_prep_run(g->an, g->langid, def ? def->code : "en", NULL, NULL, 0, job);
     return 0;
 }
 
@@ -408,7 +411,7 @@ static int write_job(nx_ingest_t *g, nx_prep_job *job)
                         job->stems_given,   job->stems,       job->stems_len};
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
-    if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, packed, &df) < 0)
+    if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, job->mh_words, packed, &df) < 0)
         rc = 1;
     if (!rc && (g->fatal = nx_store_put_article(g->w, a, &g->origin, job->fp == 0 ? &df : NULL,
                                                 &prep, &outcome, &rowid)) != NX_OK)
@@ -501,8 +504,9 @@ static int on_record(void *ctx, nx_record *r)
         return 1;
     }
     if (!g->prep && !g->prep_failed &&
-        !(g->prep = nx_prep_new(g->ix->lang, nx_store_keeps_spelling(g->ix),
-                                nx_store_lists_stems(g->ix))))
+        !(g->prep = nx_prep_new(g->ix->lang,
+                                (nx_store_keeps_spelling(g->ix) ? NX_PREP_SPELLING : 0) |
+                                    (nx_store_lists_stems(g->ix) ? NX_PREP_STEMS : 0))))
         g->prep_failed = 1; /* no thread: prepare here, one at a time */
     /* An article stored with the same content needs no preparing (a file
      * read again after a change, or after a run stopped inside it). */

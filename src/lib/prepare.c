@@ -12,6 +12,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A set per language rather than one keyed by language and word: the
+ * words are looked up as they lie in the terms' buffer, with no key to
+ * build (copying them into keys was 1% of this thread). */
+struct nx_prep_met {
+    struct {
+        char code[8];
+        nx_wordset *words;
+    } lang[NX_MAX_LANGS];
+    size_t n;
+};
+
+static void met_free(nx_prep_met *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        nx_wordset_free(m->lang[i].words);
+    free(m);
+}
+
+/* The words met in language code; NULL when out of memory or past
+ * NX_MAX_LANGS languages (the writer then collects that job's lists). */
+static nx_wordset *met_words(nx_prep_met *m, const char *code)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->lang[i].code, code) == 0)
+            return m->lang[i].words;
+    if (m->n == NX_MAX_LANGS || strlen(code) >= sizeof m->lang[0].code)
+        return NULL;
+    nx_wordset *w = nx_wordset_new();
+    if (!w)
+        return NULL;
+    snprintf(m->lang[m->n].code, sizeof m->lang[0].code, "%s", code);
+    m->lang[m->n++].words = w;
+    return w;
+}
+
 struct nx_prep {
     pthread_t thread;
     pthread_mutex_t mu;
@@ -24,14 +61,13 @@ struct nx_prep {
     nx_langid *langid;
     char code[8];                 /* the default language's code */
     nx_textpack *pack;            /* the worker's, with the index's dictionary */
-    /* Spelling words listed so far (NULL: none listed). Kept for the whole
-     * run: the writer rolls back only on a failure that ends the ingest
-     * (nx_ingest_t's fatal status is sticky), so no listed word is lost
+    /* The written words met so far (NULL: no lists asked for), whose
+     * spelling words and stem pairs jobs listed. Kept for the whole run:
+     * the writer rolls back only on a failure that ends the ingest
+     * (nx_ingest_t's fatal status is sticky), so nothing listed is lost
      * with a transaction and then left unlisted by a later article. */
-    nx_wordset *said;
-    /* Stem pairs listed so far, keyed by language code + word (NULL: none
-     * listed), for the same whole run. */
-    nx_wordset *paired;
+    nx_prep_met *met;
+    int lists; /* NX_PREP_SPELLING, NX_PREP_STEMS */
     void *dict;                   /* a dictionary to load before the next job */
     size_t dict_len;
     int dict_new;                 /* dict (NULL: none) is waiting */
@@ -48,6 +84,7 @@ void nx_prep_job_free(nx_prep_job *job)
     free(job->packed);
     free(job->words);
     free(job->stems);
+    nx_mh_words_free(job->mh_words);
     free(job);
 }
 
@@ -71,93 +108,81 @@ static const char *detect(nx_langid *id, const nx_article_t *a)
     return code;
 }
 
-static int observe_word(void *ctx, const char *folded, size_t len, int cjk_tail)
+static int observe_word(void *ctx, const char *folded, size_t len, const nx_word *w)
 {
-    return nx_mh_word(ctx, folded, len, cjk_tail);
+    return nx_mh_word(ctx, folded, len, w->cjk_tail, w->start, w->end);
 }
 
-/* Appends the spelling words of p not in said to the job's list. */
-static int list_words(nx_wordset *said, const nx_pretok *p, nx_prep_job *job, size_t *cap)
+/* Appends a length byte and s[0..n) to a job's list. */
+static int append(unsigned char **list, size_t *len, size_t *cap, const char *s, size_t n)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        const nx_pretok_term *t = &p->t[i];
-        const char *w = p->buf + t->off;
-        if (t->kind != NX_TERM_EXACT || !NX_SPELL_WORD(w, t->len))
-            continue;
-        int added = nx_wordset_add(said, w, t->len);
-        if (added < 0)
+    if (*len + 1 + n > *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        while (c < *len + 1 + n)
+            c *= 2;
+        unsigned char *b = realloc(*list, c);
+        if (!b)
             return -1;
-        if (added == 0)
-            continue;
-        if (job->words_len + 1 + t->len > *cap) {
-            size_t c = *cap ? *cap * 2 : 256;
-            unsigned char *b = realloc(job->words, c);
-            if (!b)
-                return -1;
-            job->words = b;
-            *cap = c;
-        }
-        job->words[job->words_len++] = (unsigned char)t->len;
-        memcpy(job->words + job->words_len, w, t->len);
-        job->words_len += t->len;
+        *list = b;
+        *cap = c;
     }
+    (*list)[(*len)++] = (unsigned char)n;
+    memcpy(*list + *len, s, n);
+    *len += n;
     return 0;
 }
 
-/* Appends the (stem term, word) pairs of p not in paired to the job's
- * list: each stem term follows the written word it stems, at its position
- * (as the FTS5 tokenizer meets them). A set lookup per stem term, which the
- * indexing thread no longer makes: about 4% of that thread's time at
- * 100 MB, mostly cache misses in a set that thread's SQLite work keeps
- * evicting. */
-static int list_stems(nx_wordset *paired, const nx_pretok *p, nx_prep_job *job, size_t *cap)
+/* Appends to the job's lists what p's written words add to the run: each
+ * word not in met (the words met in p's language), as a spelling word
+ * (with NX_PREP_SPELLING, when NX_SPELL_WORD) and with the stem terms that
+ * follow it at its position as (stem term, word) pairs (with
+ * NX_PREP_STEMS). One set lookup per written word serves both, since a
+ * word's stem term follows from the word and the language; the indexing
+ * thread, which made one per stem term, makes none (they were about 4% of
+ * its time at 100 MB, mostly cache misses in a set its SQLite work kept
+ * evicting). */
+static int list_new(nx_wordset *met, int lists, const nx_pretok *p, nx_prep_job *job,
+                    size_t cap[2])
 {
     const char *word = NULL;
     size_t wlen = 0;
-    char key[256];
+    int fresh = 0;
     for (size_t i = 0; i < p->n; i++) {
         const nx_pretok_term *t = &p->t[i];
         const char *term = p->buf + t->off;
         if (t->kind == NX_TERM_EXACT) {
             word = term;
             wlen = t->len;
-            continue;
-        }
-        /* "~" + a two-letter code + a stem, and a word the key holds:
-         * what the stems table keeps (fts5_stems.c). */
-        if (t->kind != NX_TERM_STEM || !word || t->len < 4 || t->len > 255 || wlen == 0 ||
-            wlen > 253)
-            continue;
-        memcpy(key, term + 1, 2);
-        memcpy(key + 2, word, wlen);
-        int added = nx_wordset_add(paired, key, wlen + 2);
-        if (added < 0)
-            return -1;
-        if (added == 0)
-            continue;
-        size_t need = job->stems_len + 2 + t->len + wlen;
-        if (need > *cap) {
-            size_t c = *cap ? *cap * 2 : 256;
-            while (c < need)
-                c *= 2;
-            unsigned char *b = realloc(job->stems, c);
-            if (!b)
+            fresh = 0;
+            /* Only words that may go to a list are looked up: figures and
+             * words without a stem term would only grow the set. Longer
+             * words are neither spelling words nor kept with a stem
+             * (fts5_stems.c). */
+            int stemmed = i + 1 < p->n && p->t[i + 1].kind == NX_TERM_STEM;
+            if (!(((lists & NX_PREP_SPELLING) && NX_SPELL_WORD(word, wlen)) ||
+                  ((lists & NX_PREP_STEMS) && stemmed)) ||
+                wlen == 0 || wlen > 253)
+                continue;
+            if ((fresh = nx_wordset_add(met, word, wlen)) < 0)
                 return -1;
-            job->stems = b;
-            *cap = c;
+            if (fresh && (lists & NX_PREP_SPELLING) && NX_SPELL_WORD(word, wlen) &&
+                append(&job->words, &job->words_len, &cap[0], word, wlen) != 0)
+                return -1;
+            continue;
         }
-        job->stems[job->stems_len++] = (unsigned char)t->len;
-        memcpy(job->stems + job->stems_len, term, t->len);
-        job->stems_len += t->len;
-        job->stems[job->stems_len++] = (unsigned char)wlen;
-        memcpy(job->stems + job->stems_len, word, wlen);
-        job->stems_len += wlen;
+        /* "~" + a two-letter code + a stem: what the stems table keeps. */
+        if (t->kind != NX_TERM_STEM || !fresh || !(lists & NX_PREP_STEMS) || t->len < 4 ||
+            t->len > 255)
+            continue;
+        if (append(&job->stems, &job->stems_len, &cap[1], term, t->len) != 0 ||
+            append(&job->stems, &job->stems_len, &cap[1], word, wlen) != 0)
+            return -1;
     }
     return 0;
 }
 
 void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
-                 nx_wordset *said, nx_wordset *paired, nx_prep_job *job)
+                 nx_prep_met *met, int lists, nx_prep_job *job)
 {
     nx_article_t *a = &job->a;
     if (!a->f[NX_FIELD_LANG]) {
@@ -174,8 +199,10 @@ void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_tex
     nx_analyzer_use(an, &l, l ? 1 : 0);
     /* The body's fingerprint from the words its analysis folds anyway:
      * segmenting and folding it a second time was a quarter of this
-     * thread's work. */
-    nx_mh_builder *mb = nx_mh_begin();
+     * thread's work. The words are kept for the writer, which verifies
+     * near-duplicate candidates on them: reading the text again there was
+     * about 5% of the busier thread's time at 100 MB. */
+    nx_mh_builder *mb = nx_mh_begin(body);
     if (!mb) {
         job->failed = 1;
         return;
@@ -184,24 +211,26 @@ void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_tex
     int body_rc = nx_pretok_record(an, body, strlen(body), &job->body);
     nx_analyzer_observe(an, NULL, NULL);
     size_t n;
-    int rc = nx_mh_end(mb, &job->sig, &n);
+    int rc = nx_mh_end(mb, &job->sig, &n, &job->mh_words);
     if (body_rc != 0 || rc < 0 || nx_pretok_record(an, title, strlen(title), &job->title) != 0) {
         job->failed = 1;
         return;
     }
     job->fp = rc == NX_MH_SHORT;
-    /* Without memory for the list, the writer collects this job's words
-     * itself (and some of them may have gone into said: harmless, they
-     * reach the writer with this job). */
-    size_t cap = 0;
-    if (said && list_words(said, &job->body, job, &cap) == 0 &&
-        list_words(said, &job->title, job, &cap) == 0)
-        job->words_given = 1;
-    /* Likewise: without the list, the writer collects the pairs. */
-    cap = 0;
-    if (paired && list_stems(paired, &job->body, job, &cap) == 0 &&
-        list_stems(paired, &job->title, job, &cap) == 0)
-        job->stems_given = 1;
+    if (job->fp) { /* never verified */
+        nx_mh_words_free(job->mh_words);
+        job->mh_words = NULL;
+    }
+    /* Without memory for the lists, the writer collects this job's words
+     * and pairs itself (and some of them may have gone into met: harmless,
+     * they reach the writer with this job). */
+    size_t cap[2] = {0, 0};
+    nx_wordset *words = met && lists ? met_words(met, a->f[NX_FIELD_LANG]) : NULL;
+    if (words && list_new(words, lists, &job->body, job, cap) == 0 &&
+        list_new(words, lists, &job->title, job, cap) == 0) {
+        job->words_given = (lists & NX_PREP_SPELLING) != 0;
+        job->stems_given = (lists & NX_PREP_STEMS) != 0;
+    }
     /* Packing is not required of the worker: without memory, the writer
      * packs the body itself. */
     if (pack && nx_textpack_pack(pack, body, strlen(body), &job->packed, &job->packed_len) == 0)
@@ -230,7 +259,7 @@ static void *worker(void *arg)
             free(dict);
         }
         if (!job->skip)
-            nx_prep_run(p->an, p->langid, p->code, p->pack, p->said, p->paired, job);
+            nx_prep_run(p->an, p->langid, p->code, p->pack, p->met, p->lists, job);
         pthread_mutex_lock(&p->mu);
         job->done = 1;
         p->todo = job->next;
@@ -240,7 +269,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-nx_prep *nx_prep_new(const char *lang, int spelling, int stems)
+nx_prep *nx_prep_new(const char *lang, int lists)
 {
     nx_prep *p = calloc(1, sizeof *p);
     if (!p)
@@ -250,15 +279,13 @@ nx_prep *nx_prep_new(const char *lang, int spelling, int stems)
     p->an = nx_analyzer_new(lang);
     p->langid = nx_langid_new(); /* NULL without fingerprints: the default language */
     p->pack = nx_textpack_new();
-    p->said = spelling ? nx_wordset_new() : NULL;
-    p->paired = stems ? nx_wordset_new() : NULL;
-    if (!p->an || !p->pack || (spelling && !p->said) || (stems && !p->paired) ||
-        pthread_mutex_init(&p->mu, NULL) != 0) {
+    p->lists = lists;
+    p->met = lists ? calloc(1, sizeof *p->met) : NULL;
+    if (!p->an || !p->pack || (lists && !p->met) || pthread_mutex_init(&p->mu, NULL) != 0) {
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
         nx_textpack_free(p->pack);
-        nx_wordset_free(p->said);
-        nx_wordset_free(p->paired);
+        met_free(p->met);
         free(p);
         return NULL;
     }
@@ -271,8 +298,7 @@ nx_prep *nx_prep_new(const char *lang, int spelling, int stems)
         nx_analyzer_free(p->an);
         nx_langid_free(p->langid);
         nx_textpack_free(p->pack);
-        nx_wordset_free(p->said);
-        nx_wordset_free(p->paired);
+        met_free(p->met);
         free(p);
         return NULL;
     }
@@ -299,8 +325,7 @@ void nx_prep_free(nx_prep *p)
     nx_analyzer_free(p->an);
     nx_langid_free(p->langid);
     nx_textpack_free(p->pack);
-    nx_wordset_free(p->said);
-    nx_wordset_free(p->paired);
+    met_free(p->met);
     free(p->dict);
     free(p);
 }

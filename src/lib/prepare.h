@@ -23,6 +23,7 @@ typedef struct nx_prep_job {
     /* results */
     int fp;               /* 0: sig holds its signature; 1: too short to fingerprint */
     nx_mh_sig sig;
+    nx_mh_words *mh_words; /* the body's words for verification, or NULL */
     nx_pretok body, title;
     unsigned char *packed; /* the body packed (textpack.h), or NULL */
     size_t packed_len;
@@ -40,13 +41,16 @@ typedef struct nx_prep_job {
 
 typedef struct nx_prep nx_prep;
 
+/* What jobs list of their words (nx_prep_new, nx_prep_run): the spelling
+ * words (words_given) and the (stem term, word) pairs (stems_given) of the
+ * written words no earlier job met in the same language. */
+enum { NX_PREP_SPELLING = 1, NX_PREP_STEMS = 2 };
+
 /* Starts the worker; lang is the index's default language (Snowball name)
- * and its code the answer when detection finds none. With spelling set,
- * each job also lists its spelling words not listed for an earlier job
- * (words_given); with stems set, its (stem term, word) pairs likewise
- * (stems_given). NULL when out of memory or no thread could start (the
- * caller then indexes alone). */
-nx_prep *nx_prep_new(const char *lang, int spelling, int stems);
+ * and its code the answer when detection finds none; lists (NX_PREP_*)
+ * what each job lists. NULL when out of memory or no thread could start
+ * (the caller then indexes alone). */
+nx_prep *nx_prep_new(const char *lang, int lists);
 /* Stops the worker and frees what it still holds. */
 void nx_prep_free(nx_prep *p);
 
@@ -67,11 +71,13 @@ nx_prep_job *nx_prep_next(nx_prep *p, int wait);
 /* Frees a job's fields and results. */
 void nx_prep_job_free(nx_prep_job *job);
 
+/* The written words a worker's jobs have met, per language. */
+typedef struct nx_prep_met nx_prep_met;
+
 /* Prepares a job on the calling thread (no worker): the same work, the
- * body packed with pack when not NULL, the spelling words not yet in said
- * listed (and added to it) when said is not NULL, and the stem pairs not
- * yet in paired likewise. */
+ * body packed with pack when not NULL, and with met not NULL the lists
+ * asked for (NX_PREP_*) of the words not yet in met (which are added). */
 void nx_prep_run(nx_analyzer *an, void *langid, const char *default_code, nx_textpack *pack,
-                 nx_wordset *said, nx_wordset *paired, nx_prep_job *job);
+                 nx_prep_met *met, int lists, nx_prep_job *job);
 
 #endif

@@ -2,7 +2,9 @@
  * jobs come back in order, analyzed, and with their bodies packed with the
  * dictionary the index had handed over when the worker took them, so that
  * the writer can tell which it may store as they are; each lists the
- * spelling words no earlier job listed; jobs marked skip pass untouched. */
+ * spelling words and stem pairs no earlier job listed; jobs marked skip
+ * pass untouched; the body's words kept for near-duplicate verification
+ * read as the text itself does. */
 #include "lib/prepare.h"
 
 #include <check.h>
@@ -57,7 +59,7 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
     ck_assert_int_eq(nx_textpack_set_dict(writer, dict, dlen), 0);
     unsigned id = nx_textpack_dict_id(writer);
 
-    nx_prep *p = nx_prep_new("english", 0, 0);
+    nx_prep *p = nx_prep_new("english", 0);
     ck_assert_ptr_nonnull(p);
     /* Before any dictionary: packed as is. */
     nx_prep_push(p, job_of(0));
@@ -141,7 +143,7 @@ static nx_prep_job *text_job(const char *title, const char *body)
 
 START_TEST(jobs_list_spelling_words_once)
 {
-    nx_prep *p = nx_prep_new("english", 1, 0);
+    nx_prep *p = nx_prep_new("english", NX_PREP_SPELLING);
     ck_assert_ptr_nonnull(p);
     /* Exact forms only (not "~enport"), folded, once each, body then
      * title; no figures, no one-letter words, nothing over 64 bytes, no
@@ -196,7 +198,7 @@ static char *stems_of(const nx_prep_job *j)
 
 START_TEST(jobs_list_stem_pairs_once)
 {
-    nx_prep *p = nx_prep_new("english", 0, 1);
+    nx_prep *p = nx_prep_new("english", NX_PREP_STEMS);
     ck_assert_ptr_nonnull(p);
     /* Only words whose stem differs; each (language, word) once in a run,
      * body then title; a word of another language is another pair. */
@@ -228,12 +230,40 @@ START_TEST(jobs_list_stem_pairs_once)
 }
 END_TEST
 
+/* Both lists from one lookup per word: a word met again lists neither its
+ * spelling nor its stem pair, whichever list it went to first. */
+START_TEST(jobs_list_both_at_once)
+{
+    nx_prep *p = nx_prep_new("english", NX_PREP_SPELLING | NX_PREP_STEMS);
+    ck_assert_ptr_nonnull(p);
+    nx_prep_push(p, text_job("Talks", "Negotiators negotiated in 2024."));
+    nx_prep_push(p, text_job("Talks again", "The negotiators negotiated."));
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_int_eq(j->words_given, 1);
+    ck_assert_int_eq(j->stems_given, 1);
+    char *w = words_of(j);
+    ck_assert_str_eq(w, "negotiators negotiated in talks");
+    free(w);
+    w = stems_of(j);
+    ck_assert_str_eq(w, "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks");
+    free(w);
+    nx_prep_job_free(j);
+    j = nx_prep_next(p, 1);
+    w = words_of(j);
+    ck_assert_str_eq(w, "the again");
+    free(w);
+    ck_assert_uint_eq(j->stems_len, 0);
+    nx_prep_job_free(j);
+    nx_prep_free(p);
+}
+END_TEST
+
 /* A job marked skip (its article is stored unchanged) comes back in its
  * turn untouched: no terms, no words listed, and its words are not taken as
  * listed, so a later job that is written lists them. */
 START_TEST(skipped_jobs_pass_through)
 {
-    nx_prep *p = nx_prep_new("english", 1, 0);
+    nx_prep *p = nx_prep_new("english", NX_PREP_SPELLING);
     ck_assert_ptr_nonnull(p);
     nx_prep_job *first = text_job("Port strike", "The port of Kiel shut.");
     first->skip = 1;
@@ -286,7 +316,7 @@ START_TEST(fingerprint_is_the_texts_own)
     ck_assert_ptr_nonnull(an);
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         nx_prep_job *j = text_job("A title", texts[i]);
-        nx_prep_run(an, NULL, "en", NULL, NULL, NULL, j);
+        nx_prep_run(an, NULL, "en", NULL, NULL, 0, j);
         ck_assert_int_eq(j->failed, 0);
         nx_mh_sig want;
         int rc = nx_mh_signature(texts[i], strlen(texts[i]), &want, NULL);
@@ -300,6 +330,70 @@ START_TEST(fingerprint_is_the_texts_own)
 }
 END_TEST
 
+/* The words a job keeps of its body verify exactly as the body read
+ * again: the same shingles, and the same figures in the same wording (joined
+ * figures such as 6-3/16 need the words' offsets in the text). */
+START_TEST(kept_words_read_as_the_text)
+{
+    static const char *const pairs[][2] = {
+        {"The Bank of England bought bills at 6-3/16 pct in band two, the market said, "
+         "and it expected a shortage of around 400 mln stg in the system today.",
+         "The Bank of England bought bills at 6-3/8 pct in band two, the market said, "
+         "and it expected a shortage of around 400 mln stg in the system today."},
+        {"Quarterly profit rose to 1,250 dlrs a share from 980 dlrs, on sales of 3.5 "
+         "billion dlrs against 3.1 billion, the company said in a statement on Monday.",
+         "The company said quarterly profit rose to 1,250 dlrs a share from 975 dlrs, on "
+         "sales of 3.5 billion dlrs against 3.1 billion, in a statement."},
+        {"Президент заявил 24.02.2023, что переговоры начнутся после отвода войск, и "
+         "повторил условия 10/12 раз подряд на встрече в Киеве с делегацией.",
+         "Президент заявил 24.02.2023, что переговоры начнутся после отвода войск, и "
+         "повторил условия 10/13 раз подряд на встрече в Киеве."},
+    };
+    nx_analyzer *an = nx_analyzer_new("english");
+    ck_assert_ptr_nonnull(an);
+    int figures_seen = 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        nx_prep_job *j = text_job("A title", pairs[i][0]);
+        nx_prep_run(an, NULL, "en", NULL, NULL, 0, j);
+        ck_assert_int_eq(j->failed, 0);
+        ck_assert_int_eq(j->fp, 0);
+        ck_assert_ptr_nonnull(j->mh_words);
+        nx_mh_text *kept = nx_mh_text_of(j->mh_words);
+        nx_mh_text *read = nx_mh_text_new(pairs[i][0], strlen(pairs[i][0]));
+        nx_mh_text *other = nx_mh_text_new(pairs[i][1], strlen(pairs[i][1]));
+        ck_assert(kept && read && other);
+        ck_assert_uint_eq(nx_mh_text_shingles(kept), nx_mh_text_shingles(read));
+        ck_assert(nx_mh_text_containment(kept, read) == 1.0);
+        ck_assert(nx_mh_text_containment(kept, other) == nx_mh_text_containment(read, other));
+        for (int side = 0; side < 2; side++) {
+            int c1, x1, c2, x2;
+            if (side == 0) {
+                nx_mh_text_figures(kept, other, &c1, &x1);
+                nx_mh_text_figures(read, other, &c2, &x2);
+            } else {
+                nx_mh_text_figures(other, kept, &c1, &x1);
+                nx_mh_text_figures(other, read, &c2, &x2);
+            }
+            ck_assert_msg(c1 == c2 && x1 == x2, "pair %zu side %d: %d/%d against %d/%d", i, side,
+                          c1, x1, c2, x2);
+            figures_seen += c1 + x1 > 0;
+        }
+        nx_mh_text_free(kept);
+        nx_mh_text_free(read);
+        nx_mh_text_free(other);
+        nx_prep_job_free(j);
+    }
+    ck_assert_int_gt(figures_seen, 3); /* the comparison had figures to compare */
+    /* Too short to fingerprint: nothing kept. */
+    nx_prep_job *j = text_job("A title", "Too short to sign.");
+    nx_prep_run(an, NULL, "en", NULL, NULL, 0, j);
+    ck_assert_int_eq(j->fp, 1);
+    ck_assert_ptr_null(j->mh_words);
+    nx_prep_job_free(j);
+    nx_analyzer_free(an);
+}
+END_TEST
+
 static Suite *prepare_suite(void)
 {
     Suite *s = suite_create("prepare");
@@ -308,7 +402,9 @@ static Suite *prepare_suite(void)
     tcase_add_test(tc, jobs_packed_with_the_dictionary_handed_over);
     tcase_add_test(tc, jobs_list_spelling_words_once);
     tcase_add_test(tc, jobs_list_stem_pairs_once);
+    tcase_add_test(tc, jobs_list_both_at_once);
     tcase_add_test(tc, fingerprint_is_the_texts_own);
+    tcase_add_test(tc, kept_words_read_as_the_text);
     tcase_add_test(tc, skipped_jobs_pass_through);
     suite_add_tcase(s, tc);
     return s;
