@@ -26,8 +26,14 @@
  *   - the query and name modes again with a stems expander (as for an FTS5
  *     index, which holds no stem terms): it sees only marked stems, and
  *     what it lists comes out as exact terms at the word's position, each
- *     once, empty ones dropped, with no stem term left. */
+ *     once, empty ones dropped, with no stem term left;
+ *   - a document's words handed to a near-duplicate builder as the analysis
+ *     meets them (nx_analyzer_observe, as the indexing worker does) give
+ *     the signature nx_mh_signature gives the text, and the words it keeps
+ *     verify as the text read again (nx_mh_text_new): the same shingles,
+ *     and the same figures against the text's first half. */
 #include "analyze/analyzer.h"
+#include "analyze/minhash.h"
 
 #include "fuzz_common.h"
 
@@ -179,6 +185,52 @@ static int on_term(void *ctx, int kind, const char *term, size_t len, size_t sta
     return 0;
 }
 
+static int observe_word(void *ctx, const char *folded, size_t len, const nx_word *w)
+{
+    return nx_mh_word(ctx, folded, len, w->cjk_tail, w->start, w->end);
+}
+
+static int no_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
+                   int colocated)
+{
+    (void)ctx, (void)kind, (void)term, (void)len, (void)start, (void)end, (void)colocated;
+    return 0;
+}
+
+static void check_kept_words(nx_analyzer *an, const char *text, size_t len)
+{
+    nx_mh_builder *b = nx_mh_begin(text);
+    FUZZ_CHECK(b != NULL, "out of memory");
+    nx_analyzer_observe(an, observe_word, b);
+    int rc = nx_analyze(an, text, len, NX_ANALYZE_DOCUMENT, no_term, NULL);
+    nx_analyzer_observe(an, NULL, NULL);
+    nx_mh_sig built, read;
+    nx_mh_words *words = NULL;
+    size_t nb = 0, nr = 0;
+    int brc = nx_mh_end(b, &built, &nb, &words);
+    int rrc = nx_mh_signature(text, len, &read, &nr);
+    FUZZ_CHECK(rc == 0 && brc == rrc && nb == nr && memcmp(&built, &read, sizeof built) == 0,
+               "the observed words signed otherwise (%d/%d, %zu/%zu shingles)", brc, rrc, nb,
+               nr);
+    FUZZ_CHECK(words != NULL, "no words kept");
+    nx_mh_text *kept = nx_mh_text_of(words);
+    nx_mh_text *again = nx_mh_text_new(text, len);
+    nx_mh_text *half = nx_mh_text_new(text, len / 2);
+    FUZZ_CHECK(kept && again && half, "out of memory");
+    FUZZ_CHECK(nx_mh_text_shingles(kept) == nx_mh_text_shingles(again), "%zu shingles kept, %zu read",
+               nx_mh_text_shingles(kept), nx_mh_text_shingles(again));
+    FUZZ_CHECK(nx_mh_text_containment(kept, half) == nx_mh_text_containment(again, half),
+               "containment differs");
+    int c1, x1, c2, x2;
+    nx_mh_text_figures(kept, half, &c1, &x1);
+    nx_mh_text_figures(again, half, &c2, &x2);
+    FUZZ_CHECK(c1 == c2 && x1 == x2, "figures %d/%d kept, %d/%d read", c1, x1, c2, x2);
+    nx_mh_text_free(kept);
+    nx_mh_text_free(again);
+    nx_mh_text_free(half);
+    nx_mh_words_free(words);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -209,6 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int rc = nx_analyze(an, text, len, modes[m], on_term, &st);
         FUZZ_CHECK(rc == 0, "%s mode: nx_analyze returned %d", mode_names[modes[m]], rc);
     }
+    check_kept_words(an, text, len);
     nx_analyzer_expand(an, fake_expand, NULL);
     for (size_t m = 1; m < sizeof modes / sizeof modes[0]; m += 3) { /* query, name */
         term_state st = {modes[m], len, use, nuse, 0, 0, 0, 0, 1, {0}, 0};
