@@ -115,7 +115,8 @@ const char *nx_index_last_error(const nx_index_t *index);
  * nx_index_last_error when not. */
 nx_status_t nx_index_check(nx_index_t *index);
 
-/* Merges the index's segments so searches read less (FTS5), or replaces
+/* Merges the index's segments so searches read less and makes its word
+ * lists anew (FTS5: spelling list, stems table), or replaces
  * each Xapian database with a compact copy (swapped in with one rename);
  * the index must be open for writing. Safe to interrupt: the index stays as
  * it was. */

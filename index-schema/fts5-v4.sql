@@ -167,7 +167,8 @@ CREATE TABLE IF NOT EXISTS spelling (
 -- full-text index for negotiate, negotiated, negotiations ... instead of
 -- for a stem term of its own (terms.md, "Queries"). Writers add the pairs
 -- of every transaction; pairs of deleted articles stay (the word then
--- matches nothing, or another article).
+-- matches nothing, or another article) until `newsidx optimize` removes
+-- the pairs whose word no article holds.
 CREATE TABLE stems (
     stem TEXT NOT NULL,
     word TEXT NOT NULL,

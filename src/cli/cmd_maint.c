@@ -21,11 +21,12 @@ static const char optimize_usage[] =
     "does that too when more than a quarter of it lies outside its largest segment),\n"
     "compresses the article texts stored before the index held enough text to train its\n"
     "compression dictionary (the first megabyte), makes the spelling list that \"did you\n"
-    "mean\" reads anew, and gives freed space back to the file system. A Xapian index is\n"
-    "replaced by a compact copy of itself (each commit leaves its B-trees partly empty:\n"
-    "often 40% smaller), made beside it and swapped in one step; indexing does the same\n"
-    "when the index has grown by more than a quarter since it was last compacted. It can\n"
-    "be interrupted safely: the index stays as it was.\n"
+    "mean\" reads anew, drops from the stems table the words no article holds any more,\n"
+    "and gives freed space back to the file system. A Xapian index is replaced by a\n"
+    "compact copy of itself (each commit leaves its B-trees partly empty: often 40%\n"
+    "smaller), made beside it and swapped in one step; indexing does the same when the\n"
+    "index has grown by more than a quarter since it was last compacted. It can be\n"
+    "interrupted safely: the index stays as it was.\n"
     "Exit status: 0 done, 2 error.\n";
 
 static int parse(int argc, char **argv, const char *usage, const char **db)

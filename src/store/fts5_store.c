@@ -1315,7 +1315,9 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), FTS5_MERGE_SQL, NULL, NULL, NULL);
     /* The spelling list made anew from the index's words: complete, and
-     * without the words of articles deleted since. */
+     * without the words of articles deleted since. The stems table loses
+     * the words no article holds any more, which a stemmed query would
+     * otherwise still look up. */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(
             DB(ix),
@@ -1326,7 +1328,8 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
             "INSERT OR IGNORE INTO spelling(len, word) SELECT length(CAST(term AS BLOB)), term "
             "FROM temp.nx_vocab WHERE term >= 'a' AND term < '{' AND "
             "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(NX_SPELL_MAX) "; "
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '1')",
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '1'); "
+            "DELETE FROM stems WHERE word NOT IN (SELECT term FROM temp.nx_vocab)",
             NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
