@@ -406,12 +406,14 @@ static int write_job(nx_ingest_t *g, nx_prep_job *job)
     int64_t rowid;
     unsigned char packed[2 * NX_MH_K];
     nx_dup_facts df;
-    nx_prepared prep = {&job->body,         &job->title, job->packed,   job->packed_len,
-                        job->packed_dict,   job->words_given, job->words, job->words_len,
-                        job->stems_given,   job->stems,       job->stems_len};
+    nx_prepared prep = {&job->body,        &job->title,      job->packed,
+                        job->packed_len,   job->packed_dict, job->words_given,
+                        job->words,        job->words_len,   job->stems_given,
+                        job->stems,        job->stems_len};
     if (!rc && (g->fatal = nx_store_begin(g->w)) != NX_OK)
         rc = 1;
-    if (!rc && job->fp == 0 && cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, job->mh_words, packed, &df) < 0)
+    if (!rc && job->fp == 0 &&
+        cluster_of(g, a->f[NX_FIELD_BODY], &job->sig, job->mh_words, packed, &df) < 0)
         rc = 1;
     if (!rc && (g->fatal = nx_store_put_article(g->w, a, &g->origin, job->fp == 0 ? &df : NULL,
                                                 &prep, &outcome, &rowid)) != NX_OK)

@@ -217,8 +217,9 @@ static void check_kept_words(nx_analyzer *an, const char *text, size_t len)
     nx_mh_text *again = nx_mh_text_new(text, len);
     nx_mh_text *half = nx_mh_text_new(text, len / 2);
     FUZZ_CHECK(kept && again && half, "out of memory");
-    FUZZ_CHECK(nx_mh_text_shingles(kept) == nx_mh_text_shingles(again), "%zu shingles kept, %zu read",
-               nx_mh_text_shingles(kept), nx_mh_text_shingles(again));
+    FUZZ_CHECK(nx_mh_text_shingles(kept) == nx_mh_text_shingles(again),
+               "%zu shingles kept, %zu read", nx_mh_text_shingles(kept),
+               nx_mh_text_shingles(again));
     FUZZ_CHECK(nx_mh_text_containment(kept, half) == nx_mh_text_containment(again, half),
                "containment differs");
     int c1, x1, c2, x2;
