@@ -115,20 +115,40 @@ START_TEST(jobs_packed_with_the_dictionary_handed_over)
 }
 END_TEST
 
-/* The job's word list as one string, words separated by spaces. */
-static char *words_of(const nx_prep_job *j)
+/* A job's list (length byte, bytes; ...) as one string: items separated
+ * by spaces, or with per 2 (the stem pairs), each pair as "stem=word". */
+static char *joined(const unsigned char *list, size_t len, int per)
 {
-    char *s = malloc(j->words_len + 1);
+    char *s = malloc(len + 1);
     ck_assert_ptr_nonnull(s);
     size_t o = 0;
-    for (size_t i = 0; i < j->words_len; i += 1 + j->words[i]) {
+    for (size_t i = 0, k = 0; i < len; i += 1 + list[i], k++) {
         if (o)
-            s[o++] = ' ';
-        memcpy(s + o, j->words + i + 1, j->words[i]);
-        o += j->words[i];
+            s[o++] = k % per ? '=' : ' ';
+        memcpy(s + o, list + i + 1, list[i]);
+        o += list[i];
     }
     s[o] = '\0';
     return s;
+}
+
+/* Takes the next job and checks its lists: words_given and stems_given
+ * are 1 exactly when words and stems (the lists as joined gives them) are
+ * not NULL. */
+static void expect_next(nx_prep *p, const char *words, const char *stems)
+{
+    nx_prep_job *j = nx_prep_next(p, 1);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(j->words_given, words != NULL);
+    ck_assert_int_eq(j->stems_given, stems != NULL);
+    char *w = joined(j->words, j->words_len, 1), *st = joined(j->stems, j->stems_len, 2);
+    if (words)
+        ck_assert_str_eq(w, words);
+    if (stems)
+        ck_assert_str_eq(st, stems);
+    free(w);
+    free(st);
+    nx_prep_job_free(j);
 }
 
 static nx_prep_job *text_job(const char *title, const char *body)
@@ -155,46 +175,13 @@ START_TEST(jobs_list_spelling_words_once)
     /* A second article lists only what the first did not. */
     nx_prep_push(p, text_job("Port reopens", "The port of Kiel reopened; ships sailed."));
     nx_prep_push(p, text_job("Kiel", "The port."));
-    nx_prep_job *j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->words_given, 1);
-    char *w = words_of(j);
-    ck_assert_str_eq(w, "ports closed the port of kiel shut ships queue emigres from waited strike");
-    free(w);
-    nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->words_given, 1);
-    w = words_of(j);
-    ck_assert_str_eq(w, "reopened sailed reopens");
-    free(w);
-    nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->words_given, 1);
-    ck_assert_uint_eq(j->words_len, 0);
-    nx_prep_job_free(j);
+    expect_next(p, "ports closed the port of kiel shut ships queue emigres from waited strike",
+                NULL);
+    expect_next(p, "reopened sailed reopens", NULL);
+    expect_next(p, "", NULL);
     nx_prep_free(p);
 }
 END_TEST
-
-/* The job's stem pairs as one string: "stem=word" separated by spaces. */
-static char *stems_of(const nx_prep_job *j)
-{
-    char *s = malloc(j->stems_len + 1);
-    ck_assert_ptr_nonnull(s);
-    size_t o = 0;
-    for (size_t i = 0; i < j->stems_len;) {
-        const unsigned char *stem = j->stems + i, *word = stem + 1 + stem[0];
-        if (o)
-            s[o++] = ' ';
-        memcpy(s + o, stem + 1, stem[0]);
-        o += stem[0];
-        s[o++] = '=';
-        memcpy(s + o, word + 1, word[0]);
-        o += word[0];
-        i += 2 + (size_t)stem[0] + word[0];
-    }
-    s[o] = '\0';
-    return s;
-}
 
 START_TEST(jobs_list_stem_pairs_once)
 {
@@ -208,24 +195,10 @@ START_TEST(jobs_list_stem_pairs_once)
     free(fr->a.f[NX_FIELD_LANG]);
     fr->a.f[NX_FIELD_LANG] = strdup("fr");
     nx_prep_push(p, fr);
-    nx_prep_job *j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->stems_given, 1);
-    ck_assert_int_eq(j->words_given, 0);
-    char *w = stems_of(j);
-    ck_assert_str_eq(w, "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks "
-                        "~enresum=resumed");
-    free(w);
-    nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->stems_given, 1);
-    ck_assert_uint_eq(j->stems_len, 0);
-    nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->stems_given, 1);
-    w = stems_of(j);
-    ck_assert_str_eq(w, "~frle=les ~frnegoci=negociateurs ~frnegoci=negocie");
-    free(w);
-    nx_prep_job_free(j);
+    expect_next(p, NULL,
+                "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks ~enresum=resumed");
+    expect_next(p, NULL, "");
+    expect_next(p, NULL, "~frle=les ~frnegoci=negociateurs ~frnegoci=negocie");
     nx_prep_free(p);
 }
 END_TEST
@@ -238,22 +211,9 @@ START_TEST(jobs_list_both_at_once)
     ck_assert_ptr_nonnull(p);
     nx_prep_push(p, text_job("Talks", "Negotiators negotiated in 2024."));
     nx_prep_push(p, text_job("Talks again", "The negotiators negotiated."));
-    nx_prep_job *j = nx_prep_next(p, 1);
-    ck_assert_int_eq(j->words_given, 1);
-    ck_assert_int_eq(j->stems_given, 1);
-    char *w = words_of(j);
-    ck_assert_str_eq(w, "negotiators negotiated in talks");
-    free(w);
-    w = stems_of(j);
-    ck_assert_str_eq(w, "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks");
-    free(w);
-    nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    w = words_of(j);
-    ck_assert_str_eq(w, "the again");
-    free(w);
-    ck_assert_uint_eq(j->stems_len, 0);
-    nx_prep_job_free(j);
+    expect_next(p, "negotiators negotiated in talks",
+                "~ennegoti=negotiators ~ennegoti=negotiated ~entalk=talks");
+    expect_next(p, "the again", "");
     nx_prep_free(p);
 }
 END_TEST
@@ -276,12 +236,7 @@ START_TEST(skipped_jobs_pass_through)
     ck_assert_int_eq(j->words_given, 0);
     ck_assert_ptr_null(j->packed);
     nx_prep_job_free(j);
-    j = nx_prep_next(p, 1);
-    ck_assert_uint_gt(j->body.n, 0);
-    char *w = words_of(j);
-    ck_assert_str_eq(w, "the port of kiel reopened");
-    free(w);
-    nx_prep_job_free(j);
+    expect_next(p, "the port of kiel reopened", NULL);
     nx_prep_free(p);
 }
 END_TEST
