@@ -10,7 +10,9 @@
  * A signature streams: each shingle goes into a small hash set (to count
  * distinct ones) and, when new, through the NX_MH_K hash functions; nothing
  * is sorted. Verification (nx_mh_text) keeps sorted sets instead, since it
- * intersects them.
+ * intersects them; it reads a text's words again, or takes the ones a
+ * builder kept (nx_mh_words), which hold all it needs: each word's hash and
+ * whether it is a figure joined to the one before.
  *
  * Each of the NX_MH_K min-hashes is the shingle hash xor-ed with its own
  * seed, multiplied by an odd constant and xor-shifted: a cheap permutation

@@ -2,7 +2,9 @@
  * prepare.h). Jobs go through in order: a FIFO the indexing thread pushes
  * onto and takes back from, the worker marking each done. Two cores were
  * the target: analysis (segmenting, folding, stemming, detecting the
- * language, fingerprinting) costs about as much as writing the index. */
+ * language, fingerprinting, packing the body, listing the words new to the
+ * run) costs about as much as writing the index, and whatever per-word work
+ * can leave the indexing thread is done here. */
 #include "prepare.h"
 
 #include "../analyze/langid.h"
