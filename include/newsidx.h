@@ -365,7 +365,8 @@ typedef enum nx_period {
 /* The matching articles counted per period, in time order, every period
  * from the first to the last (the date filters' bounds when given) with
  * empty ones as 0: fn(ctx, "2022-12", count). *chosen (may be NULL) is the
- * period used. Undated articles are not counted. */
+ * period used. Undated articles are not counted. NX_ERR_QUERY, before any
+ * call of fn, when the span holds more than 100,000 periods. */
 nx_status_t nx_search_timeline(nx_search_t *search, nx_period_t by, nx_count_fn fn, void *ctx,
                                nx_period_t *chosen);
 

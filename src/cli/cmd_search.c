@@ -82,6 +82,27 @@ static void facet_value(void *ctx, const char *value, int64_t count)
     fo->first = 0;
 }
 
+/* Checks --facets before anything is printed: an unknown name found after
+ * the hits would leave a script half a JSON document. */
+static int facets_known(const char *list)
+{
+    static const char *const names[] = {"source", "lang", "year", "month", "week", "day"};
+    for (const char *f = list;; f++) {
+        size_t n = strcspn(f, ",");
+        int ok = n == 0; /* "source," is "source", as printing reads it */
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            ok |= strlen(names[i]) == n && strncmp(f, names[i], n) == 0;
+        if (!ok) {
+            cli_error("--facets: unknown facet '%.*s' (source, lang, year, month, week, day)",
+                      (int)n, f);
+            return 0;
+        }
+        f += n;
+        if (!*f)
+            return 1;
+    }
+}
+
 /* Facets after the hits: text sections, or "facets": {field: [...]}. */
 static nx_status_t print_facets(nx_search_t *s, const char *list, int json)
 {
@@ -288,7 +309,11 @@ int cmd_search(int argc, char **argv)
             break;
         case 'P': allow_partial = 1; break;
         case 'A': sflags |= NX_SEARCH_ANY; break;
-        case 'F': facets = optarg; break;
+        case 'F':
+            facets = optarg;
+            if (!facets_known(facets))
+                bad = EXIT_ERROR;
+            break;
         case 'X': fix = 1; break;
         case 'K': like = optarg; break;
         case 'Y': copies = 1; break;

@@ -139,8 +139,17 @@ char *cli_args_query(cli_args *a)
         a->words[a->nwords++] = a->oargv[i];
     char *q = cli_join(a->words, a->nwords);
     cli_args_free(a);
-    if (!q)
+    if (!q) {
         cli_error("out of memory");
+        return NULL;
+    }
+    /* Blank is empty: a script's unset "$q" as '  ' must not list the
+     * whole archive where '' is refused. */
+    size_t lead = strspn(q, " \t\r\n\f\v"), n = strlen(q);
+    while (n > lead && strchr(" \t\r\n\f\v", q[n - 1]))
+        n--;
+    memmove(q, q + lead, n - lead);
+    q[n - lead] = '\0';
     return q;
 }
 

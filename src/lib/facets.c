@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Periods a timeline may list (274 years by day): more is refused. */
+#define MAX_PERIODS 100000
+
 typedef struct bucket {
     char *key;
     int64_t n;
@@ -219,6 +222,23 @@ nx_status_t nx_search_facet(nx_search_t *s, const char *field, size_t limit, nx_
 }
 
 /* A period that keeps a timeline readable: about 10 to 60 bars. */
+/* Moves key to the next period; 0 when there is none (past year 9999). */
+static int advance(char key[16], nx_period_t by)
+{
+    char nk[16];
+    next_key(key, by, nk);
+    if (strcmp(nk, key) <= 0)
+        return 0;
+    memcpy(key, nk, 16);
+    return 1;
+}
+
+static const char *period_name(nx_period_t by)
+{
+    return by == NX_PERIOD_DAY ? "day" : by == NX_PERIOD_WEEK ? "week"
+                                     : by == NX_PERIOD_MONTH ? "month" : "year";
+}
+
 static nx_period_t auto_period(const char *first, const char *last)
 {
     long y1, y2;
@@ -370,6 +390,19 @@ nx_status_t nx_search_timeline_ex(nx_search_t *s, nx_period_t by, unsigned flags
         by = auto_period(r.first, r.last);
     if (chosen)
         *chosen = by;
+    /* Every period is listed, so a span of centuries by day would be
+     * millions of lines: refused before any counting. */
+    char key[16], last[16];
+    period_key(r.first, by, key);
+    period_key(r.last, by, last);
+    size_t periods = 0;
+    for (int more = 1; more && strcmp(key, last) <= 0 && periods <= MAX_PERIODS; periods++)
+        more = advance(key, by);
+    if (periods > MAX_PERIODS)
+        return nx_fail(ix, NX_ERR_QUERY,
+                       "a timeline from %.10s to %.10s by %s would have more than %d periods; "
+                       "choose a longer period or narrower dates",
+                       r.first, r.last, period_name(by), MAX_PERIODS);
     tuples t = {{NULL, 0, 0, 0, (int)by}, by, flags};
     const char *field = (flags & NX_TIMELINE_SPLIT_SOURCE) && (flags & NX_TIMELINE_UNIQUE)
                             ? "date,source,cluster"
@@ -399,19 +432,14 @@ nx_status_t nx_search_timeline_ex(nx_search_t *s, nx_period_t by, unsigned flags
     for (size_t si = 0; st == NX_OK && si < nser; si++) {
         char name[512];
         snprintf(name, sizeof name, "%.*s", (int)ser[si].len, ser[si].name);
-        char key[16], last[16];
         period_key(r.first, by, key);
-        period_key(r.last, by, last);
         /* Every period from the first to the last, empty ones as zero. */
-        for (int guard = 0; strcmp(key, last) <= 0 && guard < 100000; guard++) {
+        for (int more = 1; more && strcmp(key, last) <= 0; more = advance(key, by)) {
             char want[600];
             snprintf(want, sizeof want, "%s\t%s", name, key);
             bucket probe = {want, 0};
             bucket *hit = bs->n ? bsearch(&probe, bs->b, bs->n, sizeof *bs->b, by_key) : NULL;
             fn(ctx, name, key, hit ? hit->n : 0);
-            char nk[16];
-            next_key(key, by, nk);
-            memcpy(key, nk, sizeof key);
         }
     }
     free(ser);

@@ -210,9 +210,10 @@ static void put_and(compiler *c, const nx_qnode *n)
         fail(c, n->col, "a group cannot consist only of excluded words; add a word to search for");
         return;
     }
-    /* Opening parentheses for each NOT to come, so that the exclusions
-     * apply to the whole conjunction. */
-    for (size_t i = 0; i < n->nkids - pos; i++)
+    /* The exclusions as one NOT of their OR: a NOT b NOT c nested one
+     * level per exclusion, and about 90 of them overflowed FTS5's parser
+     * stack. */
+    if (pos < n->nkids)
         nx_sb_put(&c->b, "(", 1);
     nx_sb_put(&c->b, "(", 1);
     size_t k = 0;
@@ -224,13 +225,18 @@ static void put_and(compiler *c, const nx_qnode *n)
         put_node(c, n->kids[i]);
     }
     nx_sb_put(&c->b, ")", 1);
+    if (pos == n->nkids)
+        return;
+    nx_sb_puts(&c->b, " NOT (");
+    k = 0;
     for (size_t i = 0; i < n->nkids; i++) {
         if (n->kids[i]->kind != NX_Q_NOT)
             continue;
-        nx_sb_puts(&c->b, " NOT (");
+        if (k++)
+            nx_sb_puts(&c->b, " OR ");
         put_node(c, n->kids[i]->kids[0]);
-        nx_sb_puts(&c->b, "))");
     }
+    nx_sb_puts(&c->b, "))");
 }
 
 static void put_node(compiler *c, const nx_qnode *n)

@@ -104,6 +104,22 @@ static int in_list(const char *s, size_t n, const char *const *list)
     return 0;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The digits of s[*i..n) as a NEAR distance, at most MAX_NEAR (a longer
+ * number means "anywhere near", not an error); *i ends after the digits. */
+static long read_distance(const char *s, size_t n, size_t *i)
+{
+    long d = 0;
+    for (; *i < n && is_digit(s[*i]); (*i)++)
+        if ((d = d * 10 + (s[*i] - '0')) > MAX_NEAR)
+            d = MAX_NEAR;
+    return d;
+}
+
 /* Reads the next token into p->cur. */
 static void next(parser *p)
 {
@@ -142,7 +158,12 @@ static void next(parser *p)
         return;
     }
     size_t start = p->pos;
-    while (p->pos < p->len && !is_delim(p->q[p->pos]))
+    /* A comma between digits belongs to the number (1,200), as the
+     * analyzer reads it; elsewhere it separates words. */
+    while (p->pos < p->len &&
+           (!is_delim(p->q[p->pos]) ||
+            (p->q[p->pos] == ',' && p->pos > start && is_digit(p->q[p->pos - 1]) &&
+             p->pos + 1 < p->len && is_digit(p->q[p->pos + 1]))))
         p->pos++;
     t.kind = T_WORD;
     t.s = p->q + start;
@@ -156,15 +177,13 @@ static void next(parser *p)
     else if (t.n == 4 && memcmp(t.s, "NEAR", 4) == 0 && p->pos < p->len && p->q[p->pos] == '(') {
         t.kind = T_NEARF;
         p->pos++;
-    } else if (t.n > 5 && memcmp(t.s, "NEAR/", 5) == 0) {
-        long d = 0;
+    } else if (t.n >= 5 && memcmp(t.s, "NEAR/", 5) == 0) {
         size_t i = 5;
-        for (; i < t.n && t.s[i] >= '0' && t.s[i] <= '9' && d <= MAX_NEAR; i++)
-            d = d * 10 + (t.s[i] - '0');
-        if (i == t.n) {
-            t.kind = T_NEAR_N;
-            t.num = (int)(d > MAX_NEAR ? MAX_NEAR : d);
-        }
+        long d = read_distance(t.s, t.n, &i);
+        if (i == 5 || i != t.n)
+            fail(p, t.at, "NEAR/ needs a number of words right after it, as in a NEAR/5 b");
+        t.kind = T_NEAR_N;
+        t.num = (int)d;
     } else {
         const char *colon = memchr(t.s, ':', t.n);
         if (colon && (in_list(t.s, (size_t)(colon - t.s), text_fields) ||
@@ -432,17 +451,13 @@ static nx_qnode *parse_near_call(parser *p)
                 break;
         } else if (p->cur.kind == T_COMMA) {
             next(p);
-            long d = 0;
             size_t i = 0;
-            for (; p->cur.kind == T_WORD && i < p->cur.n && p->cur.s[i] >= '0' &&
-                   p->cur.s[i] <= '9' && d <= MAX_NEAR;
-                 i++)
-                d = d * 10 + (p->cur.s[i] - '0');
+            long d = p->cur.kind == T_WORD ? read_distance(p->cur.s, p->cur.n, &i) : 0;
             if (p->cur.kind != T_WORD || i == 0 || i != p->cur.n) {
                 fail(p, p->cur.at, "NEAR( needs a distance after the comma, as in NEAR(a b, 5)");
                 break;
             }
-            nr->distance = (int)(d > MAX_NEAR ? MAX_NEAR : d);
+            nr->distance = (int)d;
             next(p);
             if (p->cur.kind != T_RPAREN)
                 fail(p, p->cur.at, "NEAR( expects ')' after the distance");
@@ -667,16 +682,38 @@ static nx_qnode *parse_and(parser *p)
     if (!all)
         return NULL;
     all->implicit = 1;
+    nx_qnode *chain = NULL; /* the AND being written (a AND b AND c), if any */
     while (!p->failed && !ends_group(p)) {
         if (p->cur.kind == T_AND) {
-            all->implicit = 0;
             tok op = p->cur;
             next(p);
             if (all->nkids == 0 || ends_group(p) || p->cur.kind == T_AND) {
                 fail(p, op.at, "AND needs a word before and after it");
                 break;
             }
+            /* A written AND binds the words on either side tighter than
+             * the words beside them: in "a AND b c" under --any, a and b
+             * are both required and c is optional. */
+            nx_qnode *u = parse_unary(p);
+            if (!u)
+                continue;
+            if (!chain) {
+                if (!(chain = node(p, NX_Q_AND, op.at))) {
+                    nx_qnode_free(u);
+                    break;
+                }
+                nx_qnode *left = all->kids[all->nkids - 1];
+                all->kids[all->nkids - 1] = chain;
+                if (add_kid(p, chain, left)) {
+                    nx_qnode_free(u);
+                    break;
+                }
+            }
+            if (add_kid(p, chain, u))
+                break;
+            continue;
         }
+        chain = NULL;
         nx_qnode *u = parse_unary(p);
         if (u && add_kid(p, all, u))
             break;
@@ -746,6 +783,18 @@ int nx_query_parse(const char *query, nx_qnode **out, char *err, size_t errlen)
     parser p = {query ? query : "", query ? strlen(query) : 0, 0, {0}, 0, 0, 0, 0, err, errlen};
     if (errlen)
         err[0] = '\0';
+    /* Terms are UTF-8 from here on: a byte that is not (a Latin-1
+     * terminal's é) is named here rather than failing deep in analysis. */
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)p.q;
+    for (size_t i = 0; i < p.len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(p.len - i), &cp);
+        if (k <= 0) {
+            fail(&p, i, "byte 0x%02X is not UTF-8 text (is the terminal set to UTF-8?)", u[i]);
+            return -1;
+        }
+        i += (size_t)k;
+    }
     next(&p);
     if (p.cur.kind == T_END && !p.failed) {
         fail(&p, 0, "empty query");

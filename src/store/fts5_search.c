@@ -259,10 +259,15 @@ static nx_status_t step_error(nx_index_t *ix, int rc)
 {
     /* Queries are built from quoted terms, so an FTS5 syntax error here is
      * a newsidx bug; say so rather than blame the user's query. */
+    const char *msg = sqlite3_errmsg(DB(ix));
+    if ((rc & 0xff) == SQLITE_ERROR && strstr(msg, "parser stack overflow"))
+        return nx_fail(ix, NX_ERR_QUERY,
+                       "query:1:1: the query nests its groups (parentheses, OR, NOT) too "
+                       "deeply for the full-text index; write it with fewer levels");
     if ((rc & 0xff) == SQLITE_ERROR)
         return nx_fail(ix, NX_ERR_ENGINE,
                        "%s: internal error running the search (%s); please report this query",
-                       ix->path, sqlite3_errmsg(DB(ix)));
+                       ix->path, msg);
     return nx_fts5_fail(ix, rc, "searching");
 }
 

@@ -25,6 +25,7 @@ queries=(
     'lang:fr' 'lang:ru' 'source:"baltic monitor"' 'source:ledger kyiv' 'url:meridianherald'
     '-putin' 'kyiv -source:ledger' 'Élysée' 'elysee' 'Zelenskyy' 'U.S.' "Kyiv-based" 'the who'
     'Бакланов' 'energy prices' 'world cup' '"the war"' 'kyiv NOT (putin OR macron)'
+    "kyiv $(seq -f '-w%g' 1 100 | tr '\n' ' ')-putin" 'kyiv AND winter talks'
 )
 same=0
 top1=0

@@ -162,6 +162,44 @@ expect "--any ranks the article with the most words first" test "$out" = mh-2022
 S -f ids -n 0 --any baklanov winter -putin
 expect "--any keeps exclusions" lacks "awr-2022-1201-01" "$out"
 
+# Findings of a review of the query language (each once went wrong)
+S --count -- $'caf\xe9'
+expect_rc "a query that is not UTF-8: exit 2" 2
+expect "a query that is not UTF-8: the byte and its position named" \
+    has "query:1:4: byte 0xE9 is not UTF-8 text" "$err"
+S --count "kyiv $(seq -f '-nosuchword%g' 1 150 | tr '\n' ' ')"
+kyiv_minus=$out
+S --count kyiv
+expect "150 exclusions run (they once overflowed FTS5's parser)" test "$kyiv_minus" = "$out"
+S --count "kyiv $(for i in $(seq 45); do printf '(x%d OR (' "$i"; done)winter$(for i in $(seq 45); do printf '))'; done)"
+expect_rc "groups nested too deep for FTS5: exit 2" 2
+expect "groups nested too deep for FTS5: said so, no raw FTS5 message" \
+    has "query:1:1: the query nests its groups" "$err"
+expect "groups nested too deep for FTS5: no internal error" lacks "internal error" "$err"
+S --count '   '
+expect_rc "a blank query is refused like an empty one" 2
+expect "a blank query: the message asks for a query" has "give a query" "$err"
+S --facets source,nosuch -f json kyiv
+expect_rc "--facets with an unknown name: exit 2" 2
+expect "--facets with an unknown name: nothing printed first" test -z "$out"
+expect "--facets with an unknown name: named" has "unknown facet 'nosuch'" "$err"
+S --count 'kyiv NEAR/ winter'
+expect_rc "NEAR/ without a number is an error, not a word" 2
+run timeline -d "$DB" --by day 'date:1000..2100'
+expect_rc "a timeline of 400,000 days is refused" 2
+expect "a timeline too long: said so, with the way out" has "choose a longer period" "$err"
+printf '%s\n' '{"id":"n1","title":"Housing","body":"The city will build 1,200 new homes.","date":"2023-02-01"}' \
+    '{"id":"n2","title":"Notes","body":"Note 1 was cold. Note 200 was warm.","date":"2023-02-02"}' \
+    '{"id":"n3","title":"Fruit","body":"apple banana cherry","date":"2023-02-03"}' \
+    '{"id":"n4","title":"Fruit","body":"apple banana","date":"2023-02-04"}' \
+    '{"id":"n5","title":"Fruit","body":"cherry only","date":"2023-02-05"}' >"$T/n.jsonl"
+"$NEWSIDX" index -q -d "$T/n.db" "$T/n.jsonl"
+run search -d "$T/n.db" -f ids '1,200'
+expect "an unquoted 1,200 is one number" test "$out" = n1
+run search -d "$T/n.db" -f ids -n 0 --any 'apple AND banana cherry'
+expect "--any: a written AND stays required, the word beside it optional" \
+    test "$(sort <<<"$out" | tr '\n' ' ')" = "n3 n4 n5 "
+
 run show -d "$DB" --highlight negotiating mh-2022-1205-03
 expect_rc "show --highlight exits 0" 0
 expect "show highlights the inflected word" has "[[negotiations]]" "$out"
