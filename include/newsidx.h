@@ -46,7 +46,8 @@ typedef enum nx_status {
     NX_ERR_VERSION,       /* made by another schema or analyzer version */
     NX_ERR_CORRUPT,       /* the index is damaged */
     NX_ERR_BUSY,          /* another process holds the index for too long */
-    NX_ERR_READ_ONLY,     /* write attempted on an index opened read-only */
+    NX_ERR_READ_ONLY,     /* write attempted on an index opened read-only, or on
+                           * files this process may not write (check needs write access) */
     NX_ERR_LANGUAGE,      /* no stemmer for the language asked for */
     NX_ERR_QUERY,         /* the query could not be parsed */
     NX_ERR_BAD_INPUT,     /* some input records or files were bad and skipped */
@@ -79,12 +80,15 @@ typedef enum nx_open_mode {
 nx_status_t nx_index_open(const char *path, nx_open_mode_t mode, const char *language,
                           nx_index_t **out, char *errbuf, size_t errlen);
 
+#define NX_MAX_SHARDS 1024
+
 /* How to open or create an index, for nx_index_open_ex. Zero it first. */
 typedef struct nx_open_options {
     const char *language; /* stemming language of a new index; NULL: english */
     const char *engine;   /* engine of a new index: "fts5" (default, one file) or
                              "xapian" (a folder); an existing index's is detected */
-    unsigned shards;      /* Xapian, new index: split across this many shard folders */
+    unsigned shards;      /* Xapian, new index: split across this many shard folders
+                             (at most NX_MAX_SHARDS, else NX_ERR_INVALID_ARG) */
     int allow_partial;    /* searching several databases: go on without those that
                              cannot be opened (see nx_index_notice) instead of failing */
 } nx_open_options_t;

@@ -129,7 +129,7 @@ int cmd_index(int argc, char **argv)
         cli_error("--shards needs --engine xapian");
         return EXIT_ERROR;
     }
-    if (oo.shards > 1024) {
+    if (oo.shards > NX_MAX_SHARDS) {
         cli_error("--shards takes at most 1024");
         return EXIT_ERROR;
     }

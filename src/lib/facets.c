@@ -355,7 +355,8 @@ static int by_total(const void *a, const void *b)
 nx_status_t nx_search_timeline_ex(nx_search_t *s, nx_period_t by, unsigned flags,
                                   nx_series_fn fn, void *ctx, nx_period_t *chosen)
 {
-    if (!s || !fn || (flags & ~(unsigned)(NX_TIMELINE_UNIQUE | NX_TIMELINE_SPLIT_SOURCE)))
+    if (!s || !fn || (flags & ~(unsigned)(NX_TIMELINE_UNIQUE | NX_TIMELINE_SPLIT_SOURCE)) ||
+        by < NX_PERIOD_AUTO || by > NX_PERIOD_YEAR)
         return NX_ERR_INVALID_ARG;
     nx_index_t *ix = nx_search_index(s);
     nx_store_query q = nx_search_store_query(s);

@@ -29,14 +29,21 @@ nx_status_t nx_index_open_ex(const char *const *paths, size_t npaths, nx_open_mo
     if (!out)
         return NX_ERR_INVALID_ARG;
     *out = NULL;
-    int bad = !paths || npaths == 0 ||
-              (mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE && mode != NX_OPEN_CREATE) ||
-              (npaths > 1 && mode != NX_OPEN_READ_ONLY);
-    for (size_t i = 0; !bad && i < npaths; i++)
-        bad = !paths[i] || !*paths[i];
-    if (bad) {
+    const char *why = NULL;
+    if (!paths || npaths == 0)
+        why = "no index path given";
+    for (size_t i = 0; !why && i < npaths; i++)
+        if (!paths[i] || !*paths[i])
+            why = "no index path given";
+    if (!why && mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE && mode != NX_OPEN_CREATE)
+        why = "unknown open mode";
+    else if (!why && npaths > 1 && mode != NX_OPEN_READ_ONLY)
+        why = "several databases can only be opened read-only, for searching";
+    else if (!why && opts && opts->shards > NX_MAX_SHARDS)
+        why = "too many shards (at most 1024)";
+    if (why) {
         if (errbuf && errlen)
-            snprintf(errbuf, errlen, "no index path given (several only for searching)");
+            snprintf(errbuf, errlen, "%s", why);
         return NX_ERR_INVALID_ARG;
     }
     nx_index_t *ix = calloc(1, sizeof *ix);

@@ -163,22 +163,32 @@ static int by_score(const void *a, const void *b)
 
 /* Does the name contain one of the query's own words (Andrei Baklanov in
  * `names Baklanov`)? Those are what was asked, not what came with it. */
+/* Does any word of name nm appear among the query's words? Compared
+ * folded (case and diacritics), as the search matched them: "macron" leaves
+ * out "Emmanuel Macron". Returns 1, 0, or -1 out of memory. */
 static int in_query(const char *query, const char *nm)
 {
-    const char *w = nm;
-    while (*w) {
-        size_t n = strcspn(w, " ");
-        for (const char *p = query; (p = strstr(p, w)) != NULL; p++) {
-            int before = p == query || p[-1] == ' ' || p[-1] == '"' || p[-1] == '=';
-            int after = p[n] == '\0' || p[n] == ' ' || p[n] == '"';
-            if (n && before && after && strncmp(p, w, n) == 0)
-                return 1;
-        }
-        w += n;
-        while (*w == ' ')
-            w++;
+    char *q = NULL, *n = NULL;
+    size_t qcap = 0, ncap = 0;
+    if (nx_fold(query, strlen(query), 1, &q, &qcap) < 0 || nx_fold(nm, strlen(nm), 1, &n, &ncap) < 0) {
+        free(q);
+        free(n);
+        return -1;
     }
-    return 0;
+    static const char seps[] = " \t\"=()*-";
+    int found = 0;
+    for (const char *w = n + strspn(n, seps); *w && !found; w += strspn(w, seps)) {
+        size_t wl = strcspn(w, seps);
+        for (const char *p = q + strspn(q, seps); *p && !found; p += strspn(p, seps)) {
+            size_t pl = strcspn(p, seps);
+            found = pl == wl && memcmp(p, w, wl) == 0;
+            p += pl;
+        }
+        w += wl;
+    }
+    free(q);
+    free(n);
+    return found;
 }
 
 nx_status_t nx_search_names(nx_search_t *s, const char *query, size_t limit, nx_name_fn fn,
@@ -248,7 +258,12 @@ nx_status_t nx_search_names(nx_search_t *s, const char *query, size_t limit, nx_
             qsort(ns.v, keep, sizeof *ns.v, by_score);
         size_t shown = 0;
         for (size_t i = 0; st == NX_OK && i < keep && shown < (limit ? limit : keep); i++) {
-            if (ns.v[i].score <= 0 || in_query(query, ns.v[i].text))
+            int own = ns.v[i].score > 0 ? in_query(query, ns.v[i].text) : 1;
+            if (own < 0) {
+                st = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+                break;
+            }
+            if (own)
                 continue;
             fn(ctx, ns.v[i].text, ns.v[i].fg, ns.v[i].bg, ns.v[i].score);
             shown++;

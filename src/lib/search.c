@@ -155,7 +155,7 @@ nx_status_t nx_search_new_ex(nx_index_t *ix, const char *query, unsigned flags, 
 {
     if (out)
         *out = NULL;
-    if (!ix || !query || !out)
+    if (!ix || !query || !out || (flags & ~(unsigned)NX_SEARCH_ANY))
         return NX_ERR_INVALID_ARG;
     nx_search_t *s = calloc(1, sizeof *s);
     if (!s)
@@ -607,6 +607,12 @@ size_t nx_results_rank(const nx_results_t *r)
 nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span_t **spans,
                                size_t *nspans)
 {
+    if (text)
+        *text = NULL;
+    if (spans)
+        *spans = NULL;
+    if (nspans)
+        *nspans = 0;
     if (!r || !r->valid || !text || !spans || !nspans)
         return NX_ERR_INVALID_ARG;
     if (!r->have_snip) {

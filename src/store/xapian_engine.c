@@ -66,8 +66,14 @@ static xap_index *X(const nx_index_t *ix)
 static nx_status_t xfail(nx_index_t *ix, nxx_db *db, const char *doing)
 {
     const char *msg = NXX(error)(db);
+    /* The wrapper names what it was doing too: "searching: searching: ..." */
+    size_t dl = strlen(doing);
+    if (strncmp(msg, doing, dl) == 0 && strncmp(msg + dl, ": ", 2) == 0)
+        msg += dl + 2;
     nx_status_t s = NX_ERR_ENGINE;
-    if (strstr(msg, "DatabaseLockError"))
+    if (strstr(msg, "Permission denied"))
+        s = NX_ERR_READ_ONLY; /* files it may read but not write (or lock) */
+    else if (strstr(msg, "DatabaseLockError"))
         s = NX_ERR_BUSY;
     else if (strstr(msg, "NetworkError") || strstr(msg, "NetworkTimeoutError"))
         s = NX_ERR_IO;
@@ -1768,7 +1774,11 @@ static nx_status_t xap_check(nx_index_t *ix)
         else
             snprintf(p, sizeof p, "%s", ix->path);
         if (NXX(check)(p, err, sizeof err) != 0)
-            return nx_fail(ix, NX_ERR_CORRUPT, "%s", err);
+            return strstr(err, "Permission denied")
+                       ? nx_fail(ix, NX_ERR_READ_ONLY,
+                                 "%s: checking needs the right to write the index files: %s",
+                                 ix->path, err)
+                       : nx_fail(ix, NX_ERR_CORRUPT, "%s", err);
     }
     return NX_OK;
 }

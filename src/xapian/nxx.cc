@@ -39,26 +39,54 @@ struct nxx_hits {
 
 namespace {
 
-/* Runs f, turning any exception into -1 and a message on db. */
-template <typename F> int guard(nxx_db *db, const char *doing, F f)
+/* Runs f, turning any exception into -1 and a message on db. A reader
+ * whose revision a writer has since replaced twice (Xapian keeps the last
+ * two) gets DatabaseModifiedError, forever unless it reopens: it reopens
+ * and f runs again, from the start, so f must not have told the caller
+ * anything before it fails (retry = false where it streams to a callback). */
+template <typename F> int guard(nxx_db *db, const char *doing, F f, bool retry = true)
 {
-    try {
-        f();
-        return 0;
-    } catch (const Xapian::Error &e) {
-        if (db)
-            db->err = std::string(doing) + ": " + e.get_description();
-    } catch (const std::bad_alloc &) {
-        if (db)
-            db->err = std::string(doing) + ": out of memory";
-    } catch (const std::exception &e) {
-        if (db)
-            db->err = std::string(doing) + ": " + e.what();
-    } catch (...) {
-        if (db)
-            db->err = std::string(doing) + ": unknown error";
+    for (int attempt = 0;; attempt++) {
+        try {
+            f();
+            return 0;
+        } catch (const Xapian::DatabaseModifiedError &e) {
+            if (db && !db->wdb && retry && attempt < 3) {
+                try {
+                    db->db.reopen();
+                    continue;
+                } catch (...) {
+                }
+            }
+            if (db)
+                db->err = std::string(doing) + ": " + e.get_description();
+            return -1;
+        } catch (const Xapian::Error &e) {
+            if (db)
+                db->err = std::string(doing) + ": " + e.get_description();
+            return -1;
+        } catch (const std::bad_alloc &) {
+            if (db)
+                db->err = std::string(doing) + ": out of memory";
+            return -1;
+        } catch (const std::exception &e) {
+            if (db)
+                db->err = std::string(doing) + ": " + e.what();
+            return -1;
+        } catch (...) {
+            if (db)
+                db->err = std::string(doing) + ": unknown error";
+            return -1;
+        }
     }
-    return -1;
+}
+
+/* A search on a reader sees the latest commit, as on the FTS5 engine: a
+ * Xapian reader otherwise stays on the revision it opened. */
+void refresh(nxx_db *db)
+{
+    if (!db->wdb)
+        db->db.reopen();
 }
 
 char *dup(const std::string &s)
@@ -313,7 +341,7 @@ int nxx_values(nxx_db *db, unsigned slot,
             if (fn(ctx, v.get_docid(), s.data(), s.size()))
                 throw std::bad_alloc();
         }
-    });
+    }, false);
 }
 
 int nxx_delete(nxx_db *db, uint64_t docid)
@@ -354,7 +382,7 @@ int nxx_terms(nxx_db *db, const char *prefix, void (*fn)(void *, const char *, s
             std::string s = *t;
             fn(ctx, s.data() + plen, s.size() - plen, t.get_termfreq());
         }
-    });
+    }, false);
 }
 
 int nxx_value_bounds(nxx_db *db, unsigned slot, char **lo, char **hi)
@@ -386,6 +414,7 @@ int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n)
 {
     *n = 0;
     return guard(db, "counting metadata", [&] {
+        *n = 0;
         for (auto k = db->db.metadata_keys_begin(prefix); k != db->db.metadata_keys_end(prefix); ++k)
             ++*n;
     });
@@ -395,6 +424,7 @@ int nxx_data_bytes(nxx_db *db, uint64_t *bytes)
 {
     *bytes = 0;
     return guard(db, "measuring text", [&] {
+        *bytes = 0;
         for (auto p = db->db.postlist_begin(""); p != db->db.postlist_end(""); ++p)
             *bytes += db->db.get_document(*p).get_data().size();
     });
@@ -436,7 +466,10 @@ nxx_query *nxx_q_all(void)
 {
     nxx_query *q = new (std::nothrow) nxx_query;
     if (q)
-        q->q = Xapian::Query::MatchAll;
+        /* A query of its own, not a copy of Query::MatchAll: that static's
+         * reference count is not atomic, and searches on separate handles
+         * in several threads crashed updating it. */
+        q->q = Xapian::Query(std::string());
     return q;
 }
 
@@ -528,6 +561,7 @@ int nxx_search(nxx_db *db, const nxx_query *q, int sort, unsigned slot, uint64_t
 {
     *out = nullptr;
     return guard(db, "searching", [&] {
+        refresh(db);
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
         /* The FTS5 engine's BM25 constants (ranking.h), so both engines
@@ -558,6 +592,7 @@ int nxx_value_counts(nxx_db *db, const nxx_query *q, unsigned slot,
                      void (*fn)(void *, const char *, size_t, uint64_t), void *ctx)
 {
     return guard(db, "counting values", [&] {
+        refresh(db);
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
         /* Not BoolWeight: in Xapian 1.4.22 a BoolWeight match that must check
@@ -578,6 +613,7 @@ int nxx_value_tuples(nxx_db *db, const nxx_query *q, const unsigned *slots, size
                      void (*fn)(void *, const char *, size_t, uint64_t), void *ctx)
 {
     return guard(db, "counting values", [&] {
+        refresh(db);
         /* Read from the matching documents themselves: a MatchSpy of our
          * own would not run on a remote (xapian-tcpsrv) database. */
         Xapian::Enquire enq(db->db);
@@ -609,6 +645,7 @@ int nxx_count(nxx_db *db, const nxx_query *q, uint64_t *n)
 {
     *n = 0;
     return guard(db, "counting", [&] {
+        refresh(db);
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
         /* Not BoolWeight: in Xapian 1.4.22 a BoolWeight match that must check

@@ -59,4 +59,39 @@ if [ -f "$BUILD_DIR/libnewsidx.so" ]; then
     exp=$(nm -D --defined-only "$BUILD_DIR/libnewsidx.so" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort -u)
     expect "every function of the header is exported" test -z "$(comm -23 <(echo "$hdr") <(echo "$exp"))"
 fi
+
+# Readers: threads with a handle each, and a handle kept open across commits.
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/readers" \
+    "$ROOT/tests/api/readers_example.c" "$BUILD_DIR/libnewsidx.a" $LIBS -lpthread 2>"$T/cc.err"; then
+    for i in 1 2 3; do
+        printf '{"id":"late-%d","title":"Late %d","body":"A late story number %d."}\n' "$i" "$i" "$i" \
+            >"$T/late$i.jsonl"
+    done
+    for engine in fts5 xapian; do
+        "$NEWSIDX" index -q --engine "$engine" -d "$T/readers-$engine" "$CORPUS"
+        out=$(NEWSIDX_XAPIAN_MODULE="$BUILD_DIR/newsidx-xapian.so" "$T/readers" "$T/readers-$engine" "$T/late1.jsonl" "$T/late2.jsonl" \
+            "$T/late3.jsonl" 2>"$T/err")
+        rc=$?
+        err=$(cat "$T/err")
+        expect_rc "$engine: readers example exits 0" 0
+        expect "$engine: four threads searching at once, each with its handle, all count right" \
+            has "threads: 4 of 4 counted 62 every time" "$out"
+        expect "$engine: a reader open across three commits still reads, and sees them" \
+            has "reader after 3 runs: 65 articles (ok)" "$out"
+    done
+else
+    not_ok "readers example builds" "$(cat "$T/cc.err")"
+fi
+
+# The header's argument contract (ranges, out-parameters on failure).
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/contract" \
+    "$ROOT/tests/api/contract_example.c" "$BUILD_DIR/libnewsidx.a" $LIBS 2>"$T/cc.err"; then
+    out=$(NEWSIDX_XAPIAN_MODULE="$BUILD_DIR/newsidx-xapian.so" "$T/contract" "$T/readers-fts5" "$T" 2>"$T/err")
+    rc=$?
+    err=$(cat "$T/err")
+    expect_rc "contract example exits 0" 0
+    expect "every contract check passes" has "all contract checks passed" "$out"
+else
+    not_ok "contract example builds" "$(cat "$T/cc.err")"
+fi
 finish

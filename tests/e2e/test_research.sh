@@ -56,6 +56,9 @@ for engine in fts5 xapian; do
         test "$(jq '[.names[].name] | (index("Avril Haines") // 99) < (index("Putin") // 99)' <<<"$out")" = true
     expect "$engine: names: the query's own name is not listed" \
         test "$(jq '[.names[].name | select(test("Baklanov"))] | length' <<<"$out")" = 0
+    run names -d "$DB" -f json -n 50 macron
+    expect "$engine: names: the query's own name is not listed when typed in lower case" \
+        test "$(jq '[.names[].name | select(test("Macron"))] | length' <<<"$out")" = 0
     expect "$engine: names shows counts" test "$(jq '.names[0].with > 0 and .names[0].everywhere >= .names[0].with' <<<"$out")" = true
     run similar -d "$DB" -f ids -n 3 mh-2022-1205-03
     expect_rc "$engine: similar exits 0" 0

@@ -1,0 +1,88 @@
+/* contract_example.c - the header's promises about arguments out of range
+ * and out-parameters on failure, each of which a review found broken:
+ * periods and flags outside their enums, a shard count that filled the disk
+ * with folders, and a snippet that left the caller's old pointers in place.
+ *
+ * usage: contract_example INDEX SCRATCH_DIR   (INDEX holds articles) */
+#include <newsidx.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+    printf("%s %s\n", ok ? "ok" : "FAIL", what);
+    failures += !ok;
+}
+
+static void on_count(void *ctx, const char *period, int64_t n)
+{
+    (void)ctx, (void)period, (void)n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: contract_example INDEX SCRATCH_DIR\n");
+        return 2;
+    }
+    nx_index_t *ix;
+    char err[256];
+    if (nx_index_open(argv[1], NX_OPEN_READ_ONLY, NULL, &ix, err, sizeof err) != NX_OK) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    nx_search_t *s = NULL;
+    check(nx_search_new_ex(ix, "ukraine", 0xffu, &s) == NX_ERR_INVALID_ARG && !s,
+          "nx_search_new_ex: unknown flags are refused");
+    if (nx_search_new(ix, "ukraine", &s) != NX_OK)
+        return 2;
+    nx_period_t chosen = NX_PERIOD_DAY;
+    check(nx_search_timeline(s, (nx_period_t)99, on_count, NULL, &chosen) == NX_ERR_INVALID_ARG,
+          "nx_search_timeline: a period outside nx_period_t is refused");
+    check(nx_search_timeline(s, (nx_period_t)-1, on_count, NULL, &chosen) == NX_ERR_INVALID_ARG,
+          "nx_search_timeline: a negative period is refused");
+    check(nx_search_timeline(s, NX_PERIOD_YEAR, on_count, NULL, &chosen) == NX_OK &&
+              chosen == NX_PERIOD_YEAR,
+          "nx_search_timeline: a period in range works");
+
+    /* A snippet asked of results that are used up: failure clears. */
+    nx_results_t *r = NULL;
+    if (nx_search_run(s, &r) != NX_OK)
+        return 2;
+    while (nx_results_valid(r))
+        nx_results_move_to_next(r);
+    const char *text = (const char *)1;
+    const nx_span_t *spans = (const nx_span_t *)1;
+    size_t nspans = 77;
+    check(nx_results_snippet(r, &text, &spans, &nspans) != NX_OK && !text && !spans &&
+              nspans == 0,
+          "nx_results_snippet: out-parameters cleared on failure");
+    nx_results_destroy(r);
+    nx_search_destroy(s);
+    nx_index_close(ix);
+
+    /* Too many shards: refused before anything is made on disk. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/too-many-shards", argv[2]);
+    nx_open_options_t o;
+    memset(&o, 0, sizeof o);
+    o.engine = "xapian";
+    o.shards = NX_MAX_SHARDS + 1;
+    const char *one[] = {path};
+    nx_index_t *big = NULL;
+    struct stat st;
+    check(nx_index_open_ex(one, 1, NX_OPEN_CREATE, &o, &big, err, sizeof err) ==
+                  NX_ERR_INVALID_ARG &&
+              !big && strstr(err, "shards") && stat(path, &st) != 0,
+          "nx_index_open_ex: more than NX_MAX_SHARDS shards refused, nothing created");
+    check(nx_index_open_ex(one, 1, (nx_open_mode_t)7, NULL, &big, err, sizeof err) ==
+                  NX_ERR_INVALID_ARG &&
+              strstr(err, "mode"),
+          "nx_index_open_ex: an unknown mode is named as such");
+    printf("%s\n", failures ? "some contract checks failed" : "all contract checks passed");
+    return failures ? 1 : 0;
+}
