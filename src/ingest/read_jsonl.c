@@ -25,23 +25,69 @@ static const char *const source_names[] = {"source", "publisher", "outlet", "sit
 static const char *const url_names[] = {"url", "link", NULL};
 static const char *const lang_names[] = {"lang", "language", NULL};
 
-/* The first named field that is a string or number, repaired to UTF-8. A
- * source given as an object ({"name": ...}) is common enough to accept. */
-static char *field(json_object *obj, const char *const *names)
+/* The text of an array (paragraphs, as some scrapers write a body): its
+ * strings joined by blank lines, anything else in it left out; NULL when
+ * it holds no string. */
+static char *joined(json_object *a)
 {
+    size_t n = json_object_array_length(a), len = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+        if (json_object_is_type(e, json_type_string))
+            len += (size_t)json_object_get_string_len(e) + 2;
+    }
+    char *buf = len ? malloc(len + 1) : NULL, *p = buf;
+    if (!buf)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+        if (!json_object_is_type(e, json_type_string))
+            continue;
+        if (p != buf) {
+            memcpy(p, "\n\n", 2);
+            p += 2;
+        }
+        size_t k = (size_t)json_object_get_string_len(e);
+        memcpy(p, json_object_get_string(e), k);
+        p += k;
+    }
+    *p = '\0';
+    char *text = nx_utf8_repair(buf, (size_t)(p - buf));
+    free(buf);
+    return text;
+}
+
+/* The first named field that is a string or number, repaired to UTF-8. A
+ * source given as an object ({"name": ...}) is common enough to accept, and
+ * so (with paragraphs) is an array of strings where text is expected. When
+ * no name gives a value but one had a value of another type, bad[] says
+ * which, for the caller to report: an article stored with an empty body is
+ * found by nothing, and nothing said why. */
+static char *field_of(json_object *obj, const char *const *names, int text, char bad[96])
+{
+    bad[0] = '\0';
     for (; *names; names++) {
         json_object *v;
         if (!json_object_object_get_ex(obj, *names, &v) || !v)
             continue;
+        const char *kind = NULL;
         if (json_object_is_type(v, json_type_object)) {
             json_object *name;
             if (json_object_object_get_ex(v, "name", &name) &&
                 json_object_is_type(name, json_type_string))
                 v = name;
             else
-                continue;
+                kind = "an object";
         }
-        switch (json_object_get_type(v)) {
+        if (!kind && json_object_is_type(v, json_type_array)) {
+            if (json_object_array_length(v) == 0)
+                continue; /* [] is no text, like "" */
+            char *t = text ? joined(v) : NULL;
+            if (t)
+                return t;
+            kind = text ? "an array without text" : "an array";
+        }
+        switch (kind ? json_type_null : json_object_get_type(v)) {
         case json_type_string:
             return nx_utf8_repair(json_object_get_string(v), (size_t)json_object_get_string_len(v));
         case json_type_int:
@@ -56,11 +102,24 @@ static char *field(json_object *obj, const char *const *names)
             const char *s = json_object_get_string(v);
             return nx_utf8_repair(s, strlen(s));
         }
+        case json_type_boolean:
+            kind = "true or false";
+            break;
         default:
-            continue;
+            break;
         }
+        if (kind && !bad[0])
+            snprintf(bad, 96, "'%.40s' is %s", *names, kind);
     }
     return NULL;
+}
+
+static char *field(json_object *obj, const char *const *names, int text, char bad[96])
+{
+    char *v = field_of(obj, names, text, bad);
+    if (v)
+        bad[0] = '\0'; /* a later name gave a value: nothing to say */
+    return v;
 }
 
 static int empty(const char *s)
@@ -114,20 +173,32 @@ static int read_line(json_tokener *tok, const char *s, size_t n, long lineno,
         return 0;
     }
     nx_record r = {0};
-    r.id = field(obj, id_names);
-    r.title = field(obj, title_names);
-    r.body = field(obj, body_names);
-    r.date = field(obj, date_names);
-    r.source = field(obj, source_names);
-    r.url = field(obj, url_names);
-    r.lang = field(obj, lang_names);
+    char bad[7][96];
+    r.id = field(obj, id_names, 0, bad[0]);
+    r.title = field(obj, title_names, 1, bad[1]);
+    r.body = field(obj, body_names, 1, bad[2]);
+    r.date = field(obj, date_names, 0, bad[3]);
+    r.source = field(obj, source_names, 0, bad[4]);
+    r.url = field(obj, url_names, 0, bad[5]);
+    r.lang = field(obj, lang_names, 0, bad[6]);
     r.line = lineno;
     json_object_put(obj);
     if (empty(r.title) && empty(r.body)) {
         nx_record_clear(&r);
-        problem(sink, lineno, "%s", "no title or text field; line skipped");
+        char why[256];
+        snprintf(why, sizeof why, "no title or text field%s%s%s; line skipped",
+                 bad[1][0] || bad[2][0] ? " (" : "", bad[2][0] ? bad[2] : bad[1],
+                 bad[1][0] || bad[2][0] ? ", not text)" : "");
+        problem(sink, lineno, "%s", why);
         return 0;
     }
+    /* The article is stored; a field it could not use is said once. */
+    for (int i = 0; i < 7 && sink->on_notice; i++)
+        if (bad[i][0]) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%.95s, not text; the field is left empty", bad[i]);
+            sink->on_notice(sink->ctx, lineno, msg);
+        }
     return sink->on_record(sink->ctx, &r);
 }
 

@@ -33,6 +33,9 @@ typedef struct nx_record_sink {
     nx_record_fn on_record;
     nx_problem_fn on_problem;
     void *ctx;
+    /* Called for a good record that lost a field the reader could not use
+     * (a warning, not a bad record); may be NULL. Called before on_record. */
+    nx_problem_fn on_notice;
 } nx_record_sink;
 
 /* Frees every string of rec and sets the pointers to NULL. */

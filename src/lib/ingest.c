@@ -91,9 +91,10 @@ struct nx_ingest {
     int bad_records;      /* in this file */
     long line_base;       /* lines of the file before the part being read */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
-    /* for --prune: the files seen, and the folders walked */
-    char **seen, **roots;
-    size_t nseen, capseen, nroots, caproots;
+    /* for --prune: the files seen, the folders walked, and the folders (or
+     * entries) that could not be read, whose files are not taken as gone */
+    char **seen, **roots, **unread;
+    size_t nseen, capseen, nroots, caproots, nunread, capunread;
 };
 
 static void problem(nx_ingest_t *g, const char *path, long line, const char *fmt, ...)
@@ -149,6 +150,9 @@ void nx_ingest_destroy(nx_ingest_t *g)
     for (size_t i = 0; i < g->nroots; i++)
         free(g->roots[i]);
     free(g->roots);
+    for (size_t i = 0; i < g->nunread; i++)
+        free(g->unread[i]);
+    free(g->unread);
     free(g->rowids);
     free(g);
 }
@@ -187,9 +191,35 @@ static void on_recorded(void *ctx, const char *path, int64_t articles)
     (void)articles;
     prune_ctx *p = ctx;
     const char *key = path;
-    if (!bsearch(&key, p->g->seen, p->g->nseen, sizeof *p->g->seen, cmp_str) &&
-        remember(&p->gone, &p->n, &p->cap, path))
+    if (bsearch(&key, p->g->seen, p->g->nseen, sizeof *p->g->seen, cmp_str))
+        return;
+    /* Under a folder this run could not list (permissions, I/O): unseen,
+     * but not known to be gone. */
+    for (size_t i = 0; i < p->g->nunread; i++)
+        if (strncmp(path, p->g->unread[i], strlen(p->g->unread[i])) == 0)
+            return;
+    if (remember(&p->gone, &p->n, &p->cap, path))
         p->oom = 1;
+}
+
+/* Remembers, for --prune, that dir/name (name NULL: dir itself) could not
+ * be read: the recorded files under it (or it) stay. */
+static void unread(nx_ingest_t *g, const char *dir, const char *name)
+{
+    char real[PATH_MAX], key[PATH_MAX + 2];
+    if (!g->opt.prune || !realpath(dir, real))
+        return;
+    if (name) {
+        /* The entry itself (a file), and as a folder. */
+        snprintf(key, sizeof key, "%s/%s", real, name);
+        if (remember(&g->seen, &g->nseen, &g->capseen, key))
+            g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+    } else {
+        snprintf(key, sizeof key, "%s", real);
+    }
+    strncat(key, "/", sizeof key - strlen(key) - 1);
+    if (remember(&g->unread, &g->nunread, &g->capunread, key))
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
 }
 
 /* Forgets the recorded files under the folders walked that this run did
@@ -552,6 +582,14 @@ static void on_reader_problem(void *ctx, long line, const char *msg)
     problem(g, g->path, line, "%s", msg);
 }
 
+/* A record kept without a field it could not use: said, not counted bad
+ * (like a date that could not be read). */
+static void on_reader_notice(void *ctx, long line, const char *msg)
+{
+    nx_ingest_t *g = ctx;
+    problem(g, g->path, line + g->line_base, "%s", msg);
+}
+
 /* Resets the per-file report count, saying how many were not shown. */
 static void end_file_reports(nx_ingest_t *g)
 {
@@ -596,7 +634,7 @@ static int cmp_rowid(const void *a, const void *b)
 /* Runs the reader over data, which must already be text. */
 static int run_reader(nx_ingest_t *g, const char *data, size_t len)
 {
-    nx_record_sink sink = {on_record, on_reader_problem, g};
+    nx_record_sink sink = {on_record, on_reader_problem, g, on_reader_notice};
     int rc;
     switch (g->fmt) {
     case FMT_TEXT: rc = nx_read_text(data, len, &sink); break;
@@ -740,7 +778,7 @@ static int stream_jsonl(nx_ingest_t *g, FILE *file, char hash[17], int64_t *byte
     uint64_t h = 0;
     int result = -1;
     g->line_base = 0;
-    nx_record_sink sink = {on_record, on_reader_problem, g};
+    nx_record_sink sink = {on_record, on_reader_problem, g, on_reader_notice};
     while (!g->fatal && !b.failed) {
         stream_fill(g, f, &b, STREAM_PART);
         /* Whole lines only: a line longer than a part is read whole. After
@@ -794,6 +832,8 @@ static int stream_jsonl(nx_ingest_t *g, FILE *file, char hash[17], int64_t *byte
     if (b.failed) /* the file's other articles are not taken as gone */
         return -2;
     if (*bytes == 0 && !g->fatal) {
+        if (g->recheck)
+            return 0; /* emptied since the last run: its articles go, as records removed do */
         problem(g, g->path, 0, "empty file; skipped");
         return -2;
     }
@@ -892,9 +932,10 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
             return;
         }
         g->n.bytes_read += (int64_t)len;
-        char *owned;
+        char *owned = NULL;
         size_t tlen = len;
-        const char *text = as_text(g, data, &tlen, &owned);
+        /* Emptied since the last run: no article left, as records removed. */
+        const char *text = len == 0 && g->recheck ? "" : as_text(g, data, &tlen, &owned);
         if (!text) {
             if (!g->fatal)
                 g->n.files_bad++;
@@ -906,7 +947,7 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
             free(data);
             return;
         }
-        rc = run_reader(g, text, tlen);
+        rc = tlen ? run_reader(g, text, tlen) : 0;
         free(owned);
         end_file_reports(g);
         nx_hash_bytes(data, len, fhash);
@@ -990,6 +1031,7 @@ static void walk(nx_ingest_t *g, const char *dir, const char *id_base, const dir
     if (n < 0) {
         problem(g, dir, 0, "cannot list folder: %s; skipped", strerror(errno));
         g->n.files_bad++;
+        unread(g, dir, NULL);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -1001,10 +1043,13 @@ static void walk(nx_ingest_t *g, const char *dir, const char *id_base, const dir
         } else if (!g->fatal) {
             struct stat es;
             if (stat(path, &es) != 0) {
-                if (format_of(path) != FMT_NONE || errno == ELOOP) {
-                    problem(g, path, 0, "cannot read: %s; skipped", strerror(errno));
+                int e = errno;
+                if (format_of(path) != FMT_NONE || e == ELOOP) {
+                    problem(g, path, 0, "cannot read: %s; skipped", strerror(e));
                     g->n.files_bad++;
                 }
+                if (e != ENOENT)
+                    unread(g, dir, list[i]->d_name);
             } else if (S_ISDIR(es.st_mode)) {
                 walk(g, path, id, &here, depth + 1);
             } else if (S_ISREG(es.st_mode)) {

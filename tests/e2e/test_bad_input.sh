@@ -138,4 +138,68 @@ NEWSIDX=$ALONE run search -d "$T/xap.idx" ferry
 expect_rc "a damaged module: exit 2" 2
 expect "a damaged module: named, with the reason" \
     has "the Xapian engine ($T/alone/newsidx-xapian.so) could not be loaded" "$err"
+
+# Fields of a type the reader cannot use: said with the line, article kept
+# (once dropped in silence: an article stored with an empty body); a body
+# given as paragraphs is read.
+printf '%s\n' '{"id":"p1","title":"Paras","body":["first okapi paragraph","second one"]}' \
+    '{"id":"p2","title":"Object body","body":{"text":"hidden"}}' \
+    '{"id":"p3","title":"Fine","body":"plain text","date":{"y":2020}}' >"$T/types.jsonl"
+run index -d "$T/types.db" "$T/types.jsonl"
+expect_rc "unusable field types: the articles are kept, exit 0 (a warning)" 0
+expect "an object body is named with file and line" \
+    has "types.jsonl:2: 'body' is an object, not text; the field is left empty" "$err"
+expect "an object date is named with file and line" has "types.jsonl:3: 'date' is an object" "$err"
+run search -d "$T/types.db" -f ids okapi
+expect "a body given as an array of paragraphs is searchable" test "$out" = p1
+run search -d "$T/types.db" -f ids '"object body"'
+expect "the article with the unusable body is kept (its title)" test "$out" = p2
+
+# A file emptied since the last run: its articles go, as records removed do
+# (they once stayed, and every run said "empty file" and exited 1).
+mkdir -p "$T/emptied"
+printf '%s\n' '{"id":"e1","title":"E","body":"sturgeon"}' >"$T/emptied/e.jsonl"
+printf 'Title: T\n\nbeluga whales.\n' >"$T/emptied/t.txt"
+"$NEWSIDX" index -q -d "$T/emptied.db" "$T/emptied"
+: >"$T/emptied/e.jsonl"
+: >"$T/emptied/t.txt"
+run index -d "$T/emptied.db" "$T/emptied"
+expect_rc "emptied files: exit 0" 0
+expect "emptied files: their articles removed" has "2 removed" "$out"
+expect "emptied files: nothing found of them" \
+    test "$("$NEWSIDX" search -d "$T/emptied.db" --count sturgeon OR beluga)" = 0
+: >"$T/emptied/new.jsonl"
+run index -d "$T/emptied.db" "$T/emptied"
+expect "a new empty file is still reported" has "new.jsonl: empty file; skipped" "$err"
+
+# --prune does not forget the files of a folder it could not list
+# (permissions): they are unread, not gone. Root reads everything, so as
+# root this runs as user nobody, or is skipped.
+if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
+    echo "# running as root without setpriv: unreadable-folder check skipped"
+else
+    AS=()
+    P=$T/prunable
+    mkdir -p "$P/arc/ok" "$P/arc/priv"
+    printf 'Title: A\n\nnarwhal.\n' >"$P/arc/ok/a.txt"
+    printf 'Title: B\n\nokapi herds.\n' >"$P/arc/priv/b.txt"
+    if [ "$(id -u)" = 0 ]; then
+        chmod 711 "$T" && chown -R 65534:65534 "$P"
+        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    "${AS[@]}" "$NEWSIDX" index -q -d "$P/t.db" "$P/arc"
+    chmod 000 "$P/arc/priv"
+    out=$("${AS[@]}" "$NEWSIDX" index -d "$P/t.db" --prune "$P/arc" 2>"$T/.err")
+    rc=$?
+    err=$(cat "$T/.err")
+    chmod 755 "$P/arc/priv"
+    expect_rc "--prune with an unreadable folder: exit 1 (it is reported)" 1
+    expect "--prune with an unreadable folder: reported" has "cannot list folder" "$err"
+    expect "--prune with an unreadable folder: its files are not forgotten" \
+        test "$("$NEWSIDX" search -d "$P/t.db" --count okapi)" = 1
+    rm "$P/arc/priv/b.txt"
+    "${AS[@]}" "$NEWSIDX" index -q -d "$P/t.db" --prune "$P/arc"
+    expect "--prune still forgets a file that is gone" \
+        test "$("$NEWSIDX" search -d "$P/t.db" --count okapi)" = 0
+fi
 finish

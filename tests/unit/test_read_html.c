@@ -36,7 +36,7 @@ static void on_problem(void *ctx, long line, const char *msg)
 
 static int read_n(struct capture *c, const char *data, size_t len)
 {
-    nx_record_sink sink = {on_record, on_problem, c};
+    nx_record_sink sink = {on_record, on_problem, c, NULL};
     return nx_read_html(data, len, &sink);
 }
 

@@ -80,7 +80,7 @@ static int read_n(struct capture *c, const char *data, size_t len)
     char *copy = malloc(len ? len : 1);
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, data, len);
-    nx_record_sink sink = {on_record, on_problem, c};
+    nx_record_sink sink = {on_record, on_problem, c, on_problem};
     int rc = nx_read_jsonl(copy, len, &sink);
     free(copy);
     return rc;
@@ -163,11 +163,14 @@ static const struct field_case field_cases[] = {
     {"{\"headline\":\"second\",\"title\":\"first\",\"text\":\"b2\",\"body\":\"b1\"}", NULL, "first",
      "b1", NULL, NULL, NULL, NULL},
     /* values of the wrong type are passed over for the next name */
-    {"{\"title\":null,\"headline\":\"H\",\"body\":[\"x\"],\"text\":\"T\",\"id\":true,\"guid\":\"G\"}",
+    {"{\"title\":null,\"headline\":\"H\",\"body\":[1],\"text\":\"T\",\"id\":true,\"guid\":\"G\"}",
      "G", "H", "T", NULL, NULL, NULL, NULL},
     {"{\"title\":\"t\",\"source\":{\"id\":\"no-name\"},\"publisher\":\"Pub\"}", NULL, "t", NULL, NULL,
      "Pub", NULL, NULL},
-    {"{\"title\":\"t\",\"source\":{\"name\":17}}", NULL, "t", NULL, NULL, NULL, NULL, NULL},
+    /* text as an array of paragraphs is joined by blank lines; [] is no text */
+    {"{\"title\":[\"Two\",\"parts\"],\"body\":[\"p1\",7,\"p2\"]}", NULL, "Two\n\nparts",
+     "p1\n\np2", NULL, NULL, NULL, NULL},
+    {"{\"title\":\"t\",\"body\":[],\"text\":\"T\"}", NULL, "t", "T", NULL, NULL, NULL, NULL},
     /* numbers as written */
     {"{\"title\":\"t\",\"id\":-12}", "-12", "t", NULL, NULL, NULL, NULL, NULL},
     {"{\"title\":\"t\",\"id\":12.50}", "12.50", "t", NULL, NULL, NULL, NULL, NULL},
@@ -246,6 +249,38 @@ START_TEST(bad_line_reported_and_skipped)
                   k->line, c.msg[0], k->msg_part);
     ck_assert_msg(strstr(c.msg[0], "skipped") != NULL, "message \"%s\"", c.msg[0]);
     done(&c);
+}
+END_TEST
+
+/* A field whose value is of no usable type (and no other name gives one)
+ * is reported with the line, and the article kept; once they were dropped
+ * without a word, leaving articles that no search finds. */
+START_TEST(unusable_field_reported_article_kept)
+{
+    static const struct {
+        const char *line, *msg;
+        int records;
+    } cases[] = {
+        {"{\"id\":\"a\",\"title\":\"T\",\"body\":{\"text\":\"okapi\"}}",
+         "'body' is an object, not text; the field is left empty", 1},
+        {"{\"id\":[\"x\"],\"title\":\"T\"}", "'id' is an array, not text", 1},
+        {"{\"title\":\"T\",\"date\":{\"y\":1}}", "'date' is an object, not text", 1},
+        {"{\"title\":\"t\",\"source\":{\"name\":17}}", "'source' is an object, not text", 1},
+        {"{\"title\":true,\"body\":\"b\"}", "'title' is true or false, not text", 1},
+        {"{\"body\":[1,2]}", "no title or text field ('body' is an array without text, not text)",
+         0},
+        {"{\"title\":{\"a\":1}}", "no title or text field ('title' is an object, not text)", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct capture c;
+        ck_assert_int_eq(read_s(&c, cases[i].line), 0);
+        ck_assert_int_eq(c.records, cases[i].records);
+        ck_assert_int_eq(c.problems, 1);
+        ck_assert_int_eq(c.problem_line[0], 1);
+        ck_assert_msg(strstr(c.msg[0], cases[i].msg) != NULL, "line %s: message \"%s\"",
+                      cases[i].line, c.msg[0]);
+        done(&c);
+    }
 }
 END_TEST
 
@@ -396,7 +431,7 @@ START_TEST(stop_value_returned)
     memset(&c, 0, sizeof c);
     c.stop_after = 2;
     const char *in = "{\"title\":\"1\"}\n{\"title\":\"2\"}\n{\"title\":\"3\"}\n";
-    nx_record_sink sink = {on_record, on_problem, &c};
+    nx_record_sink sink = {on_record, on_problem, &c, NULL};
     ck_assert_int_eq(nx_read_jsonl(in, strlen(in), &sink), 5);
     ck_assert_int_eq(c.records, 2);
     done(&c);
@@ -407,7 +442,7 @@ START_TEST(no_problem_callback)
 {
     struct capture c;
     memset(&c, 0, sizeof c);
-    nx_record_sink sink = {on_record, NULL, &c};
+    nx_record_sink sink = {on_record, NULL, &c, NULL};
     const char *in = "garbage\n{\"title\":\"ok\"}\n{}\n[1]\n";
     ck_assert_int_eq(nx_read_jsonl(in, strlen(in), &sink), 0);
     ck_assert_int_eq(c.records, 1);
@@ -431,7 +466,7 @@ START_TEST(ten_megabyte_string)
     memcpy(in + hl + big, tail, tl);
     struct capture c;
     memset(&c, 0, sizeof c);
-    nx_record_sink sink = {on_record, on_problem, &c};
+    nx_record_sink sink = {on_record, on_problem, &c, NULL};
     ck_assert_int_eq(nx_read_jsonl(in, hl + big + tl, &sink), 0);
     ck_assert_int_eq(c.problems, 0);
     ck_assert_int_eq(c.records, 2);
@@ -567,6 +602,7 @@ static Suite *read_jsonl_suite(void)
     tcase_add_loop_test(bad, bad_line_reported_and_skipped, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(bad, scalar_lines_are_not_objects);
+    tcase_add_test(bad, unusable_field_reported_article_kept);
     tcase_add_test(bad, many_problems_many_records);
     tcase_add_test(bad, no_problem_callback);
     suite_add_tcase(s, bad);

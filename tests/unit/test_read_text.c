@@ -40,7 +40,7 @@ static int read_n(struct capture *c, const char *data, size_t len)
     char *copy = malloc(len ? len : 1);
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, data, len);
-    nx_record_sink sink = {on_record, on_problem, c};
+    nx_record_sink sink = {on_record, on_problem, c, NULL};
     int rc = nx_read_text(copy, len, &sink);
     free(copy);
     return rc;
@@ -232,7 +232,7 @@ END_TEST
 
 START_TEST(no_text_without_problem_callback)
 {
-    nx_record_sink sink = {on_record, NULL, NULL};
+    nx_record_sink sink = {on_record, NULL, NULL, NULL};
     ck_assert_int_eq(nx_read_text("  \n", 3, &sink), -1);
 }
 END_TEST
