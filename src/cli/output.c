@@ -5,11 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p >= 0x80) {
+            /* JSON is UTF-8: a byte that is not (a file name's, say) is
+             * written as U+FFFD rather than breaking the whole document. */
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+            if (k <= 0) {
+                fputs("\xef\xbf\xbd", f);
+                continue;
+            }
+            fwrite(p, 1, (size_t)k, f);
+            p += k - 1;
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;

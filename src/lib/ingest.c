@@ -37,6 +37,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 /* A batch, in articles. A long file is committed every batch of its own:
@@ -81,6 +82,8 @@ struct nx_ingest {
     const char *path;     /* as reported to the user */
     const char *key;      /* files.path / articles.origin */
     const char *id_base;  /* prefix for ids of records without one */
+    int id_base_checked;  /* choose_id_base has run for this file */
+    char id_alt[PATH_MAX]; /* a longer id_base, when the short one is another file's */
     file_format fmt;
     nx_origin origin;
     int64_t *rowids;      /* articles of this file seen so far */
@@ -299,15 +302,75 @@ static int remember_rowid(nx_ingest_t *g, int64_t rowid)
     return 0;
 }
 
+/* The id of a record without one, from its file's path: a byte of the path
+ * that is not UTF-8 is written %XX, so that the id is text (JSON output,
+ * a terminal, `show ID`) and still names one file. */
+static void derived_id(char *buf, size_t len, const char *base, long line)
+{
+    size_t o = 0;
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)base;
+    for (size_t i = 0; u[i] && o + 4 < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(u + i, -1, &cp);
+        if (k <= 0) {
+            o += (size_t)snprintf(buf + o, len - o, "%%%02X", u[i]);
+            i++;
+        } else {
+            for (utf8proc_ssize_t j = 0; j < k && o + 1 < len; j++)
+                buf[o++] = (char)u[i++];
+        }
+    }
+    buf[o] = '\0';
+    if (line > 0)
+        snprintf(buf + o, len - o, "#L%ld", line);
+}
+
+/* Two files can derive the same ids: feed.jsonl given from two folders, or
+ * two folders both named news. The second file's articles then replaced
+ * the first's, in silence. So when the first id a file derives belongs to
+ * an article of another file that still exists, its base takes one more
+ * folder of the file's path (tue/feed.jsonl), and so on until the id is
+ * free or the file's own. A file that is gone (moved) is not in the way:
+ * its articles follow the file, as they always did. */
+static void choose_id_base(nx_ingest_t *g, long line)
+{
+    g->id_base_checked = 1;
+    if (!g->key || g->key[0] != '/')
+        return;
+    int comps = 1;
+    for (const char *c = g->id_base; *c; c++)
+        comps += *c == '/';
+    for (int whole = 0;;) {
+        char id[PATH_MAX + 32];
+        derived_id(id, sizeof id, g->id_base, line);
+        nx_article_t *a = NULL;
+        if (nx_store_get_article(g->ix, id, &a) != NX_OK || !a)
+            return; /* free (or not readable now: as before) */
+        const char *origin = nx_article_get(a, NX_FIELD_ORIGIN);
+        int theirs = origin && *origin && strcmp(origin, g->key) != 0 && access(origin, F_OK) == 0;
+        nx_article_destroy(a);
+        if (!theirs || whole)
+            return; /* whole: nothing longer to try */
+        /* The last comps + 1 components of the file's path. */
+        const char *p = g->key + strlen(g->key);
+        int n = 0;
+        while (p > g->key && !(*--p == '/' && ++n == comps + 1))
+            ;
+        whole = p == g->key;
+        snprintf(g->id_alt, sizeof g->id_alt, "%s", p + 1);
+        g->id_base = g->id_alt;
+        comps++;
+    }
+}
+
 static char *make_id(nx_ingest_t *g, const nx_record *r)
 {
     char buf[PATH_MAX + 32];
     if (r->id && *r->id)
         return strdup(r->id);
-    if (r->line > 0)
-        snprintf(buf, sizeof buf, "%s#L%ld", g->id_base, r->line);
-    else
-        snprintf(buf, sizeof buf, "%s", g->id_base);
+    if (!g->id_base_checked)
+        choose_id_base(g, r->line);
+    derived_id(buf, sizeof buf, g->id_base, r->line);
     return strdup(buf);
 }
 
@@ -894,6 +957,7 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
 
     g->key = key;
     g->id_base = id_base;
+    g->id_base_checked = 0;
     g->fmt = fmt; /* before as_text, which treats HTML and JSON Lines apart */
     g->origin = (nx_origin){key, (int64_t)st.st_size, mtime_ns};
     g->nrowids = 0;
@@ -1125,6 +1189,7 @@ nx_status_t nx_ingest_stream(nx_ingest_t *g, FILE *stream, const char *name)
     g->path = name;
     g->key = NULL;
     g->id_base = name[0] == '<' ? "stdin" : name;
+    g->id_base_checked = 0;
     g->fmt = FMT_JSONL;
     g->origin = (nx_origin){NULL, 0, 0};
     g->nrowids = 0;

@@ -202,4 +202,18 @@ else
     expect "--prune still forgets a file that is gone" \
         test "$("$NEWSIDX" search -d "$P/t.db" --count okapi)" = 0
 fi
+
+# A file name that is not UTF-8: the id writes the byte as %FF (it once went
+# into the JSON raw, and no JSON reader could read the output), and show
+# finds the article by that id.
+mkdir -p "$T/names"
+printf 'Title: X\n\nferret sightings.\n' >"$(printf '%s/names/bad\xffname.txt' "$T")"
+"$NEWSIDX" index -q -d "$T/names.db" "$T/names"
+run search -d "$T/names.db" -f json ferret
+expect "a non-UTF-8 file name: the JSON output is UTF-8 JSON" \
+    python3 -c 'import sys,json; json.loads(sys.stdin.buffer.read().decode("utf-8"))' <<<"$out"
+expect "a non-UTF-8 file name: the id writes the byte as %FF" \
+    test "$(jq -r '.results[0].id' <<<"$out")" = "names/bad%FFname.txt"
+run show -d "$T/names.db" 'names/bad%FFname.txt'
+expect_rc "a non-UTF-8 file name: show finds the article by its id" 0
 finish

@@ -286,4 +286,31 @@ expect "stems: optimize drops the word no article holds" test "$(stems_of)" = "n
 run search -d "$T/st.db" -f ids negotiate
 expect "stems: the same articles found after optimize" test "$(sed 's#.*/##' <<<"$out" | sort | tr '\n' ' ')" = "a.txt b.txt "
 
+# Files that derive the same ids (records without one): two feed.jsonl from
+# two folders, two folders both named news. The second once replaced the
+# first's articles in silence; now its ids take one more folder of its path,
+# the same on every run, and a moved file still takes its articles along.
+for engine in fts5 xapian; do
+    d=$T/same-$engine
+    mkdir -p "$d/mon" "$d/tue" "$d/2022/news" "$d/2023/news"
+    printf '{"title":"Mon","body":"monday tigers"}\n' >"$d/mon/feed.jsonl"
+    printf '{"title":"Tue","body":"tuesday lions"}\n' >"$d/tue/feed.jsonl"
+    printf 'Title: Old\n\nold elephants.\n' >"$d/2022/news/story.txt"
+    printf 'Title: New\n\nnew giraffes.\n' >"$d/2023/news/story.txt"
+    run index --engine "$engine" -d "$d/idx" "$d/mon/feed.jsonl" "$d/tue/feed.jsonl" "$d/2022/news" "$d/2023/news"
+    expect "$engine: same derived ids: four articles added" has "4 added, 0 updated" "$out"
+    run search -d "$d/idx" -f ids -n 0 tigers OR lions OR elephants OR giraffes
+    expect "$engine: same derived ids: all four found, the later ones with a longer id" \
+        test "$(sort <<<"$out" | tr '\n' ' ')" = "2023/news/story.txt feed.jsonl#L1 news/story.txt tue/feed.jsonl#L1 "
+    run index --force -d "$d/idx" "$d/mon/feed.jsonl" "$d/tue/feed.jsonl" "$d/2022/news" "$d/2023/news"
+    expect "$engine: same derived ids: read again, the same ids (all unchanged)" \
+        has "0 added, 0 updated, 4 unchanged, 0 removed" "$out"
+    mv "$d/mon" "$d/mon2"
+    run index -d "$d/idx" "$d/mon2/feed.jsonl"
+    expect "$engine: a moved file keeps its articles' ids: nothing added" has "0 added" "$out"
+    run search -d "$d/idx" -f ids -n 0 tigers
+    expect "$engine: a moved file keeps its articles' ids: one article, the same id" \
+        test "$out" = "feed.jsonl#L1"
+done
+
 finish
