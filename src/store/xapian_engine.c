@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHARDS_FILE "newsidx-shards"
@@ -172,11 +173,45 @@ static nx_status_t write_meta(nx_index_t *ix, nxx_db *db, const char *lang)
     return rc ? xfail(ix, db, "creating the index") : NX_OK;
 }
 
+/* How long a writer waits for another's write lock, as the FTS5 engine's
+ * busy timeout does: a second indexer then runs after the first instead of
+ * failing at once. */
+#define LOCK_WAIT_MS 30000
+#define LOCK_POLL_MS 50
+
+static void nap(void)
+{
+    struct timespec t = {0, LOCK_POLL_MS * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Opens one database for writing, waiting out another writer's lock. */
+static int open_one_writable(const char *p, int creating, nxx_db **out, char *err, size_t errlen)
+{
+    for (int waited = 0;; waited += LOCK_POLL_MS) {
+        int rc = NXX(open)(&p, 1, 1, creating, out, err, errlen);
+        if (rc == 0 || !strstr(err, "DatabaseLockError") || strstr(err, "Permission denied") ||
+            waited >= LOCK_WAIT_MS)
+            return rc;
+        nap();
+    }
+}
+
 static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
                                  nx_open_mode_t mode, const nx_open_options_t *opts)
 {
     char err[1024];
     long n = is_dir(dir) ? shard_count(dir) : -2;
+    /* Another process creating the index this moment: Xapian's lock file
+     * is there before the database's. Wait for it to be one, as for a lock
+     * (a folder that is no index at all has no lock file and fails now). */
+    char lockfile[PATH_MAX];
+    snprintf(lockfile, sizeof lockfile, "%s/flintlock", dir);
+    for (int waited = 0; n == -1 && waited < LOCK_WAIT_MS && access(lockfile, F_OK) == 0;
+         waited += LOCK_POLL_MS) {
+        nap();
+        n = shard_count(dir);
+    }
     int creating = n == -2 || (n == -1 && mode == NX_OPEN_CREATE && rmdir(dir) == 0);
     if (n == -1 && !creating)
         return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a folder but not a newsidx index", dir);
@@ -206,9 +241,11 @@ static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
             shard_path(p, sizeof p, dir, i);
         else
             snprintf(p, sizeof p, "%s", dir);
-        const char *one = p;
-        if (NXX(open)(&one, 1, 1, creating, &x->shards[i], err, sizeof err))
-            return nx_fail(ix, strstr(err, "DatabaseLockError") ? NX_ERR_BUSY : NX_ERR_IO,
+        if (open_one_writable(p, creating, &x->shards[i], err, sizeof err))
+            return nx_fail(ix,
+                           strstr(err, "Permission denied")  ? NX_ERR_READ_ONLY
+                           : strstr(err, "DatabaseLockError") ? NX_ERR_BUSY
+                                                              : NX_ERR_IO,
                            "cannot open index %s: %s", p, err);
         nx_status_t s = creating ? write_meta(ix, x->shards[i], lang) : NX_OK;
         if (s == NX_OK)
