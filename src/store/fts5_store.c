@@ -1263,6 +1263,60 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
     return NX_OK;
 }
 
+/* Every stored text decompresses. SQLite's check reads the pages, not what
+ * rows hold: a damaged text went unnoticed until a search that hit it failed.
+ * zstd finds most damage to a frame (not all: a changed byte among its raw
+ * literals reads as a changed letter). Lists the first few ids. */
+static nx_status_t check_texts(nx_index_t *ix)
+{
+    sqlite3_stmt *st = NULL, *which = NULL;
+    int rc = sqlite3_prepare_v2(DB(ix),
+                                "SELECT rowid, length(nx_unpack(body)) FROM articles "
+                                "WHERE rowid > ?1 ORDER BY rowid",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(DB(ix),
+                                "SELECT rowid, id FROM articles WHERE rowid > ?1 ORDER BY rowid "
+                                "LIMIT 1",
+                                -1, &which, NULL);
+    int64_t after = 0, bad = 0;
+    char ids[400] = "";
+    while (rc == SQLITE_OK) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, after);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            after = sqlite3_column_int64(st, 0);
+        if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+            break;
+        }
+        if ((rc & 0xff) != SQLITE_CORRUPT)
+            break;
+        /* The row after the last good one is the damaged one. */
+        sqlite3_reset(st);
+        sqlite3_reset(which);
+        sqlite3_bind_int64(which, 1, after);
+        if ((rc = sqlite3_step(which)) != SQLITE_ROW)
+            break;
+        after = sqlite3_column_int64(which, 0);
+        size_t n = strlen(ids);
+        if (bad++ < 5)
+            snprintf(ids + n, sizeof ids - n, "%s%s", n ? ", " : "",
+                     (const char *)sqlite3_column_text(which, 1));
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(which);
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(ix, rc, "reading the stored texts");
+    if (bad)
+        return nx_fail(ix, NX_ERR_CORRUPT,
+                       "%s: %lld stored article text%s damaged (cannot be decompressed): %s%s",
+                       ix->path, (long long)bad, bad == 1 ? " is" : "s are", ids,
+                       bad > 5 ? ", ..." : "");
+    return NX_OK;
+}
+
 static nx_status_t fts5_check(nx_index_t *ix)
 {
     sqlite3_stmt *st = NULL;
@@ -1285,6 +1339,9 @@ static nx_status_t fts5_check(nx_index_t *ix)
     if (rc != SQLITE_OK)
         return nx_fail(ix, NX_ERR_CORRUPT, "%s: the stems table cannot be read (%s)", ix->path,
                        sqlite3_errmsg(DB(ix)));
+    nx_status_t texts = check_texts(ix);
+    if (texts != NX_OK)
+        return texts;
     /* FTS5 compares its index with the articles it was built from; the
      * command is a write, so a read-only handle checks SQLite's part only. */
     if (ix->read_only)
