@@ -3,7 +3,9 @@
  * A word is a run of letters, digits and combining marks of any script.
  * Inside a run a few joiners are kept so that news text gives the words a
  * reader sees: an apostrophe between letters (O'Brien, Macron’s - the
- * possessive 's is then cut off), dots in single-letter acronyms (U.S., e.g.)
+ * possessive 's is then cut off; an elided French or Italian article before
+ * one, l’Élysée, d’Emmanuel, dell’Europa, is cut off too, so that the word
+ * is found as written alone), dots in single-letter acronyms (U.S., e.g.)
  * and dots or commas between digits (3.5, 1,200). Hyphens split (Kyiv-based
  * gives kyiv, based). Runs of Han, kana and Hangul have no spaces between
  * words, so they become overlapping bigrams (the usual approach of CJK
@@ -73,6 +75,32 @@ static int is_apostrophe(utf8proc_int32_t cp)
 static int is_digit(utf8proc_int32_t cp)
 {
     return cp < 0x80 ? (cp >= '0' && cp <= '9') : utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+/* Is raw[0..n) an elided article or pronoun (French, Italian), written
+ * before an apostrophe? None is an English word that takes one (O'Brien,
+ * I'm, don't keep theirs). */
+static int elided(const char *raw, size_t n)
+{
+    static const char *const forms[] = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu",
+                                        "lorsqu", "puisqu", "quoiqu", "un", "dell", "all",
+                                        "nell", "dall", "sull", "quell", "quest", NULL};
+    char low[8];
+    if (n == 0 || n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = raw[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        if (ch < 'a' || ch > 'z')
+            return 0;
+        low[i] = ch;
+    }
+    low[n] = '\0';
+    for (const char *const *f = forms; *f; f++)
+        if (strcmp(low, *f) == 0)
+            return 1;
+    return 0;
 }
 
 typedef struct word_buf {
@@ -147,6 +175,8 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
         size_t start = i, end = i;
         size_t apos_at = 0;       /* byte offset in raw of the last apostrophe's cut, +1 */
         size_t apos_src = 0;      /* where that apostrophe stood in the text */
+        size_t first_at = 0;      /* the same for the first apostrophe */
+        size_t first_after = 0;   /* where the text after the first apostrophe starts */
         size_t seg_chars = 0;     /* code points since the word start or the last dot */
         utf8proc_int32_t prev = 0;
         while (i < len) {
@@ -169,6 +199,10 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
             if (is_apostrophe(cp) && !is_digit(prev) && !is_digit(next)) {
                 apos_at = b.n + 1;
                 apos_src = i;
+                if (!first_at) {
+                    first_at = apos_at;
+                    first_after = i + n;
+                }
                 i += n;
                 continue;
             }
@@ -193,6 +227,14 @@ int nx_segment(const char *text, size_t len, nx_word_fn fn, void *ctx)
         }
         if (b.overflow)
             continue;
+        if (first_at && elided(b.raw, first_at - 1)) {
+            /* l’Élysée -> Élysée, from where it is written. */
+            size_t cut = first_at - 1;
+            memmove(b.raw, b.raw + cut, b.n - cut);
+            b.n -= cut;
+            start = first_after;
+            apos_at = apos_at == first_at ? 0 : apos_at - cut;
+        }
         if (apos_at) {
             size_t cut = apos_at - 1;
             if (b.n - cut == 1 && (b.raw[cut] == 's' || b.raw[cut] == 'S')) {

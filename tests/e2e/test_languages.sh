@@ -108,6 +108,15 @@ run search -d "$T/c.db" -f ids lang:zh
 expect "corpus: the Chinese article is lang zh" test "$out" = "gmd-2023-0818-zh"
 run search -d "$T/c.db" -f ids -n 0 lang:fr
 expect "corpus: three French articles" test "$(wc -l <<<"$out")" = 3
+# Elided articles: l’Élysée is found as Élysée (it was one word, lelysee).
+run search -d "$T/c.db" -f ids 'Élysée lang:fr'
+expect "corpus: Élysée finds the French article that writes l’Élysée" \
+    test "$out" = cds-2022-1204-fr
+run search -d "$T/c.db" -f ids -n 0 'title:Emmanuel lang:fr'
+expect "corpus: Emmanuel finds the French title that writes d’Emmanuel" \
+    test "$out" = cds-2022-1204-fr
+run search -d "$T/c.db" -n 1 'Élysée lang:fr'
+expect "corpus: the highlight marks Élysée, not its article" has "l’[[Élysée]]" "$out"
 
 # A query is stemmed in the index's main languages (1% of its articles or
 # more). The FTS5 writer keeps them in meta 'languages' for searches to

@@ -153,6 +153,16 @@ static const struct seg_case seg_cases[] = {
     {"O'Brien said", "OBrien@0:7 said@8:12"},
     {"O\u2019Brien\u2019s aide", "OBrien@0:9 aide@14:18"},
     {"rock'n'roll", "rocknroll@0:11"},
+    /* an elided French or Italian article is cut off, the span too (they
+     * once made l\u2019\u00c9lys\u00e9e one word, lelysee, that a search for
+     * \u00c9lys\u00e9e could not find) */
+    {"l\u2019\u00c9lys\u00e9e", "\u00c9lys\u00e9e@4:12"},
+    {"d'Emmanuel Macron", "Emmanuel@2:10 Macron@11:17"},
+    {"dell'Europa", "Europa@5:11"},
+    {"qu'il", "il@3:5"},
+    {"L'Or\u00e9al's shares", "Or\u00e9al@2:8 shares@11:17"},
+    {"aujourd'hui", "aujourdhui@0:11"},
+    {"I'm", "Im@0:3"},
     {"'quoted' word", "quoted@1:7 word@9:13"},
     {"1990's", "1990@0:4 s@5:6"},
     /* acronyms with single-letter parts */
