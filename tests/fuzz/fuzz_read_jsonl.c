@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *in = fuzz_exact(data, size);
     reader_state st = {"nx_read_jsonl", 1, 0, 0, 0};
-    nx_record_sink sink = {on_record, on_problem, &st};
+    nx_record_sink sink = {on_record, on_problem, &st, on_notice};
     int rc = nx_read_jsonl(in, size, &sink);
     FUZZ_CHECK(rc == 0, "nx_read_jsonl returned %d", rc);
     size_t lines = size > 0;

@@ -71,4 +71,18 @@ static inline void on_problem(void *ctx, long line, const char *msg)
     st->problems++;
 }
 
+/* A record kept with a field left empty: said before the record itself,
+ * at its line (record.h), so the line is past the last record's and any
+ * number of notices may share it. */
+static inline void on_notice(void *ctx, long line, const char *msg)
+{
+    reader_state *st = ctx;
+    FUZZ_CHECK(msg != NULL && msg[0] != '\0', "%s: notice without a message", st->reader);
+    check_string(st, "notice message", msg);
+    if (st->per_line)
+        FUZZ_CHECK(line > st->last_line, "%s: notice at line %ld after line %ld", st->reader, line,
+                   st->last_line);
+    st->problems++;
+}
+
 #endif
