@@ -68,8 +68,10 @@ typedef struct nx_results nx_results_t;   /* iterator over the hits of a search 
 
 typedef enum nx_open_mode {
     NX_OPEN_READ_ONLY = 0,   /* searching; never writes, works on read-only files */
-    NX_OPEN_READ_WRITE = 1,  /* the index must exist */
-    NX_OPEN_CREATE = 2,      /* read-write, created when missing */
+    NX_OPEN_READ_WRITE = 1,  /* the index must exist; a sharded Xapian index opened so
+                                is for writing only: searching, stats and similar on it
+                                give NX_ERR_INVALID_ARG (open a read-only handle) */
+    NX_OPEN_CREATE = 2,      /* read-write, created when missing (as READ_WRITE) */
 } nx_open_mode_t;
 
 /* Opens the index at path. language (a Snowball name such as "english" or an
