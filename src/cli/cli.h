@@ -65,6 +65,10 @@ size_t cli_number(const char *opt, const char *s);
 
 /* Writes s as a JSON string (with quotes). */
 void json_string(FILE *f, const char *s);
+/* A score for printing: four decimals, or (below 0.0001, the BM25 of a word
+ * in most articles) three significant digits, so that a real match never
+ * shows as 0, which JSON output keeps for queries of filters only. */
+const char *cli_score(double score, char buf[32]);
 
 /* How highlights are shown in text output. */
 typedef struct highlighter {

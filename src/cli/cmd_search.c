@@ -207,7 +207,8 @@ static void json_hit(nx_results_t *r, int collapse)
         else
             fputs("null", stdout);
     }
-    printf(",\"score\":%.4f,\"snippets\":[", nx_results_score(r));
+    char sc[32];
+    printf(",\"score\":%s,\"snippets\":[", cli_score(nx_results_score(r), sc));
     if (nx_results_snippet(r, &text, &spans, &n) == NX_OK) {
         fputs("{\"text\":", stdout);
         json_string(stdout, text);
@@ -237,8 +238,9 @@ static void text_hit(nx_results_t *r, const highlighter *h, int explain, int col
     printf("%zu. %.10s  %s  %s\n", nx_results_rank(r), date ? date : "(undated) ",
            source && *source ? source : "(no source)", title && *title ? title : "(untitled)");
     printf("   id: %s", nx_article_get(a, NX_FIELD_ID));
+    char sc[32];
     if (explain)
-        printf("   score: %.4f", nx_results_score(r));
+        printf("   score: %s", cli_score(nx_results_score(r), sc));
     putchar('\n');
     copy_list c = {0, 0, "", 0, 0};
     int64_t count = 0;
@@ -513,7 +515,8 @@ int cmd_search(int argc, char **argv)
             tsv_field(nx_article_get(a, NX_FIELD_SOURCE));
             putchar('\t');
             tsv_field(nx_article_get(a, NX_FIELD_TITLE));
-            printf("\t%.4f\n", nx_results_score(r));
+            char sc[32];
+            printf("\t%s\n", cli_score(nx_results_score(r), sc));
             break;
         case F_IDS: printf("%s\n", nx_article_get(a, NX_FIELD_ID)); break;
         }

@@ -40,6 +40,12 @@ void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+const char *cli_score(double score, char buf[32])
+{
+    snprintf(buf, 32, score != 0 && score < 0.0001 && score > -0.0001 ? "%.3g" : "%.4f", score);
+    return buf;
+}
+
 int highlighter_init(highlighter *h, const char *color, const char *mark, FILE *out)
 {
     int use_color;

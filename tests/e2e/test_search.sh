@@ -200,6 +200,15 @@ run search -d "$T/n.db" -f ids -n 0 --any 'apple AND banana cherry'
 expect "--any: a written AND stays required, the word beside it optional" \
     test "$(sort <<<"$out" | tr '\n' ' ')" = "n3 n4 n5 "
 
+printf '%s\n' '{"id":"w1","body":"The walrus sat."}' '{"id":"w2","body":"A walrus and another walrus."}' \
+    '{"id":"w3","body":"No walrus today."}' >"$T/walrus.jsonl"
+"$NEWSIDX" index -q -d "$T/walrus.db" "$T/walrus.jsonl"
+run search -d "$T/walrus.db" -f json walrus
+expect "a word in every article: its matches' scores are not shown as 0 (0 means filters only)" \
+    test "$(jq '[.results[].score | select(. > 0)] | length' <<<"$out")" = 3
+expect "a word in every article: the article with it twice still ranks first" \
+    test "$(jq -r '.results[0].id' <<<"$out")" = w2
+
 run show -d "$DB" --highlight negotiating mh-2022-1205-03
 expect_rc "show --highlight exits 0" 0
 expect "show highlights the inflected word" has "[[negotiations]]" "$out"
