@@ -7,6 +7,8 @@
  * UTF-8 with a few bad bytes is repaired with U+FFFD instead. */
 #include "input.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -78,5 +80,45 @@ char *nx_cp1252_to_utf8(const char *d, size_t n, size_t *len)
     }
     out[o] = '\0';
     *len = o;
+    return out;
+}
+
+int nx_is_utf16(const char *d, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)d;
+    return n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+}
+
+char *nx_utf16_to_utf8(const char *d, size_t n, size_t *len)
+{
+    *len = 0;
+    if (!nx_is_utf16(d, n))
+        return NULL;
+    int be = (unsigned char)d[0] == 0xFE;
+    iconv_t cd = iconv_open("UTF-8", be ? "UTF-16BE" : "UTF-16LE");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    /* Two bytes give at most three of UTF-8 (a pair of four, four). */
+    size_t cap = (n - 2) / 2 * 3 + 8;
+    char *out = malloc(cap + 1);
+    if (!out) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *in = (char *)(uintptr_t)(d + 2), *o = out;
+    size_t inleft = n - 2, oleft = cap;
+    while (inleft > 0 && iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+        if ((errno != EILSEQ && errno != EINVAL) || oleft < 3)
+            break;
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        oleft -= 3;
+        size_t skip = inleft < 2 ? inleft : 2;
+        in += skip;
+        inleft -= skip;
+    }
+    iconv_close(cd);
+    *o = '\0';
+    *len = (size_t)(o - out);
     return out;
 }

@@ -39,4 +39,13 @@ unsigned nx_cp1252_char(unsigned char c);
  * returns a malloc'd NUL-terminated string with *len bytes, or NULL. */
 char *nx_cp1252_to_utf8(const char *d, size_t n, size_t *len);
 
+/* Is d[0..n) UTF-16 opening with its byte order mark (FF FE or FE FF)? */
+int nx_is_utf16(const char *d, size_t n);
+
+/* d[0..n), UTF-16 with its byte order mark, as UTF-8 without it (iconv);
+ * a unit that is not UTF-16 (a lone surrogate, an odd last byte) becomes
+ * U+FFFD. Returns a malloc'd NUL-terminated string, its length in *len, or
+ * NULL when out of memory or iconv has no UTF-16. */
+char *nx_utf16_to_utf8(const char *d, size_t n, size_t *len);
+
 #endif

@@ -722,10 +722,33 @@ static int starts_like_json(const char *d, size_t n)
     return i < n && d[i] == '{';
 }
 
+static const char *as_text_utf8(nx_ingest_t *g, const char *data, size_t *len, char **owned);
+
 /* Makes data safe to read: rejects empty and binary input, rescues text
- * that is not UTF-8. Returns the text to read (data itself or a new buffer
- * in *owned), or NULL when the file is unusable (already reported). */
+ * that is not UTF-8, decodes UTF-16 with a byte order mark (what Windows
+ * calls "Unicode" text). Returns the text to read (data itself or a new
+ * buffer in *owned), or NULL when the file is unusable (already reported;
+ * nothing left in *owned). */
 static const char *as_text(nx_ingest_t *g, const char *data, size_t *len, char **owned)
+{
+    *owned = NULL;
+    if (!nx_is_utf16(data, *len))
+        return as_text_utf8(g, data, len, owned);
+    char *u8 = nx_utf16_to_utf8(data, *len, len);
+    if (!u8) {
+        g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory decoding UTF-16");
+        return NULL;
+    }
+    const char *text = as_text_utf8(g, u8, len, owned);
+    if (*owned || !text) { /* read again into a buffer of its own, or unusable */
+        free(u8);
+        return text;
+    }
+    *owned = u8;
+    return u8;
+}
+
+static const char *as_text_utf8(nx_ingest_t *g, const char *data, size_t *len, char **owned)
 {
     *owned = NULL;
     if (*len == 0) {
@@ -966,8 +989,11 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     g->bad_records = 0;
     char fhash[17];
     int rc;
-    /* JSON Lines are streamed; pages and texts read whole. */
-    if (fmt == FMT_JSONL) {
+    /* JSON Lines are streamed; pages and texts read whole, and so is JSON
+     * Lines in UTF-16 (decoded whole: a part could split a character). */
+    char head[2];
+    int utf16 = pread(fileno(f), head, 2, 0) == 2 && nx_is_utf16(head, 2);
+    if (fmt == FMT_JSONL && !utf16) {
         if ((g->fatal = nx_store_begin(g->w)) != NX_OK) {
             fclose(f);
             return;

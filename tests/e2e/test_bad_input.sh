@@ -216,4 +216,27 @@ expect "a non-UTF-8 file name: the id writes the byte as %FF" \
     test "$(jq -r '.results[0].id' <<<"$out")" = "names/bad%FFname.txt"
 run show -d "$T/names.db" 'names/bad%FFname.txt'
 expect_rc "a non-UTF-8 file name: show finds the article by its id" 0
+
+# UTF-16 with a byte order mark ("Unicode" text from Windows), in the three
+# formats: read, not rejected as binary as it once was.
+mkdir -p "$T/u16"
+python3 - "$T/u16" <<'PYEOF'
+import sys
+d = sys.argv[1]
+open(d + "/a.txt", "wb").write("Title: Café\n\nLe café de l’Élysée ferme tôt.\n".encode("utf-16"))
+lines = '{"id":"j1","title":"Ünïcode","body":"pangolin story"}\n{"id":"j2","body":"second pangolin"}\n'
+open(d + "/b.jsonl", "wb").write(b"\xfe\xff" + lines.encode("utf-16-be"))
+page = ("<html><head><title>Page</title></head><body><article><p>Aardvark news from the "
+        "savanna, told at length so that the page has a real story in it.</p></article></body></html>")
+open(d + "/c.html", "wb").write(page.encode("utf-16"))
+PYEOF
+run index -d "$T/u16.db" "$T/u16"
+expect_rc "UTF-16 files: read without complaint" 0
+expect "UTF-16 files: all four articles added" has "4 added" "$out"
+run search -d "$T/u16.db" -f ids elysee
+expect "UTF-16 text (little-endian): searchable, accents folded" test "$out" = u16/a.txt
+run search -d "$T/u16.db" -f ids -n 0 pangolin
+expect "UTF-16 JSON Lines (big-endian): both records" test "$(sort <<<"$out" | tr '\n' ' ')" = "j1 j2 "
+run search -d "$T/u16.db" -f ids aardvark
+expect "UTF-16 HTML: searchable" test "$out" = u16/c.html
 finish

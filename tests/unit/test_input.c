@@ -506,6 +506,39 @@ END_TEST
 
 /* ---- nx_cp1252_to_utf8 --------------------------------------------------- */
 
+/* UTF-16 with its byte order mark, either order, becomes UTF-8 without it;
+ * a lone surrogate or an odd last byte becomes U+FFFD, the rest is kept. */
+START_TEST(utf16_examples)
+{
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *want;
+    } cases[] = {
+        {"\xFF\xFE" "C\0a\0f\0\xE9\0", 10, "Caf\u00e9"},
+        {"\xFE\xFF" "\0C\0a\0f\0\xE9", 10, "Caf\u00e9"},
+        {"\xFF\xFE" "=\xD8\0\xDE", 6, "\U0001F600"},             /* a surrogate pair */
+        {"\xFF\xFE" "=\xD8" "a\0", 6, "\ufffd" "a"},               /* a lone high surrogate */
+        {"\xFF\xFE" "a\0b", 5, "a\ufffd"},                          /* an odd last byte */
+        {"\xFF\xFE", 2, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert(nx_is_utf16(cases[i].in, cases[i].n));
+        size_t len;
+        char *out = nx_utf16_to_utf8(cases[i].in, cases[i].n, &len);
+        ck_assert_ptr_nonnull(out);
+        ck_assert_msg(strcmp(out, cases[i].want) == 0 && len == strlen(cases[i].want),
+                      "case %zu: got \"%s\"", i, out);
+        free(out);
+    }
+    ck_assert(!nx_is_utf16("\xFF", 1));
+    ck_assert(!nx_is_utf16("ab", 2));
+    size_t len = 7;
+    ck_assert_ptr_null(nx_utf16_to_utf8("ab", 2, &len));
+    ck_assert_uint_eq(len, 0);
+}
+END_TEST
+
 START_TEST(cp1252_examples)
 {
     static const struct {
@@ -732,6 +765,7 @@ static Suite *input_suite(void)
 
     TCase *cp = tcase_create("cp1252");
     tcase_add_test(cp, cp1252_examples);
+    tcase_add_test(cp, utf16_examples);
     tcase_add_test(cp, cp1252_every_byte);
     suite_add_tcase(s, cp);
 
