@@ -130,7 +130,7 @@ int cmd_index(int argc, char **argv)
         return EXIT_ERROR;
     }
     if (oo.shards > NX_MAX_SHARDS) {
-        cli_error("--shards takes at most 1024");
+        cli_error("--shards takes at most %d", NX_MAX_SHARDS);
         return EXIT_ERROR;
     }
     const char *path = cli_db_path(db);

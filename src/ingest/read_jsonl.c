@@ -63,8 +63,9 @@ static char *joined(json_object *a)
  * no name gives a value but one had a value of another type, bad[] says
  * which, for the caller to report: an article stored with an empty body is
  * found by nothing, and nothing said why. */
-static char *field_of(json_object *obj, const char *const *names, int text, char bad[96])
+static char *field(json_object *obj, const char *const *names, int text, char bad[96])
 {
+    char why[96] = "";
     bad[0] = '\0';
     for (; *names; names++) {
         json_object *v;
@@ -108,18 +109,11 @@ static char *field_of(json_object *obj, const char *const *names, int text, char
         default:
             break;
         }
-        if (kind && !bad[0])
-            snprintf(bad, 96, "'%.40s' is %s", *names, kind);
+        if (kind && !why[0])
+            snprintf(why, sizeof why, "'%.40s' is %s", *names, kind);
     }
+    memcpy(bad, why, sizeof why);
     return NULL;
-}
-
-static char *field(json_object *obj, const char *const *names, int text, char bad[96])
-{
-    char *v = field_of(obj, names, text, bad);
-    if (v)
-        bad[0] = '\0'; /* a later name gave a value: nothing to say */
-    return v;
 }
 
 static int empty(const char *s)

@@ -221,7 +221,6 @@ nx_status_t nx_search_facet(nx_search_t *s, const char *field, size_t limit, nx_
     return st;
 }
 
-/* A period that keeps a timeline readable: about 10 to 60 bars. */
 /* Moves key to the next period; 0 when there is none (past year 9999). */
 static int advance(char key[16], nx_period_t by)
 {
@@ -239,6 +238,7 @@ static const char *period_name(nx_period_t by)
                                      : by == NX_PERIOD_MONTH ? "month" : "year";
 }
 
+/* A period that keeps a timeline readable: about 10 to 60 bars. */
 static nx_period_t auto_period(const char *first, const char *last)
 {
     long y1, y2;

@@ -29,19 +29,20 @@ nx_status_t nx_index_open_ex(const char *const *paths, size_t npaths, nx_open_mo
     if (!out)
         return NX_ERR_INVALID_ARG;
     *out = NULL;
-    const char *why = NULL;
+    char why[96] = "";
     if (!paths || npaths == 0)
-        why = "no index path given";
-    for (size_t i = 0; !why && i < npaths; i++)
+        snprintf(why, sizeof why, "no index path given");
+    for (size_t i = 0; !why[0] && i < npaths; i++)
         if (!paths[i] || !*paths[i])
-            why = "no index path given";
-    if (!why && mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE && mode != NX_OPEN_CREATE)
-        why = "unknown open mode";
-    else if (!why && npaths > 1 && mode != NX_OPEN_READ_ONLY)
-        why = "several databases can only be opened read-only, for searching";
-    else if (!why && opts && opts->shards > NX_MAX_SHARDS)
-        why = "too many shards (at most 1024)";
-    if (why) {
+            snprintf(why, sizeof why, "no index path given");
+    if (!why[0] && mode != NX_OPEN_READ_ONLY && mode != NX_OPEN_READ_WRITE &&
+        mode != NX_OPEN_CREATE)
+        snprintf(why, sizeof why, "unknown open mode");
+    else if (!why[0] && npaths > 1 && mode != NX_OPEN_READ_ONLY)
+        snprintf(why, sizeof why, "several databases can only be opened read-only, for searching");
+    else if (!why[0] && opts && opts->shards > NX_MAX_SHARDS)
+        snprintf(why, sizeof why, "too many shards (at most %d)", NX_MAX_SHARDS);
+    if (why[0]) {
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "%s", why);
         return NX_ERR_INVALID_ARG;

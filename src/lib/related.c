@@ -161,11 +161,10 @@ static int by_score(const void *a, const void *b)
     return (x->fg < y->fg) - (x->fg > y->fg);
 }
 
-/* Does the name contain one of the query's own words (Andrei Baklanov in
- * `names Baklanov`)? Those are what was asked, not what came with it. */
-/* Does any word of name nm appear among the query's words? Compared
- * folded (case and diacritics), as the search matched them: "macron" leaves
- * out "Emmanuel Macron". Returns 1, 0, or -1 out of memory. */
+/* Does any word of name nm appear among the query's words (Andrei Baklanov
+ * in `names Baklanov`)? Those are what was asked, not what came with it.
+ * Compared folded (case and diacritics), as the search matched them:
+ * "macron" leaves out "Emmanuel Macron". Returns 1, 0, or -1 out of memory. */
 static int in_query(const char *query, const char *nm)
 {
     char *q = NULL, *n = NULL;

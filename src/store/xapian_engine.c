@@ -64,6 +64,23 @@ static xap_index *X(const nx_index_t *ix)
     return ix->impl;
 }
 
+/* The status a message of the wrapper stands for; otherwise is what any
+ * other failure of the caller's operation means. */
+static nx_status_t status_of(const char *msg, nx_status_t otherwise)
+{
+    if (strstr(msg, "Permission denied"))
+        return NX_ERR_READ_ONLY; /* files it may read but not write (or lock) */
+    if (strstr(msg, "DatabaseLockError"))
+        return NX_ERR_BUSY;
+    if (strstr(msg, "NetworkError") || strstr(msg, "NetworkTimeoutError"))
+        return NX_ERR_IO;
+    if (strstr(msg, "DatabaseCorruptError"))
+        return NX_ERR_CORRUPT;
+    if (strstr(msg, "out of memory"))
+        return NX_ERR_NOMEM;
+    return otherwise;
+}
+
 static nx_status_t xfail(nx_index_t *ix, nxx_db *db, const char *doing)
 {
     const char *msg = NXX(error)(db);
@@ -71,17 +88,7 @@ static nx_status_t xfail(nx_index_t *ix, nxx_db *db, const char *doing)
     size_t dl = strlen(doing);
     if (strncmp(msg, doing, dl) == 0 && strncmp(msg + dl, ": ", 2) == 0)
         msg += dl + 2;
-    nx_status_t s = NX_ERR_ENGINE;
-    if (strstr(msg, "Permission denied"))
-        s = NX_ERR_READ_ONLY; /* files it may read but not write (or lock) */
-    else if (strstr(msg, "DatabaseLockError"))
-        s = NX_ERR_BUSY;
-    else if (strstr(msg, "NetworkError") || strstr(msg, "NetworkTimeoutError"))
-        s = NX_ERR_IO;
-    else if (strstr(msg, "DatabaseCorruptError"))
-        s = NX_ERR_CORRUPT;
-    else if (strstr(msg, "out of memory"))
-        s = NX_ERR_NOMEM;
+    nx_status_t s = status_of(msg, NX_ERR_ENGINE);
     return nx_fail(ix, s, "%s: %s: %s%s", ix->path, doing, msg,
                    s == NX_ERR_BUSY ? " (another newsidx is writing to this index)" : "");
 }
@@ -103,7 +110,7 @@ static long shard_count(const char *dir)
     FILE *f = fopen(p, "r");
     if (f) {
         long n = 0;
-        if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > 1024)
+        if (fscanf(f, "%ld", &n) != 1 || n < 1 || n > NX_MAX_SHARDS)
             n = -1;
         fclose(f);
         return n;
@@ -190,8 +197,7 @@ static int open_one_writable(const char *p, int creating, nxx_db **out, char *er
 {
     for (int waited = 0;; waited += LOCK_POLL_MS) {
         int rc = NXX(open)(&p, 1, 1, creating, out, err, errlen);
-        if (rc == 0 || !strstr(err, "DatabaseLockError") || strstr(err, "Permission denied") ||
-            waited >= LOCK_WAIT_MS)
+        if (rc == 0 || status_of(err, NX_ERR_IO) != NX_ERR_BUSY || waited >= LOCK_WAIT_MS)
             return rc;
         nap();
     }
@@ -242,11 +248,7 @@ static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
         else
             snprintf(p, sizeof p, "%s", dir);
         if (open_one_writable(p, creating, &x->shards[i], err, sizeof err))
-            return nx_fail(ix,
-                           strstr(err, "Permission denied")  ? NX_ERR_READ_ONLY
-                           : strstr(err, "DatabaseLockError") ? NX_ERR_BUSY
-                                                              : NX_ERR_IO,
-                           "cannot open index %s: %s", p, err);
+            return nx_fail(ix, status_of(err, NX_ERR_IO), "cannot open index %s: %s", p, err);
         nx_status_t s = creating ? write_meta(ix, x->shards[i], lang) : NX_OK;
         if (s == NX_OK)
             s = check_meta(ix, x->shards[i]);
@@ -1811,7 +1813,7 @@ static nx_status_t xap_check(nx_index_t *ix)
         else
             snprintf(p, sizeof p, "%s", ix->path);
         if (NXX(check)(p, err, sizeof err) != 0)
-            return strstr(err, "Permission denied")
+            return status_of(err, NX_ERR_CORRUPT) == NX_ERR_READ_ONLY
                        ? nx_fail(ix, NX_ERR_READ_ONLY,
                                  "%s: checking needs the right to write the index files: %s",
                                  ix->path, err)
