@@ -3,7 +3,10 @@
  * periods and flags outside their enums, a shard count that filled the disk
  * with folders, and a snippet that left the caller's old pointers in place.
  *
- * usage: contract_example INDEX SCRATCH_DIR   (INDEX holds articles) */
+ * usage: contract_example INDEX SCRATCH_DIR [LOCKED_XAPIAN]
+ * (INDEX holds articles; LOCKED_XAPIAN, when given, is a Xapian index whose
+ * files this process may read but not write: it must be refused for
+ * writing as NX_ERR_READ_ONLY, which once came back as NX_ERR_BUSY) */
 #include <newsidx.h>
 
 #include <stdio.h>
@@ -25,8 +28,8 @@ static void on_count(void *ctx, const char *period, int64_t n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: contract_example INDEX SCRATCH_DIR\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: contract_example INDEX SCRATCH_DIR [LOCKED_XAPIAN]\n");
         return 2;
     }
     nx_index_t *ix;
@@ -83,6 +86,13 @@ int main(int argc, char **argv)
                   NX_ERR_INVALID_ARG &&
               strstr(err, "mode"),
           "nx_index_open_ex: an unknown mode is named as such");
+    if (argc == 4) {
+        nx_index_t *ro = NULL;
+        nx_status_t st = nx_index_open(argv[3], NX_OPEN_READ_WRITE, NULL, &ro, err, sizeof err);
+        check(st == NX_ERR_READ_ONLY && !ro && strstr(err, "Permission denied"),
+              "nx_index_open: a Xapian index this process may not write is NX_ERR_READ_ONLY");
+        nx_index_close(ro);
+    }
     printf("%s\n", failures ? "some contract checks failed" : "all contract checks passed");
     return failures ? 1 : 0;
 }

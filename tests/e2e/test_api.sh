@@ -91,6 +91,26 @@ if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/contract" \
     err=$(cat "$T/err")
     expect_rc "contract example exits 0" 0
     expect "every contract check passes" has "all contract checks passed" "$out"
+    # A Xapian index whose files may be read but not written: as root
+    # (which may write anything) this runs as user nobody, or is skipped.
+    if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
+        echo "# running as root without setpriv: read-only Xapian check skipped"
+    else
+        AS=()
+        cp -r "$T/readers-xapian" "$T/locked.xdb"
+        chmod -R a+rX,a-w "$T/locked.xdb"
+        if [ "$(id -u)" = 0 ]; then
+            chmod 711 "$T" && chmod a+rx "$T/contract" "$T/readers-fts5"
+            AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+        fi
+        out=$(NEWSIDX_XAPIAN_MODULE="$BUILD_DIR/newsidx-xapian.so" "${AS[@]}" "$T/contract" \
+            "$T/readers-fts5" "$T" "$T/locked.xdb" 2>"$T/err")
+        rc=$?
+        err=$(cat "$T/err")
+        expect "a Xapian index that may not be written: NX_ERR_READ_ONLY, not BUSY" \
+            has "ok nx_index_open: a Xapian index this process may not write" "$out"
+        chmod -R u+w "$T/locked.xdb"
+    fi
 else
     not_ok "contract example builds" "$(cat "$T/cc.err")"
 fi
