@@ -41,10 +41,11 @@
 -- names is in `dictionaries`, the frame header carries its id). newsidx
 -- registers two SQL functions on every connection: nx_unpack(body) gives
 -- the text back, nx_unpacked_size(body) its length in bytes without
--- decompressing. Until an index holds enough text to train a dictionary
--- (about 1 MB), bodies are stored as is; past that, a dictionary is trained
--- from the stored bodies and every later body is compressed with it.
--- `newsidx optimize` compresses the early ones too.
+-- decompressing (and nx_pack, for its own use only). Until an index holds enough text to train a dictionary
+-- (about 1 MB), bodies are stored as is; then a dictionary is trained from
+-- them, they are compressed with it, and so is every later body. Both forms
+-- are read alike: indexes made by earlier versions keep their first
+-- megabyte as is until `newsidx optimize` compresses it.
 --
 -- Pages of 16 KB (set by newsidx before this file runs, within version 3;
 -- indexes made before have 4 KB pages and are read the same): rows of

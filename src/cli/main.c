@@ -18,7 +18,7 @@ static const struct command {
     {"search", cmd_search, "search the index and show ranked, highlighted hits"},
     {"show", cmd_show, "print one article by id"},
     {"check", cmd_check, "check the index for damage"},
-    {"optimize", cmd_optimize, "merge the full-text index and compress early texts"},
+    {"optimize", cmd_optimize, "merge the full-text index and compress any text stored as is"},
     {"stats", cmd_stats, "figures about the index: articles, sources, dates, languages"},
     {"similar", cmd_similar, "the articles most like one (more like this)"},
     {"names", cmd_names, "names mentioned with a query, by significance"},

@@ -99,6 +99,27 @@ static void fn_unpacked_size(sqlite3_context *ctx, int argc, sqlite3_value **arg
     sqlite3_result_int64(ctx, n < 0 ? 0 : n);
 }
 
+/* The packed form of a body stored as is (for recompress): the same value
+ * when there is no dictionary or the text does not compress. */
+static void fn_pack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    pack_ctx *c = sqlite3_user_data(ctx);
+    const unsigned char *in = sqlite3_value_blob(argv[0]);
+    int len = sqlite3_value_bytes(argv[0]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_BLOB || len < 1 || in[0] != NX_PACK_RAW) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    unsigned char *out;
+    size_t out_len;
+    if (nx_textpack_pack(c->p, (const char *)in + 1, (size_t)len - 1, &out, &out_len) != 0) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_blob64(ctx, out, out_len, free);
+}
+
 int nx_fts5_register_pack(sqlite3 *db, nx_textpack **packer)
 {
     pack_ctx *c = calloc(1, sizeof *c);
@@ -117,6 +138,9 @@ int nx_fts5_register_pack(sqlite3 *db, nx_textpack **packer)
     rc = sqlite3_create_function_v2(db, "nx_unpacked_size", 1,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
                                     fn_unpacked_size, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "nx_pack", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, c,
+                                        fn_pack, NULL, NULL, NULL);
     if (rc == SQLITE_OK && packer)
         *packer = c->p;
     return rc;
@@ -183,42 +207,33 @@ static int train(sqlite3 *db, nx_textpack *p, int *trained)
     return rc;
 }
 
-/* Rewrites every body stored as is in its compressed form (optimize). */
-static int recompress(sqlite3 *db, nx_textpack *p)
+/* Rewrites every body stored as is in its compressed form. The rows are
+ * taken out and put back rather than updated in place: a row updated
+ * smaller leaves its page partly empty, and the early rows (stored before
+ * there was a dictionary) filled whole pages, which the rows put back in
+ * rowid order fill again, densely. The full-text index is not touched:
+ * the text it reads through the view is the same. */
+static int recompress(sqlite3 *db)
 {
-    sqlite3_stmt *sel = NULL, *upd = NULL;
-    int rc = sqlite3_prepare_v2(db,
-                                "SELECT rowid, body FROM articles WHERE substr(body, 1, 1) = "
-                                "x'00'",
-                                -1, &sel, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "UPDATE articles SET body = ?2 WHERE rowid = ?1", -1, &upd,
-                                NULL);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        const unsigned char *b = sqlite3_column_blob(sel, 1);
-        size_t len = (size_t)sqlite3_column_bytes(sel, 1);
-        if (len < 2)
-            continue;
-        unsigned char *out;
-        size_t out_len;
-        if (nx_textpack_pack(p, (const char *)b + 1, len - 1, &out, &out_len) != 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        if (out[0] != 0) {
-            sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-            sqlite3_bind_blob(upd, 2, out, (int)out_len, free);
-            rc = sqlite3_step(upd) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-            sqlite3_reset(upd);
-        } else {
-            free(out);
-        }
-    }
-    if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    sqlite3_finalize(sel);
-    sqlite3_finalize(upd);
+    static const char *const steps[] = {
+        "CREATE TEMP TABLE nx_repack AS SELECT rowid AS rid, nx_pack(body) AS packed "
+        "FROM articles WHERE substr(body, 1, 1) = x'00' AND length(body) > 1",
+        /* incompressible: left as they are */
+        "DELETE FROM temp.nx_repack WHERE substr(packed, 1, 1) = x'00'",
+        "CREATE TEMP TABLE nx_rows AS SELECT r.rid, r.packed, a.* FROM temp.nx_repack r "
+        "JOIN articles a ON a.rowid = r.rid",
+        "DELETE FROM articles WHERE rowid IN (SELECT rid FROM temp.nx_repack)",
+        "INSERT INTO articles(rowid, id, title, body, date, source, url, lang, fileno, hash, "
+        "cluster, minhash) SELECT rid, id, title, packed, date, source, url, lang, fileno, "
+        "hash, cluster, minhash FROM temp.nx_rows ORDER BY rid",
+    };
+    int rc = SQLITE_OK;
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof steps / sizeof *steps; i++)
+        rc = sqlite3_exec(db, steps[i], NULL, NULL, NULL);
+    /* Dropped whatever happened: a failed run leaves the transaction to be
+     * rolled back, and the temporary tables must not outlive it. */
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.nx_rows", NULL, NULL, NULL);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.nx_repack", NULL, NULL, NULL);
     return rc;
 }
 
@@ -242,17 +257,19 @@ int nx_fts5_pack_maintain(sqlite3 *db, nx_textpack *p, int may_train)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE || !may_train)
         return rc == SQLITE_DONE ? SQLITE_OK : rc;
-    /* The bodies stored so far stay as they are: rewriting rows smaller
-     * leaves their pages half empty, which costs more than the megabyte
-     * saved. `newsidx optimize` compresses them (nx_fts5_pack_all). */
+    /* The bodies stored so far (about a megabyte) are compressed with the
+     * new dictionary at once, while they are all the table holds. */
     int trained;
-    return train(db, p, &trained);
+    rc = train(db, p, &trained);
+    if (rc == SQLITE_OK && trained)
+        rc = recompress(db);
+    return rc;
 }
 
 int nx_fts5_pack_all(sqlite3 *db, nx_textpack *p)
 {
     int rc = nx_fts5_pack_maintain(db, p, 1);
     if (rc == SQLITE_OK && nx_textpack_dict_id(p))
-        rc = recompress(db, p);
+        rc = recompress(db);
     return rc;
 }
