@@ -219,7 +219,10 @@ typedef struct nx_ingest_options {
 } nx_ingest_options_t;
 
 /* Starts an indexing run; *out belongs to the caller (nx_ingest_destroy).
- * opts may be NULL. */
+ * opts may be NULL. With the Xapian engine, set XAPIAN_FLUSH_THRESHOLD=2000 in
+ * the environment before opening the index, as `newsidx index` does: Xapian's
+ * default (10000 documents between write-outs) indexes 15-20% slower and takes
+ * twice the memory. */
 nx_status_t nx_ingest_begin(nx_index_t *index, const nx_ingest_options_t *opts,
                             nx_ingest_t **out);
 

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +134,16 @@ int cmd_index(int argc, char **argv)
         cli_error("--shards takes at most %d", NX_MAX_SHARDS);
         return EXIT_ERROR;
     }
+    /* Xapian writes its pending changes into its tables every
+     * XAPIAN_FLUSH_THRESHOLD documents, 10000 by default; each write-out
+     * puts the positions of that many documents into a table ordered by
+     * document, and it grows dearer than linearly with their number. At
+     * 2000, Reuters-21578 indexed in 10.9-11.6 s instead of 13.0-14.4 (four
+     * runs each, alternated) and the generated 100 MB archive in 100 s
+     * instead of 117-123, in less than half the memory (84 MB, not 207).
+     * The environment is the program's, so the program sets it (when the
+     * user has not), not the library. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
     const char *path = cli_db_path(db);
     nx_index_t *ix;
     char err[1024];

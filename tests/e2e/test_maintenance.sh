@@ -225,7 +225,8 @@ expect_rc "stored text: optimize exits 0" 0
 expect "stored text: optimize compressed a text stored as is" \
     test "$(sqlite3 "$PDB" "select substr(hex(body), 1, 2) from articles where id = '$first'")" = 01
 run show -d "$PDB" -f json "$first"
-expect "stored text: ... and it comes back whole" test "$(jq -j .body <<<"$out")" = "$(cat "$T/first.txt")"
+expect "stored text: ... and it comes back whole" \
+    test "$(jq -j .body <<<"$out")" = "$(cat "$T/first.txt")"
 expect "stored text: every article still found" test "$("$NEWSIDX" search -d "$PDB" --count newsroom)" = "$n"
 run check -d "$PDB"
 expect_rc "stored text: check after optimize: sound" 0
