@@ -6,10 +6,12 @@
  * bounded so that hostile input cannot exhaust the stack. */
 #include "query.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #define MAX_DEPTH 100
@@ -96,10 +98,12 @@ static int is_delim(char c)
     return is_space(c) || c == '(' || c == ')' || c == '"' || c == ',' || c == '\0';
 }
 
+/* Field names in any case: `Title:` and `DATE:` are what a user typed
+ * meaning the field, never words to look for. */
 static int in_list(const char *s, size_t n, const char *const *list)
 {
     for (; *list; list++)
-        if (strlen(*list) == n && strncmp(s, *list, n) == 0)
+        if (strlen(*list) == n && strncasecmp(s, *list, n) == 0)
             return 1;
     return 0;
 }
@@ -354,6 +358,8 @@ static nx_qnode *parse_filter(parser *p, const tok *field)
     size_t at = field->at;
     char name[16];
     snprintf(name, sizeof name, "%.*s", (int)field->n, field->s);
+    for (char *c = name; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
     next(p);
     const char *v;
     size_t n;

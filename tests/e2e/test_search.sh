@@ -80,6 +80,12 @@ S -f ids 'NEAR(haines winter, 2)'
 expect_rc "NEAR() distance is respected" 1
 S -f ids 'title:kherson'
 expect_rc "title: found" 0
+want=$out
+S -f ids 'TITLE:kherson'
+expect "field names in any case: TITLE: is title:" test "$out" = "$want"
+S -f ids 'Lang:FR kyiv'
+expect "field names in any case: Lang: is lang:" \
+    test "$out" = "$("$NEWSIDX" search -d "$DB" -f ids 'lang:FR kyiv')"
 
 S -f json Baklanov conditions
 expect_rc "json: exit 0" 0

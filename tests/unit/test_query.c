@@ -278,6 +278,12 @@ static const struct good_case good[] = {
     /* columns on words, phrases and groups */
     {"title:putin", "title:putin", "title : \"putin\"", 1},
     {"title:Paris", "title:Paris", "title : \"^Paris\"", 1},
+    /* field names in any case (they were searched as words) */
+    {"TITLE:putin", "title:putin", "title : \"putin\"", 1},
+    {"Body:\"grain deal\"", "body:\"grain deal\"", "body : \"grain deal\"", 1},
+    {"SOURCE:reuters", "(FILTER source \"reuters\")", NULL, 1},
+    {"Lang:fr putin", "putin (FILTER lang \"fr\")", "\"putin\"", 1},
+    {"Date:2022", "(FILTER date [2022-01-01T00:00:00Z, 2023-01-01T00:00:00Z))", NULL, 1},
     {"body:\"grain deal\"", "body:\"grain deal\"", "body : \"grain deal\"", 1},
     {"title:\"security guarantees\" body:(grain OR wheat)",
      "(AND title:\"security guarantees\" (OR body:grain body:wheat))",
