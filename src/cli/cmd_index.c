@@ -24,7 +24,7 @@ static const char usage_text[] =
     "      --engine E    engine of a new index: fts5 (default; one file) or xapian (a\n"
     "                    folder); an existing index keeps its engine\n"
     "      --shards N    Xapian only: split a new index into N shard folders by a stable\n"
-    "                    hash of the article id (DB/shard0 ... DB/shardN-1)\n"
+    "                    hash of the article id (DB/shard0 ... DB/shardN-1); at most 1024\n"
     "  -q, --quiet       no progress and no summary; problems are still reported\n"
     "      --force       read every file again even if it looks unchanged\n"
     "      --prune       also forget the files under the folders given that are gone\n"

@@ -18,6 +18,13 @@ trap cleanup EXIT
 "$NEWSIDX" index -q --engine xapian -d "$T/one.xdb" "$CORPUS"
 run index --engine xapian --shards 3 -d "$T/sharded" "$CORPUS"
 expect_rc "index --shards 3" 0
+# The shard limit (NX_MAX_SHARDS) is what --help and the man page state.
+run index --engine xapian --shards 1025 -d "$T/toomany" "$CORPUS"
+expect_rc "index --shards 1025: refused" 2
+expect "index --shards 1025: the message gives the limit" has "at most 1024" "$err"
+expect "index --shards 1025: nothing created" test ! -e "$T/toomany"
+expect "index --help states the limit" has "at most 1024" "$("$NEWSIDX" index --help)"
+expect "the man page states the limit" grep -q "N is at most 1024" "$ROOT/docs/newsidx.1"
 expect "three shard folders" test -d "$T/sharded/shard0" -a -d "$T/sharded/shard1" -a -d "$T/sharded/shard2"
 run stats -d "$T/sharded" --format json
 expect "shards hold every article once" test "$(jq .articles <<<"$out")" = 62
