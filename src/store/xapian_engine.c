@@ -740,8 +740,9 @@ static int same_state(const nx_article_t *a, const nx_origin *o, const char *has
  * stored document has a's content hash and origin; hash as for same_state.
  * Slot 7 has all it takes, and reading it is a third of the cost of reading
  * the document data, which holds the text: an update reads it for every
- * article of every changed file. Documents stored before slot 7 existed
- * are read the old way. */
+ * article of every changed file. Every document newsidx can open has it
+ * (indexes from before it are refused: analyzer 3); one without a usable
+ * slot 7 counts as changed, and is written again. */
 static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_origin *o,
                                 const char *hash, int *same, int64_t *rowid)
 {
@@ -768,18 +769,8 @@ static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_o
         memcpy(lang, v + 32, len - 32);
         lang[len - 32] = '\0';
         *same = same_state(a, o, hash, stored_hash, strtoull(origin, NULL, 16), lang);
-        free(v);
-        return NX_OK;
     }
     free(v);
-    char *data;
-    if (NXX(lookup)(db, term, &docid, &data, &len))
-        return xfail(w->ix, db, "looking up an article");
-    const char *f[D_COUNT];
-    if (docid && decode_data(data, len, f) == 0)
-        *same = same_state(a, o, hash, f[D_HASH], nx_hash64(f[D_ORIGIN], strlen(f[D_ORIGIN])),
-                           f[D_LANG]);
-    free(data);
     return NX_OK;
 }
 
