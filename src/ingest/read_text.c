@@ -67,21 +67,20 @@ static char **header_slot(nx_record *r, const char *key, size_t klen)
     return NULL;
 }
 
-/* Parses "Key: value" into the record; returns 0 if the line is not one. */
-static int header_line(nx_record *r, line l, int apply)
+/* Parses "Key: value" into the record; returns the field it sets, NULL if
+ * the line is not one. */
+static char **header_line(nx_record *r, line l, int apply)
 {
     const char *colon = memchr(l.s, ':', l.n);
     if (!colon || colon == l.s)
-        return 0;
+        return NULL;
     size_t klen = (size_t)(colon - l.s);
     char **slot = header_slot(r, l.s, klen);
-    if (!slot)
-        return 0;
-    if (apply) {
+    if (slot && apply) {
         free(*slot);
         *slot = trimmed_copy(colon + 1, l.n - klen - 1);
     }
-    return 1;
+    return slot;
 }
 
 /* Body: the rest, with runs of blank lines folded to one paragraph break and
@@ -159,12 +158,19 @@ int nx_read_text(const char *data, size_t len, const nx_record_sink *sink)
         lines++;
     }
     if (header) {
+        long lineno = 1;
+        for (size_t i = 0; i < start; i++)
+            lineno += data[i] == '\n';
         p = start;
-        for (;;) {
+        for (;; lineno++) {
             line l = next_line(data, len, &p);
             if (blank(l))
                 break;
-            header_line(&r, l, 1);
+            char **slot = header_line(&r, l, 1);
+            if (slot == &r.date)
+                r.date_line = lineno;
+            else if (slot == &r.lang)
+                r.lang_line = lineno;
         }
         start = p;
     }

@@ -17,6 +17,8 @@ typedef struct nx_record {
     char *url;
     char *lang;   /* language as given by the input (code or name), NULL when absent */
     long line;    /* 1-based line where the record starts; 0 for a whole-file record */
+    long date_line; /* 1-based line of the date and the language within a whole-file */
+    long lang_line; /* record (a text file's header), so a warning can name it; else 0 */
 } nx_record;
 
 /* Called once per good record. The callee takes ownership of the strings and

@@ -280,8 +280,8 @@ static const char *record_language(nx_ingest_t *g, const nx_record *r)
         const nx_lang *l = nx_lang_find(r->lang);
         if (l)
             return l->code;
-        problem(g, g->path, r->line, "unknown language '%.40s'; detecting it from the text",
-                r->lang);
+        problem(g, g->path, r->lang_line ? r->lang_line : r->line,
+                "unknown language '%.40s'; detecting it from the text", r->lang);
     }
     /* Detected from the text while the article is prepared (the index's
      * language when that finds none, or without fingerprints). */
@@ -565,6 +565,10 @@ static int on_record(void *ctx, nx_record *r)
     nx_ingest_t *g = ctx;
     if (r->line > 0)
         r->line += g->line_base;
+    if (r->date_line > 0)
+        r->date_line += g->line_base;
+    if (r->lang_line > 0)
+        r->lang_line += g->line_base;
     nx_prep_job *job = calloc(1, sizeof *job);
     if (!job) {
         nx_record_clear(r);
@@ -586,8 +590,8 @@ static int on_record(void *ctx, nx_record *r)
         if (nx_date_parse(r->date, iso) == 0) {
             date_oom = !(a->f[NX_FIELD_DATE] = strdup(iso));
         } else {
-            problem(g, g->path, r->line, "unrecognised date '%.60s'; article kept without a date",
-                    r->date);
+            problem(g, g->path, r->date_line ? r->date_line : r->line,
+                    "unrecognised date '%.60s'; article kept without a date", r->date);
         }
     }
     int bad = !a->f[NX_FIELD_ID] || !a->f[NX_FIELD_TITLE] || !a->f[NX_FIELD_BODY] ||

@@ -321,6 +321,27 @@ START_TEST(stop_value_returned)
 }
 END_TEST
 
+/* A warning about the date or the language names its header line (the
+ * driver's messages about a text file had no line to go by). */
+START_TEST(header_lines_remembered)
+{
+    struct capture c;
+    const char *in = "\xEF\xBB\xBF\n\r\nTitle: T\r\nLanguage: xx\r\nDate: someday\r\n\r\nBody";
+    read_ok_n(&c, in, strlen(in));
+    ck_assert_str_eq(c.rec.date, "someday");
+    ck_assert_int_eq(c.rec.date_line, 5);
+    ck_assert_int_eq(c.rec.lang_line, 4);
+    ck_assert_int_eq(c.rec.line, 0);
+    done(&c);
+    /* no header: no lines */
+    read_ok_n(&c, "Title\n\nDate: someday\n", 22);
+    ck_assert_ptr_null(c.rec.date);
+    ck_assert_int_eq(c.rec.date_line, 0);
+    ck_assert_int_eq(c.rec.lang_line, 0);
+    done(&c);
+}
+END_TEST
+
 START_TEST(large_body)
 {
     /* 4 MB of wrapped prose */
@@ -358,6 +379,7 @@ static Suite *read_text_suite(void)
     tcase_add_test(bad, many_short_lines);
     tcase_add_test(bad, stop_value_returned);
     tcase_add_test(bad, large_body);
+    tcase_add_test(bad, header_lines_remembered);
     suite_add_tcase(s, bad);
     return s;
 }
