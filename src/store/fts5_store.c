@@ -386,7 +386,9 @@ static nx_status_t fts5_open(nx_index_t *ix, const char *const *paths, size_t np
                 return nx_fail(ix, NX_ERR_NOT_AN_INDEX,
                                "%s is an SQLite database but not a newsidx index", path);
         }
-        if (app == 0 && mode == NX_OPEN_READ_ONLY)
+        /* Read-write means "the index must exist": an empty file is not
+         * one, and optimize or a program must not make one of it. */
+        if (app == 0 && mode != NX_OPEN_CREATE)
             return nx_fail(ix, NX_ERR_NO_INDEX, "%s is an empty file, not an index yet", path);
         if (app == 0) {
             nx_status_t s = create_schema(ix, lang);

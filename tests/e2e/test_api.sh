@@ -91,6 +91,7 @@ if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$ROOT/include" -o "$T/contract" \
     err=$(cat "$T/err")
     expect_rc "contract example exits 0" 0
     expect "every contract check passes" has "all contract checks passed" "$out"
+    expect "the empty-file checks ran" has "ok nx_index_open: read-write refuses an empty file" "$out"
     # A Xapian index whose files may be read but not written: as root
     # (which may write anything) this runs as user nobody, or is skipped.
     if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then

@@ -185,6 +185,16 @@ else
         test "$("$NEWSIDX" search -d "$W/x.idx" --count newsroom)" = 600
 fi
 
+# An empty file is not an index: optimize and check leave it alone (optimize
+# once made an index of it).
+: >"$T/empty.db"
+run optimize -d "$T/empty.db"
+expect_rc "optimize on an empty file: exit 2" 2
+expect "optimize on an empty file: says so" has "is an empty file, not an index yet" "$err"
+run check -d "$T/empty.db"
+expect_rc "check on an empty file: exit 2" 2
+expect "the empty file is left empty" test ! -s "$T/empty.db"
+
 # check finds damage: pages of the file overwritten.
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 size=$(stat -c %s "$DB")
