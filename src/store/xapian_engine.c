@@ -266,16 +266,35 @@ static nx_status_t open_writable(nx_index_t *ix, xap_index *x, const char *dir,
     return NX_OK;
 }
 
+/* Adds "skipped WHAT" to the index's notice (databases left out of a
+ * search with allow_partial). */
+static void note_skipped(nx_index_t *ix, const char *what)
+{
+    size_t used = strlen(ix->notice);
+    snprintf(ix->notice + used, sizeof ix->notice - used, "%sskipped %s", used ? "; " : "",
+             what);
+}
+
 /* Expands each path (a folder that may hold shards, or tcp://) into the
- * list of databases to open. */
-static nx_status_t expand_paths(nx_index_t *ix, const char *const *paths, size_t n, char ***out,
-                                size_t *nout)
+ * list of databases to open. With partial, a local path that is no index
+ * is left out with a notice, as an unreachable server is. */
+static nx_status_t expand_paths(nx_index_t *ix, const char *const *paths, size_t n, int partial,
+                                char ***out, size_t *nout)
 {
     char **list = NULL;
     size_t cnt = 0, cap = 0;
     for (size_t i = 0; i < n; i++) {
         long k = 0;
         if (strncmp(paths[i], "tcp://", 6) != 0) {
+            if (partial && (!is_dir(paths[i]) || shard_count(paths[i]) < 0)) {
+                char why[PATH_MAX + 64];
+                snprintf(why, sizeof why, "%s: %s", paths[i],
+                         is_dir(paths[i])                 ? "a folder but not a newsidx index"
+                         : access(paths[i], F_OK) == 0 ? "not a Xapian index"
+                                                        : "no index there");
+                note_skipped(ix, why);
+                continue;
+            }
             if (!is_dir(paths[i])) {
                 for (size_t j = 0; j < cnt; j++)
                     free(list[j]);
@@ -329,23 +348,22 @@ static nx_status_t open_readable(nx_index_t *ix, xap_index *x, const char *const
 {
     char **list = NULL;
     size_t cnt = 0;
-    nx_status_t s = expand_paths(ix, paths, n, &list, &cnt);
+    /* With allow_partial, open what can be opened and say what was not. */
+    int partial = n > 1 && opts && opts->allow_partial;
+    nx_status_t s = expand_paths(ix, paths, n, partial, &list, &cnt);
     if (s != NX_OK)
         return s;
     char err[1024];
-    /* With allow_partial, open what can be opened and say what was not. */
-    const char **ok = calloc(cnt, sizeof *ok);
+    const char **ok = calloc(cnt + 1, sizeof *ok);
     size_t nok = 0;
     if (!ok)
         s = nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     for (size_t i = 0; s == NX_OK && i < cnt; i++) {
         nxx_db *probe;
         const char *one = list[i];
-        if (cnt > 1 && opts && opts->allow_partial) {
+        if (partial) {
             if (NXX(open)(&one, 1, 0, 0, &probe, err, sizeof err) != 0) {
-                size_t used = strlen(ix->notice);
-                snprintf(ix->notice + used, sizeof ix->notice - used, "%sskipped %s",
-                         used ? "; " : "", err);
+                note_skipped(ix, err);
                 continue;
             }
             NXX(close)(probe);

@@ -73,4 +73,19 @@ expect "--allow-partial names the missing server" has "${urls[1]#tcp://}" "$err"
 all=$("$NEWSIDX" search -d "$T/one.xdb" -f ids -n 0 kyiv | sort)
 part=$(sort <<<"$out")
 expect "--allow-partial results are a subset" test -z "$(comm -13 <(echo "$all") <(echo "$part"))"
+# Local databases that are not there, or not indexes, are left out the same
+# way (they once failed the search as if --allow-partial had not been given).
+mkdir -p "$T/not-an-index"
+run search -d "$T/one.xdb" -d "$T/gone.xdb" -f ids -n 0 kyiv
+expect_rc "a missing local database: exit 2" 2
+expect "a missing local database is named" has "$T/gone.xdb" "$err"
+run search --allow-partial -d "$T/one.xdb" -d "$T/gone.xdb" -d "$T/not-an-index" -f ids -n 0 kyiv
+expect_rc "--allow-partial with a missing local database: the rest is searched" 0
+expect "--allow-partial: all the rest's results" test "$(sort <<<"$out")" = "$all"
+expect "--allow-partial names the missing database" has "skipped $T/gone.xdb: no index there" "$err"
+expect "--allow-partial names the folder that is no index" \
+    has "skipped $T/not-an-index: a folder but not a newsidx index" "$err"
+run search --allow-partial -d "$T/gone.xdb" -d "$T/not-an-index" -f ids kyiv
+expect_rc "--allow-partial with nothing to search: exit 2" 2
+expect "--allow-partial with nothing to search: says so" has "no database could be opened" "$err"
 finish
