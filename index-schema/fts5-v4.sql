@@ -144,17 +144,19 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 -- the articles that hold only an inflection nothing else in the index has.
 
 -- Spelling list (added within version 3; optional). The written words of
--- the index that start with a letter a-z, 64 bytes at most, keyed by
+-- the index that start with a letter a-z or a character of U+0080-U+07FF
+-- (Greek, Cyrillic, Hebrew, Arabic ...), 64 bytes at most, keyed by
 -- length so that "did you mean" reads only the words of the first letter
 -- and lengths it needs, not the full-text index's leaves, where words sit
 -- between their doclists (at 1 GB of text, a letter's share of the index
 -- was thousands of pages per misspelled word). Words only: counts come
 -- from the full-text index. Writers add the new words of every
 -- transaction; words of deleted articles stay (their count is then 0).
--- meta 'spelling' = '1' says the list is complete; an index made before
--- this table (or whose writer ran out of memory collecting words) lacks
--- it, and is served by reading the leaves until `newsidx optimize`
--- rebuilds the list.
+-- meta 'spelling' = '2' says the list is complete; '1' (a list made before
+-- it took words beyond a-z) that it is complete for words starting a-z;
+-- an index made before this table (or whose writer ran out of memory
+-- collecting words) lacks it. Words the list may lack are looked for in
+-- the full-text index's leaves until `newsidx optimize` rebuilds the list.
 CREATE TABLE IF NOT EXISTS spelling (
     len  INTEGER NOT NULL,  -- bytes
     word TEXT NOT NULL,

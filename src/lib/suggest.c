@@ -2,14 +2,15 @@
  * query word that the index lacks or barely has (Baklanof -> Baklanov).
  *
  * Candidates are the index's written words with the same first letter and
- * a length within two, at a Damerau-Levenshtein distance of 1 (2 for words
- * of eight letters or more). The best has the fewest edits, then the most
- * articles; it must be in at least SUGGEST_RATIO times as many as the word
- * typed; a word in SUGGEST_MEANT articles or more gets none. The store
- * reads the words of the letter and lengths from its spelling list (or,
- * without one, the whole letter) but counts the articles of the close
- * ones only (on a 100 MB FTS5 index, counting every word of a common
- * letter took 20 ms). */
+ * a length within two letters, at a Damerau-Levenshtein distance of 1 (2 for
+ * words of eight letters or more), counted in letters (code points), so
+ * that Cyrillic or Greek words are measured as Latin ones are. The best
+ * has the fewest edits, then the most articles; it must be in at least
+ * SUGGEST_RATIO times as many as the word typed; a word in SUGGEST_MEANT
+ * articles or more gets none. The store reads the words of the letter and
+ * lengths from its spelling list (or, without one, the whole letter) but
+ * counts the articles of the close ones only (on a 100 MB FTS5 index,
+ * counting every word of a common letter took 20 ms). */
 #include "internal.h"
 
 #include "../analyze/analyzer.h"
@@ -19,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define SUGGEST_RATIO 10
 /* A word in this many articles is taken as meant: no close word is looked
@@ -28,10 +30,27 @@
 #define SUGGEST_MEANT 50
 #define MAX_WORD 64
 
-/* Edit distance with transpositions, over bytes, giving up past limit.
+/* The code points of word w (n bytes) into out (MAX_WORD of them at most);
+ * how many, or -1 when there are more or the bytes are not UTF-8. */
+static int code_points(const char *w, size_t n, int32_t *out)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; k++) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t used =
+            utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (used <= 0 || k == MAX_WORD)
+            return -1;
+        out[k] = cp;
+        i += (size_t)used;
+    }
+    return k;
+}
+
+/* Edit distance with transpositions, over code points, giving up past limit.
  * Only the band of cells within limit of the diagonal can stay within
  * limit; it is all that is computed (every word of a letter comes here). */
-static int distance(const char *a, size_t la, const char *b, size_t lb, int limit)
+static int distance(const int32_t *a, size_t la, const int32_t *b, size_t lb, int limit)
 {
     if (la > MAX_WORD || lb > MAX_WORD || la > lb + (size_t)limit || lb > la + (size_t)limit)
         return limit + 1;
@@ -68,25 +87,41 @@ static int distance(const char *a, size_t la, const char *b, size_t lb, int limi
     return d[la][lb];
 }
 
-/* The bytes a word uses, folded into 64 bits. */
-static uint64_t byte_set(const char *w, size_t n)
+/* The letters a word uses, folded into 64 bits. */
+static uint64_t letter_set(const int32_t *w, size_t n)
 {
     uint64_t m = 0;
     for (size_t i = 0; i < n; i++)
-        m |= (uint64_t)1 << ((unsigned char)w[i] & 63);
+        m |= (uint64_t)1 << (w[i] & 63);
     return m;
 }
 
 typedef struct scan {
     const char *word; /* folded query word */
-    size_t len;
+    size_t len;       /* in bytes */
+    int32_t cp[MAX_WORD];
+    size_t ncp;       /* letters */
     int limit;
-    uint64_t set;     /* byte_set of word */
+    uint64_t set;     /* letter_set of word */
     int64_t own;      /* articles holding the word itself */
     char best[MAX_WORD * 4 + 1];
     int64_t best_n;
     int best_d;
 } scan;
+
+/* The edit distance from the query word to t (lt bytes), or limit + 1. */
+static int distance_to(const scan *sc, const char *t, size_t lt, int prefilter)
+{
+    int32_t cp[MAX_WORD];
+    int k = lt < sizeof sc->best ? code_points(t, lt, cp) : -1;
+    if (k < 0 || (size_t)k + 2 < sc->ncp || (size_t)k > sc->ncp + 2)
+        return sc->limit + 1;
+    /* An edit changes the set of letters a word uses by two at most: a
+     * cheap test that turns away most words before the edit distance. */
+    if (prefilter && __builtin_popcountll(letter_set(cp, (size_t)k) ^ sc->set) > 2 * sc->limit)
+        return sc->limit + 1;
+    return distance(sc->cp, sc->ncp, cp, (size_t)k, sc->limit);
+}
 
 static void on_term(scan *sc, const char *t, size_t lt, int64_t n)
 {
@@ -94,9 +129,7 @@ static void on_term(scan *sc, const char *t, size_t lt, int64_t n)
         sc->own = n;
         return;
     }
-    if (lt + 2 < sc->len || lt > sc->len + 2 || lt >= sizeof sc->best)
-        return;
-    int d = distance(sc->word, sc->len, t, lt, sc->limit);
+    int d = distance_to(sc, t, lt, 0);
     if (d > sc->limit)
         return;
     /* Fewer edits first, then more articles, then the first in byte order
@@ -116,13 +149,7 @@ static int want_term(void *ctx, const char *t, size_t lt)
     scan *sc = ctx;
     if (lt == sc->len && memcmp(t, sc->word, lt) == 0)
         return 1;
-    if (lt + 2 < sc->len || lt > sc->len + 2 || lt >= sizeof sc->best)
-        return 0;
-    /* An edit changes the set of bytes a word uses by two at most: a cheap
-     * test that turns away most words before the edit distance. */
-    if (__builtin_popcountll(byte_set(t, lt) ^ sc->set) > 2 * sc->limit)
-        return 0;
-    return distance(sc->word, sc->len, t, lt, sc->limit) <= sc->limit;
+    return distance_to(sc, t, lt, 1) <= sc->limit;
 }
 
 static void on_count(void *ctx, const char *t, int64_t n)
@@ -147,14 +174,24 @@ typedef struct fix {
     nx_status_t st;
 } fix;
 
-/* Writes w with the case of the word it replaces (Baklanof -> Baklanov). */
+/* Writes w with the case of the word it replaces (Baklanof -> Baklanov,
+ * Бакланоф -> Бакланов), and a Greek word's last sigma final again (case
+ * folding made it σ: Μητσοτακης, not Μητσοτακησ). */
 static void put_like(nx_sb *b, const char *w, const char *model)
 {
-    unsigned char c = (unsigned char)model[0];
-    if (c >= 'A' && c <= 'Z' && w[0] >= 'a' && w[0] <= 'z') {
-        char first = (char)(w[0] - 'a' + 'A');
-        nx_sb_put(b, &first, 1);
-        nx_sb_puts(b, w + 1);
+    utf8proc_int32_t m, c;
+    utf8proc_ssize_t mn = utf8proc_iterate((const utf8proc_uint8_t *)model, -1, &m);
+    utf8proc_ssize_t cn = utf8proc_iterate((const utf8proc_uint8_t *)w, -1, &c);
+    if (mn > 0 && cn > 0 && utf8proc_category(m) == UTF8PROC_CATEGORY_LU &&
+        utf8proc_toupper(c) != c) {
+        utf8proc_uint8_t up[4];
+        nx_sb_put(b, (const char *)up, (size_t)utf8proc_encode_char(utf8proc_toupper(c), up));
+        w += cn;
+    }
+    size_t n = strlen(w);
+    if (n >= 4 && memcmp(w + n - 2, "\xCF\x83", 2) == 0 && (unsigned char)w[n - 4] >= 0xCE) {
+        nx_sb_put(b, w, n - 2);
+        nx_sb_puts(b, "\xCF\x82");
     } else {
         nx_sb_puts(b, w);
     }
@@ -191,13 +228,24 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
             f->st = nx_fail(f->ix, NX_ERR_NOMEM, "out of memory");
             return 1;
         }
-        if (el == 0 || el > MAX_WORD || (unsigned char)e[0] >= 0x80 || (e[0] >= '0' && e[0] <= '9'))
+        /* Words a spelling list holds (store.h): not numbers, not CJK. */
+        if (el == 0 || el > MAX_WORD * 4 || !NX_SPELL_FIRST(e[0]))
             continue;
-        scan sc = {e, el, el >= 8 ? 2 : 1, byte_set(e, el), 0, "", 0, 0};
+        scan sc = {.word = e, .len = el};
+        int letters = code_points(e, el, sc.cp);
+        if (letters <= 0)
+            continue;
+        sc.ncp = (size_t)letters;
+        sc.limit = letters >= 8 ? 2 : 1;
+        sc.set = letter_set(sc.cp, sc.ncp);
         char folded[MAX_WORD * 4 + 1];
         memcpy(folded, e, el);
         folded[el] = '\0';
         sc.word = folded;
+        /* Its first letter, and the byte lengths of words two letters
+         * shorter or longer. */
+        size_t fl = (unsigned char)folded[0] < 0x80 ? 1 : 2;
+        char first[3] = {folded[0], fl == 2 ? folded[1] : '\0', '\0'};
         f->st = nx_store_vocabulary(f->ix, folded, want_itself, on_count, &sc);
         if (f->st != NX_OK)
             return 1;
@@ -206,11 +254,11 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
         /* The index's spelling list when it has one, else its words of the
          * letter. */
         int have = 0;
-        f->st = nx_store_spelling(f->ix, folded[0], el > 3 ? el - 2 : 1, el + 2, want_term,
-                                  on_count, &sc, &have);
-        char prefix[2] = {folded[0], '\0'};
+        size_t span = 2 * fl;
+        f->st = nx_store_spelling(f->ix, first, el > span + 1 ? el - span : 1, el + span,
+                                  want_term, on_count, &sc, &have);
         if (f->st == NX_OK && !have)
-            f->st = nx_store_vocabulary(f->ix, prefix, want_term, on_count, &sc);
+            f->st = nx_store_vocabulary(f->ix, first, want_term, on_count, &sc);
         if (f->st != NX_OK)
             return 1;
         /* A word the index lacks: any close word will do; a rare one: only a

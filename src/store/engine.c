@@ -168,7 +168,7 @@ nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want
     return ix->engine->vocabulary(ix, prefix, want, fn, ctx);
 }
 
-nx_status_t nx_store_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+nx_status_t nx_store_spelling(nx_index_t *ix, const char *first, size_t minlen, size_t maxlen,
                               nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have)
 {
     *have = 0;

@@ -100,7 +100,7 @@ nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out)
 char *nx_fts5_describe(nx_index_t *ix, const nx_store_query *q);
 nx_status_t nx_fts5_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
                                nx_count_fn fn, void *ctx);
-nx_status_t nx_fts5_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+nx_status_t nx_fts5_spelling(nx_index_t *ix, const char *first, size_t minlen, size_t maxlen,
                              nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
 nx_status_t nx_fts5_value_counts(nx_index_t *ix, const nx_store_query *q, const char *field,
                                  nx_count_fn fn, void *ctx);

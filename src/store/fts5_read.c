@@ -249,16 +249,18 @@ static void count_exactly(void *ctx, const char *w, int64_t n)
     o->fn(o->ctx, w, n);
 }
 
-nx_status_t nx_fts5_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+nx_status_t nx_fts5_spelling(nx_index_t *ix, const char *first, size_t minlen, size_t maxlen,
                              nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have)
 {
     *have = 0;
     sqlite3 *db = DB(ix);
     sqlite3_stmt *st = NULL;
-    /* No table (an index made before it) or no 'spelling' mark: not complete. */
+    /* No table (an index made before it) or no 'spelling' mark: not
+     * complete; mark 1 (a list from before it took other alphabets'
+     * words): complete for words starting a-z only. */
     int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'spelling'", -1, &st, NULL);
-    int complete = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-                   sqlite3_column_int(st, 0) == 1;
+    int mark = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int complete = mark == 2 || (mark == 1 && (unsigned char)first[0] < 0x80);
     sqlite3_finalize(st);
     st = NULL;
     if (!complete ||
@@ -269,7 +271,15 @@ nx_status_t nx_fts5_spelling(nx_index_t *ix, char first, size_t minlen, size_t m
         sqlite3_finalize(st);
         return NX_OK;
     }
-    char lo[2] = {first, '\0'}, hi[2] = {(char)(first + 1), '\0'};
+    /* The words from first to the next character: its last byte (ASCII,
+     * or a UTF-8 continuation byte, at most 0xBF) plus one. */
+    char lo[8], hi[8];
+    size_t fl = strnlen(first, sizeof lo - 1);
+    memcpy(lo, first, fl);
+    lo[fl] = '\0';
+    memcpy(hi, lo, fl + 1);
+    if (fl)
+        hi[fl - 1] = (char)(hi[fl - 1] + 1);
     /* The candidates first (the statement is done before counting reads
      * the full-text index in a snapshot of its own). */
     char *words = NULL;
@@ -277,8 +287,8 @@ nx_status_t nx_fts5_spelling(nx_index_t *ix, char first, size_t minlen, size_t m
     rc = SQLITE_OK;
     for (size_t len = minlen; rc == SQLITE_OK && len <= maxlen; len++) {
         sqlite3_bind_int64(st, 1, (sqlite3_int64)len);
-        sqlite3_bind_text(st, 2, lo, 1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, hi, 1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, lo, (int)fl, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, hi, (int)fl, SQLITE_STATIC);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             const char *w = (const char *)sqlite3_column_text(st, 0);
             size_t n = (size_t)sqlite3_column_bytes(st, 0);

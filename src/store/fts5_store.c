@@ -231,7 +231,7 @@ static nx_status_t create_schema(nx_index_t *ix, const char *lang)
     if (rc == SQLITE_OK)
         rc = meta_put(DB(ix), "created", created);
     if (rc == SQLITE_OK)
-        rc = meta_put(DB(ix), "spelling", "1"); /* empty, so complete */
+        rc = meta_put(DB(ix), "spelling", "2"); /* empty, so complete */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(DB(ix), "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -478,7 +478,7 @@ static int spell_prepare(fts5_writer *w)
     if (rc == SQLITE_OK && !v[0]) {
         int64_t any = one_int(db, "SELECT EXISTS (SELECT 1 FROM articles)", &rc);
         if (rc == SQLITE_OK && !any)
-            rc = meta_put(db, "spelling", "1");
+            rc = meta_put(db, "spelling", "2");
     }
     rc = prep(db, &w->ins_spell, "INSERT OR IGNORE INTO spelling(len, word) VALUES (?1, ?2)", rc);
     if (rc == SQLITE_OK)
@@ -1384,10 +1384,15 @@ static nx_status_t fts5_optimize(nx_index_t *ix)
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.nx_vocab USING "
             "fts5vocab(main, articles_fts, row); "
             "DELETE FROM spelling; "
+            /* One statement per range: fts5vocab given the two ranges
+             * OR'ed returned the first one only. */
             "INSERT OR IGNORE INTO spelling(len, word) SELECT length(CAST(term AS BLOB)), term "
             "FROM temp.nx_vocab WHERE term >= 'a' AND term < '{' AND "
             "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(NX_SPELL_MAX) "; "
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '1'); "
+            "INSERT OR IGNORE INTO spelling(len, word) SELECT length(CAST(term AS BLOB)), term "
+            "FROM temp.nx_vocab WHERE term >= char(128) AND term < char(2048) AND "
+            "length(CAST(term AS BLOB)) BETWEEN 2 AND " NX_STR(NX_SPELL_MAX) "; "
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('spelling', '2'); "
             "DELETE FROM stems WHERE word NOT IN (SELECT term FROM temp.nx_vocab)",
             NULL, NULL, NULL);
     if (rc == SQLITE_OK)

@@ -45,10 +45,15 @@ typedef struct nx_dup_facts {
     int64_t assigned;         /* set by put_article: the label it was stored with */
 } nx_dup_facts;
 
-/* Words a spelling list holds ("did you mean" looks for ASCII words):
- * exact terms of 2 to NX_SPELL_MAX bytes that start with a letter a-z. */
+/* Words a spelling list holds ("did you mean"): exact terms of 2 to
+ * NX_SPELL_MAX bytes that start with a letter a-z or with a two-byte UTF-8
+ * character (U+0080-U+07FF: Greek, Cyrillic, Armenian, Hebrew, Arabic and
+ * the Latin letters folding keeps). Not the scripts after them: Indic and
+ * Thai words are syllable runs, CJK terms are bigrams. */
 #define NX_SPELL_MAX 64
-#define NX_SPELL_WORD(t, n) ((n) >= 2 && (n) <= NX_SPELL_MAX && (t)[0] >= 'a' && (t)[0] <= 'z')
+#define NX_SPELL_FIRST(c)                                                                  \
+    (((c) >= 'a' && (c) <= 'z') || ((unsigned char)(c) >= 0xC2 && (unsigned char)(c) < 0xE0))
+#define NX_SPELL_WORD(t, n) ((n) >= 2 && (n) <= NX_SPELL_MAX && NX_SPELL_FIRST((t)[0]))
 
 /* Terms of an article analyzed ahead of time, in its language (NULL when
  * not): an engine may use them instead of analyzing the texts again. And
@@ -164,12 +169,12 @@ typedef struct nx_engine {
      * is most of the cost). */
     nx_status_t (*vocabulary)(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
                               nx_count_fn fn, void *ctx);
-    /* Like vocabulary for the words starting with the letter first and of
-     * minlen to maxlen bytes, read from a spelling list, without reading
-     * the whole letter: *have is 0 (nothing reported) when the engine has
-     * no complete list, and the caller reads the vocabulary instead. May
-     * be NULL. */
-    nx_status_t (*spelling)(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+    /* Like vocabulary for the words starting with the letter first (its
+     * UTF-8 bytes, NUL-terminated) and of minlen to maxlen bytes, read from
+     * a spelling list, without reading the whole letter: *have is 0
+     * (nothing reported) when the engine has no complete list, and the
+     * caller reads the vocabulary instead. May be NULL. */
+    nx_status_t (*spelling)(nx_index_t *ix, const char *first, size_t minlen, size_t maxlen,
                             nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
     /* Verifies the index's structures (SQLite and FTS5 integrity checks,
      * Xapian's checker); NX_ERR_CORRUPT with the findings when damaged. */
@@ -275,7 +280,7 @@ nx_status_t nx_store_value_counts(nx_index_t *ix, const nx_store_query *q, const
                                   nx_count_fn fn, void *ctx);
 nx_status_t nx_store_vocabulary(nx_index_t *ix, const char *prefix, nx_word_want_fn want,
                                 nx_count_fn fn, void *ctx);
-nx_status_t nx_store_spelling(nx_index_t *ix, char first, size_t minlen, size_t maxlen,
+nx_status_t nx_store_spelling(nx_index_t *ix, const char *first, size_t minlen, size_t maxlen,
                               nx_word_want_fn want, nx_count_fn fn, void *ctx, int *have);
 nx_status_t nx_store_check(nx_index_t *ix);
 nx_status_t nx_store_optimize(nx_index_t *ix);

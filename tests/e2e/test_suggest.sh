@@ -23,6 +23,12 @@ for engine in fts5 xapian; do
         test "$(jq -r .suggestion <<<"$out")" = null
     run search -d "$DB" -f json -- 'Baklanof*'
     expect "$engine: prefix words are left alone" test "$(jq -r .suggestion <<<"$out")" = null
+    # Cyrillic: one letter changed is one edit, as in Latin (a byte count
+    # made it two), and the suggestion keeps the capital.
+    run search -d "$DB" -f json -- 'Бакланоф'
+    expect "$engine: Бакланоф suggests Бакланов" test "$(jq -r .suggestion <<<"$out")" = Бакланов
+    run search -d "$DB" -f json -- 'бакланоф'
+    expect "$engine: in lower case, in lower case" test "$(jq -r .suggestion <<<"$out")" = бакланов
 done
 
 # Every Baklanov renamed Baklanow and indexed again: the old name lives on
@@ -55,7 +61,7 @@ mkdir -p "$S"
 cp -r "$CORPUS"/. "$S"/
 "$NEWSIDX" index -q -d "$DB" "$S"
 expect "fts5: a new index's spelling list is complete" \
-    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'")" = 1
+    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'")" = 2
 expect "fts5: the list holds the corpus's words by length" \
     test "$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'baklanov' AND len = 8")" = 1
 # The words collected while indexing (listed by the indexing worker) are
@@ -65,6 +71,26 @@ cp "$DB" "$T/spell-copy.idx"
 "$NEWSIDX" optimize -d "$T/spell-copy.idx"
 expect "fts5: the list collected while indexing is the index's words, no more, no less ($(sqlite3 "$DB" 'SELECT count(*) FROM spelling') words)" \
     test "$(spell_list "$DB")" = "$(spell_list "$T/spell-copy.idx")"
+# Words of other alphabets are suggested as Latin ones are (only a-z once
+# were), counted in letters and with the case of the word typed.
+run search -d "$DB" -f json Бакланоф
+expect "fts5: a Cyrillic name: did you mean" test "$(jq -r .suggestion <<<"$out")" = Бакланов
+expect "fts5: the Cyrillic name is in the list" \
+    test "$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'бакланов' AND len = 16")" = 1
+run search -d "$DB" -f json 'дипломатов армия Бакланоф'
+expect "fts5: a Cyrillic name among words: only it replaced" \
+    test "$(jq -r .suggestion <<<"$out")" = 'дипломатов армия Бакланов'
+# A list from before it held such words (mark 1): they are looked for in
+# the full-text index instead.
+cp "$DB" "$T/mark1.idx"
+sqlite3 "$T/mark1.idx" "DELETE FROM spelling WHERE word >= char(128);
+                        UPDATE meta SET value = '1' WHERE key = 'spelling'"
+run search -d "$T/mark1.idx" -f json Бакланоф
+expect "fts5: a list of a-z words only: Cyrillic words found in the index" \
+    test "$(jq -r .suggestion <<<"$out")" = Бакланов
+run search -d "$T/mark1.idx" -f json Baklanof
+expect "fts5: ... and a-z words still from the list" \
+    test "$(jq -r .suggestion <<<"$out")" = Baklanov
 # A word first met in a later run is in the list too.
 printf 'Quarry report\n\nThe Zarnowitz quarry reopened after the inspection.\n' >"$S/late.txt"
 "$NEWSIDX" index -q -d "$DB" "$S"
@@ -84,7 +110,9 @@ expect "fts5: without a list, the index's words are read" \
 run optimize -d "$DB"
 expect_rc "fts5: optimize" 0
 expect "fts5: optimize makes the list, complete" \
-    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'"),$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'zarnowitz'")" = 1,1
+    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'spelling'"),$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'zarnowitz'")" = 2,1
+expect "fts5: optimize puts the Cyrillic words in the list" \
+    test "$(sqlite3 "$DB" "SELECT count(*) FROM spelling WHERE word = 'бакланов'")" = 1
 # A writer on such an index adds its words, but does not call the list
 # complete: the article already there are not in it.
 sqlite3 "$DB" "DROP TABLE spelling; DELETE FROM meta WHERE key = 'spelling'"

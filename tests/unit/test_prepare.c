@@ -167,15 +167,18 @@ START_TEST(jobs_list_spelling_words_once)
     ck_assert_ptr_nonnull(p);
     /* Exact forms only (not "~enport"), folded, once each, body then
      * title; no figures, no one-letter words, nothing over 64 bytes, no
-     * word starting with a letter outside a-z once folded. */
+     * word starting with a character past U+07FF once folded (Cyrillic
+     * is in, Devanagari and CJK bigrams are not). */
     nx_prep_push(p, text_job("Port strike", "Ports closed: the port of Kiel shut. 42 ships, a "
-                                            "queue. Émigrés from Москва waited. "
+                                            "queue. Émigrés from Москва waited in दिल्ली and 北京. "
                                             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                                             "aaaaaaaaaaaaa."));
     /* A second article lists only what the first did not. */
     nx_prep_push(p, text_job("Port reopens", "The port of Kiel reopened; ships sailed."));
     nx_prep_push(p, text_job("Kiel", "The port."));
-    expect_next(p, "ports closed the port of kiel shut ships queue emigres from waited strike",
+    expect_next(p,
+                "ports closed the port of kiel shut ships queue emigres from москва waited in "
+                "and strike",
                 NULL);
     expect_next(p, "reopened sailed reopens", NULL);
     expect_next(p, "", NULL);

@@ -395,6 +395,24 @@ START_TEST(words_sharing_a_letter)
 }
 END_TEST
 
+/* Greek and Cyrillic: edits counted in letters (one two-byte letter
+ * changed is one edit), lengths in letters, capitals kept. */
+START_TEST(other_alphabets)
+{
+    nx_index_t *ix = small_index();
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "g%d", i);
+        add(ix, id, "Μητσοτάκης στις Βρυξέλλες", "Ο Μητσοτάκης συνάντησε τον Зеленский.");
+    }
+    expect_suggestion(ix, "Μητσοτακις", "Μητσοτακης");
+    expect_suggestion(ix, "Зеленскй", "Зеленский");          /* a letter left out */
+    expect_suggestion(ix, "Зеленськийй", "Зеленский");       /* two edits in 8+ letters */
+    expect_suggestion(ix, "Зеленсьикйй", NULL);              /* three */
+    nx_index_close(ix);
+}
+END_TEST
+
 START_TEST(replaced_articles_no_longer_count)
 {
     nx_index_t *ix = small_index();
@@ -456,6 +474,7 @@ static Suite *suggest_suite(void)
     tcase_set_timeout(g, 60);
     tcase_add_test(g, replaces_whole_words_only);
     tcase_add_test(g, words_sharing_a_letter);
+    tcase_add_test(g, other_alphabets);
     tcase_add_test(g, replaced_articles_no_longer_count);
     tcase_add_test(g, common_words_are_meant);
     suite_add_tcase(s, g);
