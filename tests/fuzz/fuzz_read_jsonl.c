@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *in = fuzz_exact(data, size);
-    reader_state st = {"nx_read_jsonl", 1, 0, 0, 0};
+    reader_state st = {.reader = "nx_read_jsonl", .per_line = 1};
     nx_record_sink sink = {on_record, on_problem, &st, on_notice};
     int rc = nx_read_jsonl(in, size, &sink);
     FUZZ_CHECK(rc == 0, "nx_read_jsonl returned %d", rc);

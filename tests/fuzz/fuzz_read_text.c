@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *in = fuzz_exact(data, size);
-    reader_state st = {"nx_read_text", 0, 0, 0, 0};
+    reader_state st = {.reader = "nx_read_text"};
     nx_record_sink sink = {on_record, on_problem, &st, on_notice};
     int rc = nx_read_text(in, size, &sink);
     FUZZ_CHECK((rc == 0 && st.records == 1 && st.problems == 0) ||
