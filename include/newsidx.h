@@ -311,7 +311,9 @@ typedef struct nx_span {
 } nx_span_t;
 
 /* The current hit's snippet: text (borrowed; UTF-8, fragments joined with
- * " … ") and the spans to highlight (borrowed array of *nspans). */
+ * " … ") and the spans to highlight (borrowed array of *nspans).
+ * NX_ERR_CORRUPT when the hit's stored text is damaged (its body field is
+ * then NULL); the other hits are not affected. */
 nx_status_t nx_results_snippet(nx_results_t *results, const char **text, const nx_span_t **spans,
                                size_t *nspans);
 

@@ -53,7 +53,8 @@ static const char usage_text[] =
     "      --explain           print the parsed query and each hit's score\n"
     "  -h, --help              this help\n"
     "\n"
-    "Exit status: 0 hits found, 1 no hits, 2 error (bad query: 'query:1:COL: message').\n";
+    "Exit status: 0 hits found, 1 no hits, 2 error (bad query: 'query:1:COL: message';\n"
+    "a hit whose stored text is damaged: shown without a snippet, named on stderr).\n";
 
 typedef enum { F_TEXT, F_JSON, F_JSONL, F_TSV, F_IDS } out_format;
 
@@ -186,7 +187,9 @@ static nx_status_t run_and_count(nx_search_t *s, int count_only, nx_results_t **
     return st == NX_OK ? nx_results_total(*r, total) : st;
 }
 
-static void json_hit(nx_results_t *r, int collapse)
+/* json_hit and text_hit return 1 when the hit's stored text is damaged
+ * (it is shown without a snippet), else 0. */
+static int json_hit(nx_results_t *r, int collapse)
 {
     const nx_article_t *a = nx_results_get(r);
     const char *text;
@@ -209,7 +212,8 @@ static void json_hit(nx_results_t *r, int collapse)
     }
     char sc[32];
     printf(",\"score\":%s,\"snippets\":[", cli_score(nx_results_score(r), sc));
-    if (nx_results_snippet(r, &text, &spans, &n) == NX_OK) {
+    nx_status_t st = nx_results_snippet(r, &text, &spans, &n);
+    if (st == NX_OK) {
         fputs("{\"text\":", stdout);
         json_string(stdout, text);
         fputs(",\"highlights\":[", stdout);
@@ -227,9 +231,10 @@ static void json_hit(nx_results_t *r, int collapse)
         fputc(']', stdout);
     }
     fputc('}', stdout);
+    return st == NX_ERR_CORRUPT;
 }
 
-static void text_hit(nx_results_t *r, const highlighter *h, int explain, int collapse)
+static int text_hit(nx_results_t *r, const highlighter *h, int explain, int collapse)
 {
     const nx_article_t *a = nx_results_get(r);
     const char *date = nx_article_get(a, NX_FIELD_DATE);
@@ -250,12 +255,14 @@ static void text_hit(nx_results_t *r, const highlighter *h, int explain, int col
     const char *text;
     const nx_span_t *spans;
     size_t n;
-    if (nx_results_snippet(r, &text, &spans, &n) == NX_OK && *text) {
+    nx_status_t st = nx_results_snippet(r, &text, &spans, &n);
+    if (st == NX_OK && *text) {
         fputs("   ", stdout);
         print_highlighted(stdout, text, spans, n, h);
         putchar('\n');
     }
     putchar('\n');
+    return st == NX_ERR_CORRUPT;
 }
 
 int cmd_search(int argc, char **argv)
@@ -487,7 +494,7 @@ int cmd_search(int argc, char **argv)
         fprintf(stderr, "newsidx: no articles match\n");
     }
     size_t shown = 0;
-    int more = 0;
+    int more = 0, damaged = 0;
     for (int first = 1; nx_results_valid(r); nx_results_move_to_next(r), first = 0) {
         const nx_article_t *a = nx_results_get(r);
         if (limit && shown == limit) {
@@ -495,15 +502,16 @@ int cmd_search(int argc, char **argv)
             break;
         }
         shown++;
+        int hit_damaged = 0;
         switch (fmt) {
-        case F_TEXT: text_hit(r, &h, explain, collapse); break;
+        case F_TEXT: hit_damaged = text_hit(r, &h, explain, collapse); break;
         case F_JSON:
             if (!first)
                 putchar(',');
-            json_hit(r, collapse);
+            hit_damaged = json_hit(r, collapse);
             break;
         case F_JSONL:
-            json_hit(r, collapse);
+            hit_damaged = json_hit(r, collapse);
             putchar('\n');
             break;
         case F_TSV:
@@ -519,6 +527,12 @@ int cmd_search(int argc, char **argv)
             printf("\t%s\n", cli_score(nx_results_score(r), sc));
             break;
         case F_IDS: printf("%s\n", nx_article_get(a, NX_FIELD_ID)); break;
+        }
+        /* A damaged stored text costs its hit the snippet, not the search:
+         * said, and the exit status says so (as grep's does). */
+        if (hit_damaged) {
+            cli_error("%s", nx_index_last_error(ix));
+            damaged = 1;
         }
     }
     if (fmt == F_JSON) {
@@ -536,12 +550,17 @@ int cmd_search(int argc, char **argv)
     if (nx_results_status(r) != NX_OK) {
         cli_error("%s", nx_index_last_error(ix));
         code = EXIT_ERROR;
-    } else if (fmt == F_TEXT && more) {
-        printf("(%zu of %lld shown; --limit and --offset show more)\n", shown, (long long)total);
-    } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
-        /* Everything is shown: the rest are copies folded into the hits. */
-        printf("(%lld articles match; copies are folded in: --no-collapse lists them)\n",
-               (long long)total);
+    } else {
+        if (fmt == F_TEXT && more) {
+            printf("(%zu of %lld shown; --limit and --offset show more)\n", shown,
+                   (long long)total);
+        } else if (fmt == F_TEXT && (int64_t)(offset + shown) < total) {
+            /* Everything is shown: the rest are copies folded into the hits. */
+            printf("(%lld articles match; copies are folded in: --no-collapse lists them)\n",
+                   (long long)total);
+        }
+        if (damaged)
+            code = EXIT_ERROR;
     }
 out:
     if (fflush(stdout) != 0 && code != EXIT_ERROR)

@@ -615,8 +615,15 @@ nx_status_t nx_results_snippet(nx_results_t *r, const char **text, const nx_span
         *nspans = 0;
     if (!r || !r->valid || !text || !spans || !nspans)
         return NX_ERR_INVALID_ARG;
+    /* Every stored article has a body, "" at least: none means the FTS5
+     * engine found its stored text damaged (nx_unpack_or_null). */
+    if (!r->cur.f[NX_FIELD_BODY])
+        return nx_fail(r->search->ix, NX_ERR_CORRUPT,
+                       "the stored text of article %s is damaged (newsidx check lists such "
+                       "articles; index its file again to replace it)",
+                       r->cur.f[NX_FIELD_ID] ? r->cur.f[NX_FIELD_ID] : "?");
     if (!r->have_snip) {
-        const char *body = r->cur.f[NX_FIELD_BODY] ? r->cur.f[NX_FIELD_BODY] : "";
+        const char *body = r->cur.f[NX_FIELD_BODY];
         const nx_lang *lang = nx_lang_find(r->cur.f[NX_FIELD_LANG]);
         if (nx_snippet_make(r->search->an, &r->search->hl, lang, body, strlen(body),
                             SNIPPET_FRAGMENTS, SNIPPET_WORDS, &r->snip) != 0)

@@ -49,9 +49,12 @@ static int load_dict(pack_ctx *c, unsigned id)
     return rc;
 }
 
-static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* nx_unpack(body); nx_unpack_or_null(body) for what search hits show: a
+ * damaged text (or one whose dictionary is gone) gives NULL instead of
+ * failing the statement, so one damaged article does not fail every search
+ * that finds it (its hit then has no snippet, and says why). */
+static void unpack(sqlite3_context *ctx, sqlite3_value **argv, int lenient)
 {
-    (void)argc;
     pack_ctx *c = sqlite3_user_data(ctx);
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
         return;
@@ -67,6 +70,8 @@ static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     int r = nx_textpack_unpack(c->p, in, len, &out, &out_len, &need);
     if (r == 1) {
         int rc = load_dict(c, need);
+        if (rc == SQLITE_CORRUPT && lenient)
+            return; /* NULL */
         if (rc != SQLITE_OK) {
             sqlite3_result_error(ctx,
                                  rc == SQLITE_CORRUPT ? "stored text names a compression "
@@ -79,12 +84,26 @@ static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         }
         r = nx_textpack_unpack(c->p, in, len, &out, &out_len, &need);
     }
+    if (r != 0 && lenient)
+        return; /* NULL */
     if (r != 0) {
         sqlite3_result_error(ctx, "stored text is damaged (cannot decompress it)", -1);
         sqlite3_result_error_code(ctx, SQLITE_CORRUPT);
         return;
     }
     sqlite3_result_text64(ctx, out, out_len, free, SQLITE_UTF8);
+}
+
+static void fn_unpack(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    unpack(ctx, argv, 0);
+}
+
+static void fn_unpack_or_null(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    unpack(ctx, argv, 1);
 }
 
 static void fn_unpacked_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -138,6 +157,10 @@ int nx_fts5_register_pack(sqlite3 *db, nx_textpack **packer)
     rc = sqlite3_create_function_v2(db, "nx_unpacked_size", 1,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
                                     fn_unpacked_size, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "nx_unpack_or_null", 1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
+                                        fn_unpack_or_null, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "nx_pack", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, c,
                                         fn_pack, NULL, NULL, NULL);

@@ -37,10 +37,11 @@
     "coalesce((SELECT score FROM f ORDER BY score DESC LIMIT 1 OFFSET ?7), (SELECT "       \
     "min(score) FROM f))"
 /* What cursor_fill reads for a hit shown (and cursor_copies for a copy),
- * in the order of fill_fields: all but the id and date. */
+ * in the order of fill_fields: all but the id and date. A damaged body
+ * reads as NULL (nx_unpack_or_null): the hit is shown without it. */
 #define FILL_SQL                                                                           \
-    "SELECT a.title, nx_unpack(a.body), a.source, a.url, a.lang, (SELECT path FROM files " \
-    "WHERE files.fileno = a.fileno) FROM articles AS a WHERE a.rowid = ?1"
+    "SELECT a.title, nx_unpack_or_null(a.body), a.source, a.url, a.lang, (SELECT path "   \
+    "FROM files WHERE files.fileno = a.fileno) FROM articles AS a WHERE a.rowid = ?1"
 /* The ranked search (prepare, lazy): ?1 the MATCH expression, ?2 the pool
  * (how many hits by score f holds), ?3 limit, ?4 offset, ?5 nx_rank's
  * word groups, ?6 the matches list nx_rank fills, ?7 offset + limit - 1.
@@ -81,7 +82,7 @@ static void give_stmt(sqlite3_stmt **slot, sqlite3_stmt *st)
 static const int fill_fields[] = {NX_FIELD_TITLE, NX_FIELD_BODY,  NX_FIELD_SOURCE,
                                   NX_FIELD_URL,   NX_FIELD_LANG, NX_FIELD_ORIGIN};
 #define COLUMNS                                                                            \
-    "a.id, a.title, nx_unpack(a.body), a.date, a.source, a.url, a.lang, "                  \
+    "a.id, a.title, nx_unpack_or_null(a.body), a.date, a.source, a.url, a.lang, "          \
     "(SELECT path FROM files WHERE files.fileno = a.fileno), " CLUSTER
 
 static void where_filters(nx_sb *b, const nx_filter *f, size_t nf, int *param)

@@ -267,6 +267,21 @@ run check -d "$T/hurt.idx"
 expect_rc "a damaged stored text: check exits 2" 2
 expect "a damaged stored text: check names the article" \
     has "1 stored article text is damaged (cannot be decompressed): $id" "$err"
+# A search that finds it still shows every hit (it failed as a whole): the
+# damaged one without a snippet, named on stderr, and exits 2 as grep does.
+run search -d "$T/hurt.idx" -f json -n 0 newsroom
+expect_rc "a damaged stored text: a search that finds it exits 2" 2
+expect "a damaged stored text: ... but lists every hit" test "$(jq '.results | length' <<<"$out")" = "$n"
+expect "a damaged stored text: ... the damaged one without a snippet" \
+    test "$(jq -r --arg id "$id" '.results[] | select(.id == $id) | .snippets | length' <<<"$out")" = 0
+expect "a damaged stored text: ... the others with theirs" \
+    test "$(jq '[.results[] | select(.snippets | length == 1)] | length' <<<"$out")" = $((n - 1))
+expect "a damaged stored text: ... and says which" \
+    has "the stored text of article $id is damaged" "$err"
+run search -d "$T/hurt.idx" -f ids -n 0 newsroom
+expect_rc "a damaged stored text: ids need no text: exit 0" 0
+run show -d "$T/hurt.idx" "$id"
+expect_rc "a damaged stored text: show exits 2" 2
 dd if=/dev/urandom of="$DB" bs=4096 seek=$((size / 4096 / 2)) count=4 conv=notrunc 2>/dev/null
 run check -d "$DB"
 expect_rc "check: damage found, exit 2" 2
