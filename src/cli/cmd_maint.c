@@ -21,12 +21,13 @@ static const char optimize_usage[] =
     "does that too when more than a quarter of it lies outside its largest segment),\n"
     "compresses any article text still stored as is (indexing compresses the first\n"
     "megabyte once it has trained the dictionary from it; earlier versions left it as\n"
-    "is), makes the spelling list that \"did you mean\" reads anew, drops from the stems table the words no article holds any more,\n"
-    "and gives freed space back to the file system. A Xapian index is replaced by a\n"
-    "compact copy of itself (each commit leaves its B-trees partly empty: often 40%\n"
-    "smaller), made beside it and swapped in one step; indexing does the same when the\n"
-    "index has grown by more than a quarter since it was last compacted. It can be\n"
-    "interrupted safely: the index stays as it was.\n"
+    "is), makes the spelling list that \"did you mean\" reads anew, drops from the\n"
+    "stems table the words no article holds any more, and gives freed space back to\n"
+    "the file system. A Xapian index is replaced by a compact copy of itself (each\n"
+    "commit leaves its B-trees partly empty: often 40% smaller), made beside it and\n"
+    "swapped in one step; indexing does the same when the index has grown by more than\n"
+    "a quarter since it was last compacted. It can be interrupted safely: the index\n"
+    "stays as it was.\n"
     "Exit status: 0 done, 2 error.\n";
 
 static int parse(int argc, char **argv, const char *usage, const char **db)
