@@ -112,8 +112,12 @@ typedef struct scan {
 /* The edit distance from the query word to t (lt bytes), or limit + 1. */
 static int distance_to(const scan *sc, const char *t, size_t lt, int prefilter)
 {
+    /* Two letters more or fewer are at most 8 bytes: most of a letter's
+     * words are turned away before they are decoded. */
+    if (lt >= sizeof sc->best || lt + 8 < sc->len || lt > sc->len + 8)
+        return sc->limit + 1;
     int32_t cp[MAX_WORD];
-    int k = lt < sizeof sc->best ? code_points(t, lt, cp) : -1;
+    int k = code_points(t, lt, cp);
     if (k < 0 || (size_t)k + 2 < sc->ncp || (size_t)k > sc->ncp + 2)
         return sc->limit + 1;
     /* An edit changes the set of letters a word uses by two at most: a
@@ -231,17 +235,16 @@ static int on_words(void *ctx, const char *const *words, const size_t *lens, con
         /* Words a spelling list holds (store.h): not numbers, not CJK. */
         if (el == 0 || el > MAX_WORD * 4 || !NX_SPELL_FIRST(e[0]))
             continue;
-        scan sc = {.word = e, .len = el};
+        char folded[MAX_WORD * 4 + 1];
+        memcpy(folded, e, el);
+        folded[el] = '\0';
+        scan sc = {.word = folded, .len = el};
         int letters = code_points(e, el, sc.cp);
         if (letters <= 0)
             continue;
         sc.ncp = (size_t)letters;
         sc.limit = letters >= 8 ? 2 : 1;
         sc.set = letter_set(sc.cp, sc.ncp);
-        char folded[MAX_WORD * 4 + 1];
-        memcpy(folded, e, el);
-        folded[el] = '\0';
-        sc.word = folded;
         /* Its first letter, and the byte lengths of words two letters
          * shorter or longer. */
         size_t fl = (unsigned char)folded[0] < 0x80 ? 1 : 2;

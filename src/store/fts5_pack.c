@@ -238,24 +238,22 @@ static int train(sqlite3 *db, nx_textpack *p, int *trained)
  * the text it reads through the view is the same. */
 static int recompress(sqlite3 *db)
 {
+#define REPACK_COLUMNS "id, title, date, source, url, lang, fileno, hash, cluster, minhash"
     static const char *const steps[] = {
-        "CREATE TEMP TABLE nx_repack AS SELECT rowid AS rid, nx_pack(body) AS packed "
-        "FROM articles WHERE substr(body, 1, 1) = x'00' AND length(body) > 1",
+        "CREATE TEMP TABLE nx_repack AS SELECT rowid AS rid, nx_pack(body) AS body, "
+        REPACK_COLUMNS " FROM articles WHERE substr(body, 1, 1) = x'00' AND length(body) > 1",
         /* incompressible: left as they are */
-        "DELETE FROM temp.nx_repack WHERE substr(packed, 1, 1) = x'00'",
-        "CREATE TEMP TABLE nx_rows AS SELECT r.rid, r.packed, a.* FROM temp.nx_repack r "
-        "JOIN articles a ON a.rowid = r.rid",
+        "DELETE FROM temp.nx_repack WHERE substr(body, 1, 1) = x'00'",
         "DELETE FROM articles WHERE rowid IN (SELECT rid FROM temp.nx_repack)",
-        "INSERT INTO articles(rowid, id, title, body, date, source, url, lang, fileno, hash, "
-        "cluster, minhash) SELECT rid, id, title, packed, date, source, url, lang, fileno, "
-        "hash, cluster, minhash FROM temp.nx_rows ORDER BY rid",
+        "INSERT INTO articles(rowid, body, " REPACK_COLUMNS ") SELECT rid, body, "
+        REPACK_COLUMNS " FROM temp.nx_repack ORDER BY rid",
     };
+#undef REPACK_COLUMNS
     int rc = SQLITE_OK;
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof steps / sizeof *steps; i++)
         rc = sqlite3_exec(db, steps[i], NULL, NULL, NULL);
     /* Dropped whatever happened: a failed run leaves the transaction to be
-     * rolled back, and the temporary tables must not outlive it. */
-    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.nx_rows", NULL, NULL, NULL);
+     * rolled back, and the temporary table must not outlive it. */
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.nx_repack", NULL, NULL, NULL);
     return rc;
 }

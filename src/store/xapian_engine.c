@@ -286,33 +286,31 @@ static nx_status_t expand_paths(nx_index_t *ix, const char *const *paths, size_t
     for (size_t i = 0; i < n; i++) {
         long k = 0;
         if (strncmp(paths[i], "tcp://", 6) != 0) {
-            if (partial && (!is_dir(paths[i]) || shard_count(paths[i]) < 0)) {
-                char why[PATH_MAX + 64];
-                snprintf(why, sizeof why, "%s: %s", paths[i],
-                         is_dir(paths[i])                 ? "a folder but not a newsidx index"
-                         : access(paths[i], F_OK) == 0 ? "not a Xapian index"
-                                                        : "no index there");
-                note_skipped(ix, why);
+            /* What is wrong with a local path, if anything: left out with a
+             * notice under partial, else the open fails with the same words. */
+            nx_status_t bad = NX_OK;
+            const char *why = NULL;
+            if (!is_dir(paths[i])) {
+                int exists = access(paths[i], F_OK) == 0;
+                bad = exists ? NX_ERR_NOT_AN_INDEX : NX_ERR_NO_INDEX;
+                why = exists ? "a file (an FTS5 index cannot be searched together with other "
+                               "databases)"
+                             : "no index there";
+            } else if ((k = shard_count(paths[i])) < 0) {
+                bad = NX_ERR_NOT_AN_INDEX;
+                why = "a folder but not a newsidx index";
+            }
+            if (bad != NX_OK && partial) {
+                char note[PATH_MAX + 128];
+                snprintf(note, sizeof note, "%s: %s", paths[i], why);
+                note_skipped(ix, note);
                 continue;
             }
-            if (!is_dir(paths[i])) {
+            if (bad != NX_OK) {
                 for (size_t j = 0; j < cnt; j++)
                     free(list[j]);
                 free(list);
-                return nx_fail(ix, access(paths[i], F_OK) == 0 ? NX_ERR_NOT_AN_INDEX : NX_ERR_NO_INDEX,
-                               access(paths[i], F_OK) == 0
-                                   ? "%s is a file: an FTS5 index cannot be searched together "
-                                     "with other databases"
-                                   : "no index at %s",
-                               paths[i]);
-            }
-            k = shard_count(paths[i]);
-            if (k < 0) {
-                for (size_t j = 0; j < cnt; j++)
-                    free(list[j]);
-                free(list);
-                return nx_fail(ix, NX_ERR_NOT_AN_INDEX, "%s is a folder but not a newsidx index",
-                               paths[i]);
+                return nx_fail(ix, bad, "%s: %s", paths[i], why);
             }
         }
         for (long s = 0; s < (k > 0 ? k : 1); s++) {

@@ -76,15 +76,18 @@ expect "--allow-partial results are a subset" test -z "$(comm -13 <(echo "$all")
 # Local databases that are not there, or not indexes, are left out the same
 # way (they once failed the search as if --allow-partial had not been given).
 mkdir -p "$T/not-an-index"
+: >"$T/a-file"
 run search -d "$T/one.xdb" -d "$T/gone.xdb" -f ids -n 0 kyiv
 expect_rc "a missing local database: exit 2" 2
-expect "a missing local database is named" has "$T/gone.xdb" "$err"
-run search --allow-partial -d "$T/one.xdb" -d "$T/gone.xdb" -d "$T/not-an-index" -f ids -n 0 kyiv
+expect "a missing local database is named" has "$T/gone.xdb: no index there" "$err"
+run search --allow-partial -d "$T/one.xdb" -d "$T/gone.xdb" -d "$T/not-an-index" -d "$T/a-file" \
+    -f ids -n 0 kyiv
 expect_rc "--allow-partial with a missing local database: the rest is searched" 0
 expect "--allow-partial: all the rest's results" test "$(sort <<<"$out")" = "$all"
 expect "--allow-partial names the missing database" has "skipped $T/gone.xdb: no index there" "$err"
 expect "--allow-partial names the folder that is no index" \
     has "skipped $T/not-an-index: a folder but not a newsidx index" "$err"
+expect "--allow-partial names the file" has "skipped $T/a-file: a file (an FTS5 index" "$err"
 run search --allow-partial -d "$T/gone.xdb" -d "$T/not-an-index" -f ids kyiv
 expect_rc "--allow-partial with nothing to search: exit 2" 2
 expect "--allow-partial with nothing to search: says so" has "no database could be opened" "$err"
