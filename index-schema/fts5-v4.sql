@@ -177,3 +177,18 @@ CREATE TABLE stems (
     word TEXT NOT NULL,
     PRIMARY KEY (stem, word)
 ) WITHOUT ROWID;
+
+-- Holders (added within version 4; optional: the first writer that needs
+-- it creates it). An article is kept for one file, the last one read that
+-- has its id; when it takes an article over from a file that is still on
+-- disk, that earlier file is listed here as holding it too. Should the
+-- later file drop the article (edited, or deleted and pruned), the
+-- indexing run reads it back from a file listed here instead of losing it
+-- (src/lib/ingest.c, restore_dropped), then forgets the row. Rows of a
+-- file go with its record in `files`. A take-over from a file that is gone
+-- (moved, renamed) adds no row: the article follows its file.
+CREATE TABLE IF NOT EXISTS holders (
+    id     TEXT NOT NULL,     -- articles.id
+    fileno INTEGER NOT NULL,  -- files.fileno of a file that holds it too
+    PRIMARY KEY (id, fileno)
+) WITHOUT ROWID;

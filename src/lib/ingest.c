@@ -94,6 +94,10 @@ struct nx_ingest {
     int bad_records;      /* in this file */
     long line_base;       /* lines of the file before the part being read */
     long quiet_problems;  /* reports not shown for this file (past MAX_REPORTS) */
+    /* While the file is read back for articles another file dropped (see
+     * restore_dropped): their ids, sorted; only those are taken. */
+    char **want;
+    size_t nwant;
     /* for --prune: the files seen, the folders walked, and the folders (or
      * entries) that could not be read, whose files are not taken as gone */
     char **seen, **roots, **unread;
@@ -250,12 +254,90 @@ static nx_status_t prune(nx_ingest_t *g)
     return s;
 }
 
+typedef struct held {
+    char *path, *id;
+} held;
+
+typedef struct wanted_list {
+    held *v;
+    size_t n, cap;
+} wanted_list;
+
+static int on_wanted(void *ctx, const char *path, const char *id)
+{
+    wanted_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        held *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return 1;
+        l->v = p;
+        l->cap = cap;
+    }
+    held *h = &l->v[l->n];
+    if (!(h->path = strdup(path)) || !(h->id = strdup(id))) {
+        free(h->path);
+        return 1;
+    }
+    l->n++;
+    return 0;
+}
+
+static int by_path_id(const void *a, const void *b)
+{
+    const held *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+static void index_file(nx_ingest_t *g, const char *path, const char *id_base, int explicit_arg);
+
+/* Articles this run removed may be held by another file too: one that a
+ * later file took over (same id) and has now dropped. The engine remembers
+ * such files (wanted in store.h); each is read again for those articles
+ * only, wherever it is and whether or not the run was given it. Then the
+ * engine forgets them: read back, or no longer in the file. Asked only
+ * after a run that removed articles (with a copy of a big dump indexed, the
+ * engine's list is as long as the dump): a run stopped between a committed
+ * removal and this leaves the article out until a later run removes one. */
+static nx_status_t restore_dropped(nx_ingest_t *g)
+{
+    wanted_list l = {NULL, 0, 0};
+    nx_status_t s = nx_store_begin(g->w);
+    if (s == NX_OK && (s = nx_store_wanted(g->w, on_wanted, &l)) == NX_OK && l.n)
+        qsort(l.v, l.n, sizeof *l.v, by_path_id);
+    char **ids = s == NX_OK && l.n ? malloc(l.n * sizeof *ids) : NULL;
+    if (s == NX_OK && l.n && !ids)
+        s = g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+    for (size_t i = 0, j; s == NX_OK && i < l.n; i = j) {
+        size_t k = 0;
+        for (j = i; j < l.n && strcmp(l.v[j].path, l.v[i].path) == 0; j++)
+            ids[k++] = l.v[j].id;
+        g->want = ids;
+        g->nwant = k;
+        index_file(g, l.v[i].path, "", 0);
+        g->want = NULL;
+        s = g->fatal;
+        for (size_t m = i; s == NX_OK && m < j; m++)
+            s = nx_store_holder_forget(g->w, l.v[m].path, l.v[m].id);
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.v[i].path);
+        free(l.v[i].id);
+    }
+    free(l.v);
+    free(ids);
+    return s;
+}
+
 nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
 {
     if (!g)
         return NX_ERR_INVALID_ARG;
     if (!g->fatal && g->opt.prune)
         g->fatal = prune(g);
+    if (!g->fatal && g->n.articles_removed > 0)
+        g->fatal = restore_dropped(g);
     nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
     /* The run is committed: a tidy-up that fails (a compaction needs room
      * for a copy of the index) is a warning, not a failed run. */
@@ -563,6 +645,15 @@ static int write_prepared(nx_ingest_t *g, int all)
 static int on_record(void *ctx, nx_record *r)
 {
     nx_ingest_t *g = ctx;
+    if (g->want) {
+        const char *id = r->id;
+        /* An id derived from the path never passes to another file (see
+         * choose_id_base), so only ids the records give are wanted. */
+        if (!id || !*id || !bsearch(&id, g->want, g->nwant, sizeof *g->want, cmp_str)) {
+            nx_record_clear(r);
+            return 0;
+        }
+    }
     if (r->line > 0)
         r->line += g->line_base;
     if (r->date_line > 0)
@@ -611,7 +702,14 @@ static int on_record(void *ctx, nx_record *r)
      * read again after a change, or after a run stopped inside it). */
     int same = 0;
     int64_t rowid;
-    if (g->recheck || g->misses < MAX_MISSES) {
+    if (g->want) {
+        /* Stored since it was found wanted: another holder gave it back. */
+        if ((g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK ||
+            rowid) {
+            nx_prep_job_free(job);
+            return g->fatal != NX_OK;
+        }
+    } else if (g->recheck || g->misses < MAX_MISSES) {
         if ((g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK) {
             nx_prep_job_free(job);
             return 1;
@@ -938,6 +1036,24 @@ static nx_status_t maybe_commit(nx_ingest_t *g)
     return nx_store_commit(g->w);
 }
 
+/* The end of reading a file back for the articles in g->want: only those
+ * were taken, so the file's other articles stay as they are, and so does
+ * its record (its count is of the records it yields, which has not
+ * changed). */
+static void restored(nx_ingest_t *g, const char *path)
+{
+    size_t n = g->nrowids;
+    g->fatal = nx_store_begin(g->w);
+    if (!g->fatal)
+        g->fatal = maybe_commit(g);
+    if (!g->fatal && n)
+        problem(g, path, 0,
+                "restored %zu article%s from this file: the file that had replaced %s (same "
+                "id%s) no longer has %s",
+                n, n == 1 ? "" : "s", n == 1 ? "it" : "them", n == 1 ? "" : "s",
+                n == 1 ? "it" : "them");
+}
+
 static void index_file(nx_ingest_t *g, const char *path, const char *id_base, int explicit_arg)
 {
     file_format fmt = format_of(path);
@@ -950,7 +1066,8 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         }
         return;
     }
-    g->n.files_seen++;
+    if (!g->want)
+        g->n.files_seen++;
     g->path = path;
     char key[PATH_MAX];
     if (!realpath(path, key))
@@ -961,6 +1078,8 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
     }
     struct stat st;
     FILE *f = fopen(path, "rb");
+    if (!f && g->want && errno == ENOENT)
+        return; /* deleted: nothing to read back */
     if (!f || fstat(fileno(f), &st) != 0) {
         problem(g, path, 0, "cannot read: %s; skipped", strerror(errno));
         g->n.files_bad++;
@@ -975,7 +1094,8 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
         fclose(f);
         return;
     }
-    if (found && !g->opt.force && row.size == (int64_t)st.st_size && row.mtime_ns == mtime_ns) {
+    if (found && !g->opt.force && !g->want && row.size == (int64_t)st.st_size &&
+        row.mtime_ns == mtime_ns) {
         fclose(f);
         g->n.files_unchanged++;
         g->n.articles_unchanged += row.articles;
@@ -1053,6 +1173,10 @@ static void index_file(nx_ingest_t *g, const char *path, const char *id_base, in
             g->n.files_bad++;
             return;
         }
+    }
+    if (g->want) {
+        restored(g, path);
+        return;
     }
     if (g->nrowids) /* qsort needs a real array, even for none */
         qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);

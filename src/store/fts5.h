@@ -94,6 +94,23 @@ void nx_fts5_stems_forget(nx_fts5_stems *s);
  * words of a stem term, read from the table. */
 int nx_fts5_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx);
 
+/* ---- fts5_holders.c ---- */
+/* A writer's access to the holders table: the other files that hold an
+ * article (same id) a later file took over. SQLite result codes. */
+typedef struct nx_fts5_holders nx_fts5_holders;
+nx_fts5_holders *nx_fts5_holders_new(sqlite3 *db); /* NULL when out of memory */
+void nx_fts5_holders_free(nx_fts5_holders *h);
+/* After a rollback: what was learnt about the table is forgotten. */
+void nx_fts5_holders_reset(nx_fts5_holders *h);
+/* The article id passes from the file numbered from (0: none) to the file
+ * numbered to: from is remembered as a holder if it is still on disk. */
+int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64_t to);
+/* fn for each (file path, id) whose article no file keeps any more. */
+int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx);
+int nx_fts5_holders_forget(nx_fts5_holders *h, const char *path, const char *id);
+/* Forgets every article the file at path holds (the file is forgotten). */
+int nx_fts5_holders_drop_file(nx_fts5_holders *h, const char *path);
+
 /* ---- fts5_search.c ---- */
 nx_status_t nx_fts5_search(nx_index_t *ix, const nx_store_query *q, nx_cursor **out);
 nx_status_t nx_fts5_count(nx_index_t *ix, const nx_store_query *q, int64_t *out);

@@ -63,6 +63,7 @@ typedef struct fts5_writer {
     sqlite3_int64 cache_was; /* the connection's cache_size before the writer */
     sqlite3_stmt *ins_spell;
     nx_fts5_stems *stems; /* pairs for the stems table (fts5_stems.c) */
+    nx_fts5_holders *holders; /* other files holding articles (fts5_holders.c) */
 } fts5_writer;
 
 #define NX_STR_(x) #x
@@ -514,8 +515,10 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     w->ix = ix;
     w->pack = ((nx_fts5_aux *)ix->aux)->pack;
     w->replay = ((nx_fts5_aux *)ix->aux)->replay;
-    if (!(w->seen = nx_wordset_new()) || !(w->stems = nx_fts5_stems_new())) {
+    if (!(w->seen = nx_wordset_new()) || !(w->stems = nx_fts5_stems_new()) ||
+        !(w->holders = nx_fts5_holders_new(DB(ix)))) {
         nx_wordset_free(w->seen);
+        nx_fts5_stems_free(w->stems);
         free(w);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
@@ -539,7 +542,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     rc = SQLITE_OK; /* without it, SQLite's default interval stays */
     if (page > 0)
         sqlite3_wal_autocheckpoint(db, (int)(WRITER_CHECKPOINT_BYTES / page));
-    rc = prep(db, &w->sel_article, "SELECT rowid, hash, lang FROM articles WHERE id = ?1", rc);
+    rc = prep(db, &w->sel_article, "SELECT rowid, hash, lang, fileno FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
               "cluster, minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -621,6 +624,7 @@ static void fts5_writer_free(void *wp)
     nx_fts5_replay_stems(w->replay, NULL, NULL);
     nx_wordset_free(w->seen);
     nx_fts5_stems_free(w->stems);
+    nx_fts5_holders_free(w->holders);
     free(w->fresh);
     sqlite3_finalize(w->ins_spell);
     /* Pages FTS5 freed while merging go back to the file system; an error
@@ -796,6 +800,7 @@ static void fts5_rollback(void *wp)
         nx_wordset_clear(w->seen);
     if (w->stems)
         nx_fts5_stems_forget(w->stems);
+    nx_fts5_holders_reset(w->holders);
     w->fresh_used = 0;
     sqlite3_finalize(w->ins_spell);
     w->ins_spell = NULL;
@@ -912,20 +917,23 @@ static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
     return SQLITE_OK;
 }
 
-/* The stored article with a's id: *existing its rowid (0: none), *same
- * whether its content hash is a's: hash when not NULL, else a's fields',
- * with the stored language when a has none yet (detected later, from the
- * same text). */
+/* The stored article with a's id: *existing its rowid (0: none), *holder
+ * the number of the file it is kept for (0: none), *same whether its
+ * content hash is a's: hash when not NULL, else a's fields', with the
+ * stored language when a has none yet (detected later, from the same
+ * text). */
 static int stored_state(fts5_writer *w, const nx_article_t *a, const int64_t *hash,
-                        int64_t *existing, int *same)
+                        int64_t *existing, int64_t *holder, int *same)
 {
     sqlite3_stmt *st = w->sel_article;
     sqlite3_bind_text(st, 1, a->f[NX_FIELD_ID], -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *existing = 0;
+    *holder = 0;
     *same = 0;
     if (rc == SQLITE_ROW) {
         *existing = sqlite3_column_int64(st, 0);
+        *holder = sqlite3_column_int64(st, 3);
         int64_t h;
         if (hash) {
             h = *hash;
@@ -946,12 +954,17 @@ static int stored_state(fts5_writer *w, const nx_article_t *a, const int64_t *ha
     return rc;
 }
 
-/* An unchanged article found in the file at o: its record says so. */
-static int keep_article(fts5_writer *w, int64_t existing, const nx_origin *o)
+/* An unchanged article (a) found in the file at o: its record says so;
+ * held by another file until now, that file may hold it still. */
+static int keep_article(fts5_writer *w, const nx_article_t *a, int64_t existing, int64_t holder,
+                        const nx_origin *o)
 {
     int64_t fileno = 0;
     int rc = SQLITE_OK;
     if (o->path && (rc = fileno_of(w, o->path, &fileno)) != SQLITE_OK)
+        return rc;
+    if (o->path &&
+        (rc = nx_fts5_holders_pass(w->holders, a->f[NX_FIELD_ID], holder, fileno)) != SQLITE_OK)
         return rc;
     sqlite3_stmt *st = w->upd_origin;
     sqlite3_bind_int64(st, 1, existing);
@@ -966,13 +979,13 @@ static nx_status_t fts5_unchanged(void *wp, const nx_article_t *a, const nx_orig
                                   int *same, int64_t *rowid)
 {
     fts5_writer *w = wp;
-    int64_t existing;
-    int rc = stored_state(w, a, NULL, &existing, same);
+    int64_t existing, holder;
+    int rc = stored_state(w, a, NULL, &existing, &holder, same);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "looking up an article");
     *same = *same && existing;
     *rowid = existing;
-    if (*same && touch && (rc = keep_article(w, existing, o)) != SQLITE_OK)
+    if (*same && touch && (rc = keep_article(w, a, existing, holder, o)) != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "recording a file");
     return NX_OK;
 }
@@ -985,9 +998,9 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
     nx_article_hash(a, hex);
     int64_t hash = (int64_t)strtoull(hex, NULL, 16);
 
-    int64_t existing;
+    int64_t existing, holder;
     int same;
-    int rc = stored_state(w, a, &hash, &existing, &same);
+    int rc = stored_state(w, a, &hash, &existing, &holder, &same);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "looking up an article");
 
@@ -997,7 +1010,7 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
 
     sqlite3_stmt *st = w->upd_origin;
     if (existing && same) {
-        rc = keep_article(w, existing, o);
+        rc = keep_article(w, a, existing, holder, o);
         *outcome = NX_PUT_UNCHANGED;
         *rowid = existing;
     } else {
@@ -1020,7 +1033,9 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
         if (packed[0] == NX_PACK_RAW)
             w->raw_bytes += (int64_t)strlen(body);
 
-        if (existing) {
+        if (existing && o->path)
+            rc = nx_fts5_holders_pass(w->holders, a->f[NX_FIELD_ID], holder, fileno);
+        if (existing && rc == SQLITE_OK) {
             /* A changed text may no longer be a copy of the others. */
             int64_t heir;
             rc = hand_over(w, existing, &heir);
@@ -1451,13 +1466,31 @@ static nx_status_t fts5_file_remove(void *wp, const char *path, int64_t *removed
     if (s != NX_OK)
         return s;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(DB(w->ix), "DELETE FROM files WHERE path = ?1", -1, &st, NULL);
+    int rc = nx_fts5_holders_drop_file(w->holders, path);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(DB(w->ix), "DELETE FROM files WHERE path = ?1", -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(DB(w->ix));
     }
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file");
+}
+
+static nx_status_t fts5_wanted(void *wp, nx_holder_fn fn, void *ctx)
+{
+    fts5_writer *w = wp;
+    int rc = nx_fts5_holders_wanted(w->holders, fn, ctx);
+    if (rc == SQLITE_NOMEM)
+        return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "listing the other files of articles");
+}
+
+static nx_status_t fts5_holder_forget(void *wp, const char *path, const char *id)
+{
+    fts5_writer *w = wp;
+    int rc = nx_fts5_holders_forget(w->holders, path, id);
+    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file's article");
 }
 
 static void fts5_query_analyzer(nx_index_t *ix, nx_analyzer *an)
@@ -1490,6 +1523,8 @@ const nx_engine nx_engine_fts5 = {
     fts5_optimize,
     fts5_files,
     fts5_file_remove,
+    fts5_wanted,
+    fts5_holder_forget,
     nx_fts5_describe,
     fts5_dup_signatures,
     fts5_dup_text,

@@ -101,6 +101,8 @@ typedef struct nx_store_query {
 /* Whether a word of the vocabulary (len bytes, not NUL-terminated) is
  * wanted: non-zero for yes. */
 typedef int (*nx_word_want_fn)(void *ctx, const char *word, size_t len);
+/* A file (path) that holds an article (id); nonzero stops the walk. */
+typedef int (*nx_holder_fn)(void *ctx, const char *path, const char *id);
 
 /* Hits of a search, one at a time. */
 typedef struct nx_cursor nx_cursor;
@@ -186,6 +188,16 @@ typedef struct nx_engine {
     nx_status_t (*files)(void *w, const char *prefix, nx_count_fn fn, void *ctx);
     /* Forgets a recorded file: its articles and its record (writer). */
     nx_status_t (*file_remove)(void *w, const char *path, int64_t *removed);
+    /* Articles to read back from another file. When a file takes over an
+     * article (same id) from another file that still exists, put_article and
+     * unchanged (touch) remember that the earlier file holds it too; when
+     * the article is then removed (its new file dropped it, or went), fn is
+     * called here with each such file's path and the id, so that the caller
+     * restores it from there (writer). May be NULL: the engine remembers
+     * no holders. */
+    nx_status_t (*wanted)(void *w, nx_holder_fn fn, void *ctx);
+    /* Forgets that the file at path holds id (restored, or no longer in it). */
+    nx_status_t (*holder_forget)(void *w, const char *path, const char *id);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
     char *(*describe)(nx_index_t *ix, const nx_store_query *q);
     /* Calls fn for every stored near-duplicate signature (writer); first,
@@ -287,6 +299,9 @@ nx_status_t nx_store_optimize(nx_index_t *ix);
 nx_status_t nx_store_settle(nx_index_t *ix);
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);
 nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed);
+/* See wanted and holder_forget in nx_engine; nothing for engines without them. */
+nx_status_t nx_store_wanted(nx_store_writer *w, nx_holder_fn fn, void *ctx);
+nx_status_t nx_store_holder_forget(nx_store_writer *w, const char *path, const char *id);
 
 /* ---- interface to code in hash.c ---- */
 

@@ -57,6 +57,8 @@ typedef struct xap_writer {
     xap_index *x;
     nx_analyzer *an;
     int in_tx;
+    uint64_t checked; /* origin hash of the file whose existence was last checked */
+    int exists;       /* ... and whether it exists (pass_holder) */
 } xap_writer;
 
 static xap_index *X(const nx_index_t *ix)
@@ -760,7 +762,7 @@ static int same_state(const nx_article_t *a, const nx_origin *o, const char *has
  * (indexes from before it are refused: analyzer 3); one without a usable
  * slot 7 counts as changed, and is written again. */
 static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_origin *o,
-                                const char *hash, int *same, int64_t *rowid)
+                                const char *hash, int *same, int64_t *rowid, uint64_t *holder)
 {
     size_t sh = shard_of(w, a->f[NX_FIELD_ID]);
     nxx_db *db = w->x->shards[sh];
@@ -771,6 +773,7 @@ static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_o
     size_t len;
     *same = 0;
     *rowid = 0;
+    *holder = 0;
     if (NXX(lookup_value)(db, term, SLOT_STATE, &docid, &v, &len))
         return xfail(w->ix, db, "looking up an article");
     if (!docid)
@@ -784,9 +787,161 @@ static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_o
         origin[16] = '\0';
         memcpy(lang, v + 32, len - 32);
         lang[len - 32] = '\0';
-        *same = same_state(a, o, hash, stored_hash, strtoull(origin, NULL, 16), lang);
+        *holder = strtoull(origin, NULL, 16);
+        *same = same_state(a, o, hash, stored_hash, *holder, lang);
     }
     free(v);
+    return NX_OK;
+}
+
+/* Metadata H + origin hash + id hash (16 hex digits each) = the id: the
+ * file at that origin holds the article too, which another file took over
+ * (see wanted in store.h and index-schema/xapian-v2.md). In shard 0, with
+ * the files' records. */
+static void holder_key(char *out, size_t len, uint64_t origin, const char *id)
+{
+    snprintf(out, len, "H%016llx%016llx", (unsigned long long)origin,
+             (unsigned long long)nx_hash64(id, strlen(id)));
+}
+
+/* The path of the recorded file whose path hashes to origin, malloc'd into
+ * *path; NULL when there is none. */
+static nx_status_t recorded_path(xap_writer *w, uint64_t origin, char **path)
+{
+    char key[32], *v;
+    *path = NULL;
+    snprintf(key, sizeof key, "F%016llx", (unsigned long long)origin);
+    if (NXX(get_metadata)(w->x->shards[0], key, &v))
+        return xfail(w->ix, w->x->shards[0], "looking up a file");
+    long long size, mtime, arts;
+    char hash[17];
+    int used = 0;
+    if (sscanf(v, "%lld %lld %16s %lld %n", &size, &mtime, hash, &arts, &used) == 4 && used > 0 &&
+        !(*path = strdup(v + used))) {
+        free(v);
+        return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+    }
+    free(v);
+    return NX_OK;
+}
+
+/* The article id passes from the file whose path hashes to from, to the
+ * file at path: from is remembered as a holder if it is still on disk (an
+ * archive whose files were moved would otherwise leave a key per
+ * article). */
+static nx_status_t pass_holder(xap_writer *w, const char *id, uint64_t from, const char *path)
+{
+    uint64_t to = nx_hash64(path, strlen(path));
+    if (!from || from == to)
+        return NX_OK;
+    if (from != w->checked) {
+        char *p;
+        nx_status_t s = recorded_path(w, from, &p);
+        if (s != NX_OK)
+            return s;
+        w->checked = from;
+        w->exists = p && access(p, F_OK) == 0;
+        free(p);
+    }
+    if (!w->exists)
+        return NX_OK;
+    char key[40];
+    nxx_db *db = w->x->shards[0];
+    holder_key(key, sizeof key, to, id);
+    int rc = NXX(set_metadata)(db, key, ""); /* the keeper now, not one of the others */
+    holder_key(key, sizeof key, from, id);
+    if (rc || NXX(set_metadata)(db, key, id))
+        return xfail(w->ix, db, "recording a file's article");
+    return NX_OK;
+}
+
+typedef struct holders_walk {
+    xap_writer *w;
+    const char *prefix; /* of the keys walked: "H", or "H" + a file's origin hash */
+    char **keys;     /* what the walk found: key, then id, by pairs */
+    size_t n, cap;
+    nx_status_t s;
+} holders_walk;
+
+static void on_holder_key(void *ctx, const char *key, size_t len, uint64_t n)
+{
+    (void)n;
+    holders_walk *h = ctx;
+    char k[40], *id = NULL;
+    if (h->s != NX_OK || strlen(h->prefix) + len != 33)
+        return;
+    snprintf(k, sizeof k, "%s%.*s", h->prefix, (int)len, key);
+    if (NXX(get_metadata)(h->w->x->shards[0], k, &id)) {
+        h->s = xfail(h->w->ix, h->w->x->shards[0], "listing the other files of articles");
+        return;
+    }
+    if (h->n + 2 > h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        char **p = realloc(h->keys, cap * sizeof *p);
+        if (!p) {
+            free(id);
+            h->s = nx_fail(h->w->ix, NX_ERR_NOMEM, "out of memory");
+            return;
+        }
+        h->keys = p;
+        h->cap = cap;
+    }
+    if (!(h->keys[h->n] = strdup(k))) {
+        free(id);
+        h->s = nx_fail(h->w->ix, NX_ERR_NOMEM, "out of memory");
+        return;
+    }
+    h->keys[h->n + 1] = id;
+    h->n += 2;
+}
+
+static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
+{
+    xap_writer *w = wp;
+    if (w->x->lost)
+        return lost_shard(w->ix, w->ix->path);
+    holders_walk h = {w, "H", NULL, 0, 0, NX_OK};
+    if (NXX(metadata_keys)(w->x->shards[0], h.prefix, on_holder_key, &h) && h.s == NX_OK)
+        h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
+    for (size_t i = 0; h.s == NX_OK && i < h.n; i += 2) {
+        const char *id = h.keys[i + 1];
+        size_t sh = shard_of(w, id);
+        char term[MAX_TERM + 8];
+        id_term(term, sizeof term, id);
+        uint64_t docid;
+        char *v;
+        size_t len;
+        if (NXX(lookup_value)(w->x->shards[sh], term, SLOT_STATE, &docid, &v, &len)) {
+            h.s = xfail(w->ix, w->x->shards[sh], "looking up an article");
+            break;
+        }
+        free(v);
+        if (docid)
+            continue; /* kept by a file */
+        char origin[17], *path;
+        memcpy(origin, h.keys[i] + 1, 16);
+        origin[16] = '\0';
+        if ((h.s = recorded_path(w, strtoull(origin, NULL, 16), &path)) != NX_OK)
+            break;
+        if (path && fn(ctx, path, id))
+            h.s = nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+        else if (!path && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
+            h.s = xfail(w->ix, w->x->shards[0], "forgetting a file's article");
+        free(path);
+    }
+    for (size_t i = 0; i < h.n; i++)
+        free(h.keys[i]);
+    free(h.keys);
+    return h.s;
+}
+
+static nx_status_t xap_holder_forget(void *wp, const char *path, const char *id)
+{
+    xap_writer *w = wp;
+    char key[40];
+    holder_key(key, sizeof key, nx_hash64(path, strlen(path)), id);
+    if (NXX(set_metadata)(w->x->shards[0], key, ""))
+        return xfail(w->ix, w->x->shards[0], "forgetting a file's article");
     return NX_OK;
 }
 
@@ -797,7 +952,8 @@ static nx_status_t xap_unchanged(void *wp, const nx_article_t *a, const nx_origi
     xap_writer *w = wp;
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
-    return stored_state(w, a, o, NULL, same, rowid);
+    uint64_t holder;
+    return stored_state(w, a, o, NULL, same, rowid, &holder);
 }
 
 static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_origin *o,
@@ -813,7 +969,8 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     char hash[17];
     nx_article_hash(a, hash);
     int same;
-    nx_status_t s = stored_state(w, a, o, hash, &same, rowid);
+    uint64_t holder;
+    nx_status_t s = stored_state(w, a, o, hash, &same, rowid, &holder);
     if (s != NX_OK)
         return s;
     if (same) {
@@ -821,6 +978,8 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
         return NX_OK;
     }
     int existed = *rowid != 0; /* docids start at 1 */
+    if (existed && o->path && (s = pass_holder(w, a->f[NX_FIELD_ID], holder, o->path)) != NX_OK)
+        return s;
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);
     /* The stored origin is the file's path (files key), as FTS5 stores it. */
@@ -2026,7 +2185,22 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
     nx_status_t s = xap_remove_stale(w, path, NULL, 0, removed);
     if (s != NX_OK)
         return s;
-    char key[32];
+    /* The articles it holds for others: its record goes. */
+    char key[40];
+    snprintf(key, sizeof key, "H%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
+    holders_walk h = {w, key, NULL, 0, 0, NX_OK};
+    if (NXX(metadata_keys)(w->x->shards[0], key, on_holder_key, &h) && h.s == NX_OK)
+        h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
+    for (size_t i = 0; i < h.n; i += 2) {
+        if (h.s == NX_OK && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
+            h.s = xfail(w->ix, w->x->shards[0], "forgetting a file's article");
+        free(h.keys[i]);
+        free(h.keys[i + 1]);
+    }
+    free(h.keys);
+    if (h.s != NX_OK)
+        return h.s;
+    w->checked = 0;
     file_key(key, sizeof key, path);
     if (NXX(set_metadata)(w->x->shards[0], key, ""))
         return xfail(w->ix, w->x->shards[0], "forgetting a file");
@@ -2130,6 +2304,8 @@ const nx_engine nx_engine_xapian = {
     xap_optimize,
     xap_files,
     xap_file_remove,
+    xap_wanted,
+    xap_holder_forget,
     xap_describe,
     xap_dup_signatures,
     xap_dup_text,

@@ -311,4 +311,54 @@ for engine in fts5 xapian; do
         test "$out" = "feed.jsonl#L1"
 done
 
+# An id in two files: the file read last keeps the article. When that file
+# drops it (edited, or deleted and pruned), the article was deleted although
+# the first file still held it, and came back only if that file changed.
+# Now it is read back from the first file, in the same run, whether or not
+# the run names that file; a file that was moved away holds nothing.
+for engine in fts5 xapian; do
+    d=$T/held-$engine
+    mkdir -p "$d/in"
+    printf '{"id":"x1","title":"Orchard","body":"apples from the first file"}\n{"id":"a2","title":"Other","body":"pears"}\n' >"$d/in/a.jsonl"
+    printf '{"id":"x1","title":"Orchard","body":"bananas from the second file"}\n' >"$d/in/b.jsonl"
+    run index --engine "$engine" -d "$d/idx" "$d/in"
+    run search -d "$d/idx" -f ids bananas
+    expect "$engine: id in two files: the file read last keeps it" test "$out" = "x1"
+    printf '{"id":"b9","title":"Else","body":"cherries"}\n' >"$d/in/b.jsonl"
+    run index -d "$d/idx" "$d/in/b.jsonl"
+    expect_rc "$engine: id in two files: the later one drops it: exit 0" 0
+    expect "$engine: ... the article is read back from the first file, which says so" \
+        has "a.jsonl: restored 1 article from this file" "$err"
+    run search -d "$d/idx" -f ids apples
+    expect "$engine: ... and found, although the run did not name that file" test "$out" = "x1"
+    run search -d "$d/idx" -f ids bananas
+    expect "$engine: ... the dropped text is gone" test "$rc" = 1
+    run index -d "$d/idx" "$d/in"
+    expect "$engine: ... next run: nothing to do" has "0 added, 0 updated, 3 unchanged, 0 removed" "$out"
+    expect "$engine: ... next run: no notice" test -z "$err"
+
+    # A copy of a file, indexed with it, then deleted: its articles come back.
+    cp "$d/in/a.jsonl" "$d/in/c.jsonl"
+    run index -d "$d/idx" "$d/in"
+    rm "$d/in/c.jsonl"
+    run index --prune -d "$d/idx" "$d/in"
+    expect "$engine: a deleted copy: its two articles are read back from the original" \
+        has "a.jsonl: restored 2 articles from this file" "$err"
+    run search -d "$d/idx" -f ids -n 0 apples OR pears OR cherries
+    expect "$engine: ... all three articles there" test "$(sort <<<"$out" | tr '\n' ' ')" = "a2 b9 x1 "
+
+    # A file moved (the first is gone): nothing holds the article after.
+    mv "$d/in/a.jsonl" "$d/in/moved.jsonl"
+    run index -d "$d/idx" "$d/in/moved.jsonl"
+    printf '{"id":"a2","title":"Other","body":"pears"}\n' >"$d/in/moved.jsonl"
+    run index -d "$d/idx" "$d/in/moved.jsonl"
+    expect "$engine: a moved file that drops an article: removed, nothing restored" \
+        has "0 added, 0 updated, 1 unchanged, 1 removed" "$out"
+    expect "$engine: ... without a notice" test -z "$err"
+    run search -d "$d/idx" -f ids apples
+    expect "$engine: ... and not found" test -z "$out"
+done
+expect "fts5: the moved file left no holder behind" \
+    test "$(sqlite3 "$T/held-fts5/idx" 'SELECT count(*) FROM holders')" = 0
+
 finish
