@@ -1286,7 +1286,9 @@ static nx_status_t xap_stats(nx_index_t *ix, nx_stats_t *out)
         return nx_fail(ix, NX_ERR_INVALID_ARG, "%s: open the index read-only to read it", ix->path);
     uint64_t docs, bytes, files;
     char *lo, *hi;
-    if (NXX(doccount)(db, &docs) || NXX(data_bytes)(db, &bytes) ||
+    /* The text is the title and body (two data fields), as the FTS5
+     * engine counts it: the whole data also holds the id, URL, origin ... */
+    if (NXX(doccount)(db, &docs) || NXX(data_bytes)(db, D_TITLE, 2, &bytes) ||
         NXX(metadata_count)(db, "F", &files) || NXX(value_bounds)(db, SLOT_DATE, &lo, &hi))
         return xfail(ix, db, "computing statistics");
     out->articles = (int64_t)docs;

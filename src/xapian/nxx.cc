@@ -420,13 +420,23 @@ int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n)
     });
 }
 
-int nxx_data_bytes(nxx_db *db, uint64_t *bytes)
+int nxx_data_bytes(nxx_db *db, unsigned first, unsigned n, uint64_t *bytes)
 {
     *bytes = 0;
     return guard(db, "measuring text", [&] {
         *bytes = 0;
-        for (auto p = db->db.postlist_begin(""); p != db->db.postlist_end(""); ++p)
-            *bytes += db->db.get_document(*p).get_data().size();
+        for (auto p = db->db.postlist_begin(""); p != db->db.postlist_end(""); ++p) {
+            std::string d = db->db.get_document(*p).get_data();
+            size_t start = 0;
+            for (unsigned f = 0; f < first + n && start <= d.size(); f++) {
+                size_t end = d.find('\0', start);
+                if (end == std::string::npos)
+                    end = d.size();
+                if (f >= first)
+                    *bytes += end - start;
+                start = end + 1;
+            }
+        }
     });
 }
 

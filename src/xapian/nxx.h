@@ -90,8 +90,9 @@ int nxx_metadata_keys(nxx_db *db, const char *prefix,
                       void (*fn)(void *, const char *, size_t, uint64_t), void *ctx);
 /* Number of metadata keys starting with prefix. */
 int nxx_metadata_count(nxx_db *db, const char *prefix, uint64_t *n);
-/* Sum of document data sizes, iterating over every document. */
-int nxx_data_bytes(nxx_db *db, uint64_t *bytes);
+/* Sum, over every document, of the bytes of fields first to first + n - 1
+ * of its data, read as fields ended by NUL bytes (the NULs not counted). */
+int nxx_data_bytes(nxx_db *db, unsigned first, unsigned n, uint64_t *bytes);
 
 /* Query building. Constructors return NULL only when out of memory; every
  * query passed to a combinator is consumed by it. */
@@ -142,7 +143,7 @@ void nxx_hits_free(nxx_hits *h);
  * library calls the functions above through this table; NXX_API_VERSION
  * changes whenever a function is added, removed or changes type, so that a
  * module from another build is refused rather than misused. */
-#define NXX_API_VERSION 3
+#define NXX_API_VERSION 4
 #define NXX_API_FUNCTIONS(X)                                                                  \
     X(open) X(close) X(error) X(check) X(compact) X(get_metadata) X(set_metadata) X(begin)   \
     X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean)         \
