@@ -1042,7 +1042,12 @@ static nx_status_t maybe_commit(nx_ingest_t *g)
  * changed). */
 static void restored(nx_ingest_t *g, const char *path)
 {
-    size_t n = g->nrowids;
+    /* Two records with a wanted id: one article, the second one's text. */
+    size_t n = 0;
+    if (g->nrowids)
+        qsort(g->rowids, g->nrowids, sizeof *g->rowids, cmp_rowid);
+    for (size_t i = 0; i < g->nrowids; i++)
+        n += i == 0 || g->rowids[i] != g->rowids[i - 1];
     g->fatal = nx_store_begin(g->w);
     if (!g->fatal)
         g->fatal = maybe_commit(g);

@@ -357,6 +357,20 @@ for engine in fts5 xapian; do
     expect "$engine: ... without a notice" test -z "$err"
     run search -d "$d/idx" -f ids apples
     expect "$engine: ... and not found" test -z "$out"
+
+    # The earlier file gives the id twice: one article comes back, the
+    # file's last record of it, as when the file is read.
+    printf '{"id":"d1","title":"T","body":"plums early"}\n{"id":"d1","title":"T","body":"plums late"}\n' >"$d/in/e.jsonl"
+    printf '{"id":"d1","title":"T","body":"plums taken"}\n' >"$d/in/f.jsonl"
+    run index -d "$d/idx" "$d/in/e.jsonl" "$d/in/f.jsonl"
+    printf '{"id":"f2","title":"T","body":"quinces"}\n' >"$d/in/f.jsonl"
+    run index -d "$d/idx" "$d/in/f.jsonl"
+    expect "$engine: an id given twice in the earlier file: one article restored" \
+        has "e.jsonl: restored 1 article from this file" "$err"
+    run search -d "$d/idx" -f ids -n 0 plums
+    expect "$engine: ... one article" test "$out" = "d1"
+    run search -d "$d/idx" -f ids late
+    expect "$engine: ... with the file's last text" test "$out" = "d1"
 done
 expect "fts5: the moved file left no holder behind" \
     test "$(sqlite3 "$T/held-fts5/idx" 'SELECT count(*) FROM holders')" = 0
