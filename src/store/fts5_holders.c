@@ -24,8 +24,8 @@
 
 struct nx_fts5_holders {
     sqlite3 *db;
-    int ready;            /* the table exists and add, drop are prepared */
-    sqlite3_stmt *path, *add, *drop;
+    int ready;            /* the table exists and add, drop, forget are prepared */
+    sqlite3_stmt *path, *add, *drop, *forget;
     int64_t checked;      /* the file number whose existence was last checked (0: none) */
     int exists;           /* ... and whether that file exists */
 };
@@ -45,7 +45,8 @@ void nx_fts5_holders_reset(nx_fts5_holders *h)
     /* A rolled-back transaction may have created the table: ask again. */
     sqlite3_finalize(h->add);
     sqlite3_finalize(h->drop);
-    h->add = h->drop = NULL;
+    sqlite3_finalize(h->forget);
+    h->add = h->drop = h->forget = NULL;
     h->ready = 0;
     h->checked = 0;
 }
@@ -85,6 +86,11 @@ static int ready(nx_fts5_holders *h)
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(h->db, "DELETE FROM holders WHERE id = ?1 AND fileno = ?2", -1,
                                 &h->drop, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(h->db,
+                                "DELETE FROM holders WHERE id = ?2 AND fileno = (SELECT fileno "
+                                "FROM files WHERE path = ?1)",
+                                -1, &h->forget, NULL);
     h->ready = rc == SQLITE_OK;
     return rc;
 }
@@ -166,7 +172,7 @@ int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int by_path(sqlite3 *db, const char *sql, const char *path, const char *id)
+static int by_path(sqlite3 *db, const char *sql, const char *path)
 {
     int yes;
     int rc = table_exists(db, &yes);
@@ -176,8 +182,6 @@ static int by_path(sqlite3 *db, const char *sql, const char *path, const char *i
     rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-        if (id)
-            sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
@@ -187,10 +191,14 @@ static int by_path(sqlite3 *db, const char *sql, const char *path, const char *i
 
 int nx_fts5_holders_forget(nx_fts5_holders *h, const char *path, const char *id)
 {
-    return by_path(h->db,
-                   "DELETE FROM holders WHERE id = ?2 AND fileno = (SELECT fileno FROM files "
-                   "WHERE path = ?1)",
-                   path, id);
+    /* Once for each article read back (a deleted copy of a dump: all of
+     * them), so prepared once. */
+    int yes = 1, rc = h->ready ? SQLITE_OK : table_exists(h->db, &yes);
+    if (rc != SQLITE_OK || !yes || (rc = ready(h)) != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(h->forget, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(h->forget, 2, id, -1, SQLITE_STATIC);
+    return step_done(h->forget);
 }
 
 int nx_fts5_holders_drop_file(nx_fts5_holders *h, const char *path)
@@ -199,5 +207,5 @@ int nx_fts5_holders_drop_file(nx_fts5_holders *h, const char *path)
     h->checked = 0;
     return by_path(h->db,
                    "DELETE FROM holders WHERE fileno = (SELECT fileno FROM files WHERE path = ?1)",
-                   path, NULL);
+                   path);
 }
