@@ -237,11 +237,12 @@ nx_status_t nx_ingest_stream(nx_ingest_t *ingest, FILE *stream, const char *name
 
 /* Commits what is pending and fills *counts (may be NULL). First, an
  * article the run removed whose id another indexed file also gives (the
- * later file took it over, then dropped it) is read back from that file,
- * reported through on_problem with line 0 and counted as added. When the run
- * changed a Xapian index, each database grown by more than a quarter since
- * it was last compacted is then compacted, as nx_index_optimize does; if
- * that fails, the run still succeeds and nx_index_notice says why. */
+ * later file took it over, then dropped it) is read back from the file that
+ * had it last before, reported through on_problem with line 0 and counted
+ * as added. When the run changed a Xapian index, each database grown by
+ * more than a quarter since it was last compacted is then compacted, as
+ * nx_index_optimize does; if that fails, the run still succeeds and
+ * nx_index_notice says why. */
 nx_status_t nx_ingest_finish(nx_ingest_t *ingest, nx_ingest_counts_t *counts);
 
 /* Frees the run; anything not committed by nx_ingest_finish is rolled back

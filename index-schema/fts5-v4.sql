@@ -183,12 +183,14 @@ CREATE TABLE stems (
 -- has its id; when it takes an article over from a file that is still on
 -- disk, that earlier file is listed here as holding it too. Should the
 -- later file drop the article (edited, or deleted and pruned), the
--- indexing run reads it back from a file listed here instead of losing it
--- (src/lib/ingest.c, restore_dropped), then forgets the row. Rows of a
--- file go with its record in `files`. A take-over from a file that is gone
--- (moved, renamed) adds no row: the article follows its file.
+-- indexing run reads it back from the file listed here that kept it last
+-- (src/lib/ingest.c, restore_dropped), as if the later file had never
+-- had it, then forgets the row. Rows of a file go with its record in
+-- `files`. A take-over from a file that is gone (moved, renamed) adds no
+-- row: the article follows its file.
 CREATE TABLE IF NOT EXISTS holders (
     id     TEXT NOT NULL,     -- articles.id
     fileno INTEGER NOT NULL,  -- files.fileno of a file that holds it too
+    since  INTEGER NOT NULL,  -- when it stopped keeping it: microseconds since the epoch
     PRIMARY KEY (id, fileno)
 ) WITHOUT ROWID;

@@ -256,6 +256,7 @@ static nx_status_t prune(nx_ingest_t *g)
 
 typedef struct held {
     char *path, *id;
+    int64_t since; /* when the file stopped keeping the article */
 } held;
 
 typedef struct wanted_list {
@@ -263,7 +264,7 @@ typedef struct wanted_list {
     size_t n, cap;
 } wanted_list;
 
-static int on_wanted(void *ctx, const char *path, const char *id)
+static int on_wanted(void *ctx, const char *path, const char *id, int64_t since)
 {
     wanted_list *l = ctx;
     if (l->n == l->cap) {
@@ -275,12 +276,32 @@ static int on_wanted(void *ctx, const char *path, const char *id)
         l->cap = cap;
     }
     held *h = &l->v[l->n];
+    h->since = since;
     if (!(h->path = strdup(path)) || !(h->id = strdup(id))) {
         free(h->path);
         return 1;
     }
     l->n++;
     return 0;
+}
+
+static void free_wanted(wanted_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+        free(l->v[i].id);
+    }
+    free(l->v);
+}
+
+/* By id, the file that kept it last first. */
+static int by_id_latest(const void *a, const void *b)
+{
+    const held *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return (x->since < y->since) - (x->since > y->since);
 }
 
 static int by_path_id(const void *a, const void *b)
@@ -292,41 +313,69 @@ static int by_path_id(const void *a, const void *b)
 
 static void index_file(nx_ingest_t *g, const char *path, const char *id_base, int explicit_arg);
 
-/* Articles this run removed may be held by another file too: one that a
- * later file took over (same id) and has now dropped. The engine remembers
- * such files (wanted in store.h); each is read again for those articles
- * only, wherever it is and whether or not the run was given it. Then the
- * engine forgets them: read back, or no longer in the file. Asked only
- * after a run that removed articles (with a copy of a big dump indexed, the
- * engine's list is as long as the dump): a run stopped between a committed
- * removal and this leaves the article out until a later run removes one. */
-static nx_status_t restore_dropped(nx_ingest_t *g)
+/* Reads each file of l (sorted by path) back for its ids, then has the
+ * engine forget those pairs: read back, or no longer in the file. */
+static nx_status_t read_back(nx_ingest_t *g, wanted_list *l)
 {
-    wanted_list l = {NULL, 0, 0};
-    nx_status_t s = nx_store_begin(g->w);
-    if (s == NX_OK && (s = nx_store_wanted(g->w, on_wanted, &l)) == NX_OK && l.n)
-        qsort(l.v, l.n, sizeof *l.v, by_path_id);
-    char **ids = s == NX_OK && l.n ? malloc(l.n * sizeof *ids) : NULL;
-    if (s == NX_OK && l.n && !ids)
-        s = g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
-    for (size_t i = 0, j; s == NX_OK && i < l.n; i = j) {
+    char **ids = malloc(l->n * sizeof *ids);
+    if (!ids)
+        return g->fatal = nx_fail(g->ix, NX_ERR_NOMEM, "out of memory");
+    nx_status_t s = NX_OK;
+    for (size_t i = 0, j; s == NX_OK && i < l->n; i = j) {
         size_t k = 0;
-        for (j = i; j < l.n && strcmp(l.v[j].path, l.v[i].path) == 0; j++)
-            ids[k++] = l.v[j].id;
+        for (j = i; j < l->n && strcmp(l->v[j].path, l->v[i].path) == 0; j++)
+            ids[k++] = l->v[j].id;
         g->want = ids;
         g->nwant = k;
-        index_file(g, l.v[i].path, "", 0);
+        index_file(g, l->v[i].path, "", 0);
         g->want = NULL;
         s = g->fatal;
         for (size_t m = i; s == NX_OK && m < j; m++)
-            s = nx_store_holder_forget(g->w, l.v[m].path, l.v[m].id);
+            s = nx_store_holder_forget(g->w, l->v[m].path, l->v[m].id);
     }
-    for (size_t i = 0; i < l.n; i++) {
-        free(l.v[i].path);
-        free(l.v[i].id);
-    }
-    free(l.v);
     free(ids);
+    return s;
+}
+
+/* Articles this run removed may be held by another file too: one that a
+ * later file took over (same id) and has now dropped. The engine remembers
+ * such files (wanted in store.h); the one that kept the article last is
+ * read again for it, as if the later file had never had it, wherever that
+ * file is and whether or not the run was given it; should it no longer have
+ * the article, the next round tries the one before. Only the articles
+ * wanted are taken from a file. Asked only after a run that removed
+ * articles (with a copy of a big dump indexed, the engine's list is as long
+ * as the dump): a run stopped between a committed removal and this leaves
+ * the article out until a later run removes one. Each round forgets at
+ * least one pair; the bound is for an engine that would not. */
+static nx_status_t restore_dropped(nx_ingest_t *g)
+{
+    nx_status_t s = NX_OK;
+    for (int round = 0; s == NX_OK && round < 64; round++) {
+        wanted_list l = {NULL, 0, 0};
+        s = nx_store_begin(g->w);
+        if (s == NX_OK)
+            s = nx_store_wanted(g->w, on_wanted, &l);
+        if (s != NX_OK || l.n == 0) {
+            free_wanted(&l);
+            break;
+        }
+        /* Each id from its latest holder only, this round. */
+        qsort(l.v, l.n, sizeof *l.v, by_id_latest);
+        size_t kept = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            if (kept && strcmp(l.v[kept - 1].id, l.v[i].id) == 0) {
+                free(l.v[i].path);
+                free(l.v[i].id);
+            } else {
+                l.v[kept++] = l.v[i];
+            }
+        }
+        l.n = kept;
+        qsort(l.v, l.n, sizeof *l.v, by_path_id);
+        s = read_back(g, &l);
+        free_wanted(&l);
+    }
     return s;
 }
 

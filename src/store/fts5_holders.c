@@ -15,12 +15,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* As in index-schema/fts5-v4.sql, for indexes made before the table. */
 #define HOLDERS_TABLE_SQL                                                                  \
     "CREATE TABLE IF NOT EXISTS holders (id TEXT NOT NULL, fileno INTEGER NOT NULL, "      \
-    "PRIMARY KEY (id, fileno)) WITHOUT ROWID"
+    "since INTEGER NOT NULL, PRIMARY KEY (id, fileno)) WITHOUT ROWID"
 
 struct nx_fts5_holders {
     sqlite3 *db;
@@ -81,7 +82,9 @@ static int ready(nx_fts5_holders *h)
         return SQLITE_OK;
     int rc = sqlite3_exec(h->db, HOLDERS_TABLE_SQL, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO holders(id, fileno) VALUES (?1, ?2)",
+        rc = sqlite3_prepare_v2(h->db,
+                                "INSERT OR REPLACE INTO holders(id, fileno, since) VALUES (?1, "
+                                "?2, ?3)",
                                 -1, &h->add, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(h->db, "DELETE FROM holders WHERE id = ?1 AND fileno = ?2", -1,
@@ -144,8 +147,11 @@ int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64
     rc = step_done(h->drop);
     if (rc != SQLITE_OK)
         return rc;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     sqlite3_bind_text(h->add, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(h->add, 2, from);
+    sqlite3_bind_int64(h->add, 3, (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000);
     return step_done(h->add);
 }
 
@@ -157,14 +163,14 @@ int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx)
         return rc;
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2(h->db,
-                            "SELECT f.path, h.id FROM holders h JOIN files f USING (fileno) "
+                            "SELECT f.path, h.id, h.since FROM holders h JOIN files f USING (fileno) "
                             "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = h.id) "
                             "ORDER BY f.path, h.id",
                             -1, &st, NULL);
     if (rc == SQLITE_OK)
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
             if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
-                   (const char *)sqlite3_column_text(st, 1))) {
+                   (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2))) {
                 rc = SQLITE_NOMEM;
                 break;
             }

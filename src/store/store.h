@@ -101,8 +101,9 @@ typedef struct nx_store_query {
 /* Whether a word of the vocabulary (len bytes, not NUL-terminated) is
  * wanted: non-zero for yes. */
 typedef int (*nx_word_want_fn)(void *ctx, const char *word, size_t len);
-/* A file (path) that holds an article (id); nonzero stops the walk. */
-typedef int (*nx_holder_fn)(void *ctx, const char *path, const char *id);
+/* A file (path) that holds an article (id), since when another file keeps
+ * it (microseconds since the epoch); nonzero stops the walk. */
+typedef int (*nx_holder_fn)(void *ctx, const char *path, const char *id, int64_t since);
 
 /* Hits of a search, one at a time. */
 typedef struct nx_cursor nx_cursor;
@@ -190,11 +191,11 @@ typedef struct nx_engine {
     nx_status_t (*file_remove)(void *w, const char *path, int64_t *removed);
     /* Articles to read back from another file. When a file takes over an
      * article (same id) from another file that still exists, put_article and
-     * unchanged (touch) remember that the earlier file holds it too; when
-     * the article is then removed (its new file dropped it, or went), fn is
-     * called here with each such file's path and the id, so that the caller
-     * restores it from there (writer). May be NULL: the engine remembers
-     * no holders. */
+     * unchanged (touch) remember that the earlier file holds it too, and
+     * since when; when the article is then removed (its new file dropped
+     * it, or went), fn is called here with each such file's path, the id
+     * and that time, so that the caller restores it from the latest one
+     * (writer). May be NULL: the engine remembers no holders. */
     nx_status_t (*wanted)(void *w, nx_holder_fn fn, void *ctx);
     /* Forgets that the file at path holds id (restored, or no longer in it). */
     nx_status_t (*holder_forget)(void *w, const char *path, const char *id);

@@ -794,10 +794,11 @@ static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_o
     return NX_OK;
 }
 
-/* Metadata H + origin hash + id hash (16 hex digits each) = the id: the
- * file at that origin holds the article too, which another file took over
- * (see wanted in store.h and index-schema/xapian-v2.md). In shard 0, with
- * the files' records. */
+/* Metadata H + origin hash + id hash (16 hex digits each) = when the file
+ * at that origin stopped keeping the article (16 hex digits of
+ * microseconds since the epoch), a space, and the id: the file holds it
+ * too, which another file took over (see wanted in store.h and
+ * index-schema/xapian-v2.md). In shard 0, with the files' records. */
 static void holder_key(char *out, size_t len, uint64_t origin, const char *id)
 {
     snprintf(out, len, "H%016llx%016llx", (unsigned long long)origin,
@@ -850,8 +851,17 @@ static nx_status_t pass_holder(xap_writer *w, const char *id, uint64_t from, con
     holder_key(key, sizeof key, to, id);
     int rc = NXX(set_metadata)(db, key, ""); /* the keeper now, not one of the others */
     holder_key(key, sizeof key, from, id);
-    if (rc || NXX(set_metadata)(db, key, id))
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char *v = NULL;
+    if (!rc && asprintf(&v, "%016llx %s",
+                        (unsigned long long)now.tv_sec * 1000000 + now.tv_nsec / 1000, id) < 0)
+        return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
+    if (rc || NXX(set_metadata)(db, key, v)) {
+        free(v);
         return xfail(w->ix, db, "recording a file's article");
+    }
+    free(v);
     return NX_OK;
 }
 
@@ -905,6 +915,11 @@ static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
         h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
     for (size_t i = 0; h.s == NX_OK && i < h.n; i += 2) {
         const char *id = h.keys[i + 1];
+        int64_t since = 0;
+        if (strlen(id) > 17 && id[16] == ' ') {
+            since = (int64_t)strtoull(id, NULL, 16);
+            id += 17;
+        }
         size_t sh = shard_of(w, id);
         char term[MAX_TERM + 8];
         id_term(term, sizeof term, id);
@@ -923,7 +938,7 @@ static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
         origin[16] = '\0';
         if ((h.s = recorded_path(w, strtoull(origin, NULL, 16), &path)) != NX_OK)
             break;
-        if (path && fn(ctx, path, id))
+        if (path && fn(ctx, path, id, since))
             h.s = nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
         else if (!path && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
             h.s = xfail(w->ix, w->x->shards[0], "forgetting a file's article");

@@ -2,7 +2,7 @@
  * (src/store/fts5_holders.c), on a bare database with the two tables it
  * reads: a take-over from a file on disk is remembered, from a file that is
  * gone or from no file it is not; an article is wanted back only once no
- * file keeps it; forgetting a pair or a file removes its rows; a rollback
+ * file keeps it, each holder with the time it stopped keeping it; forgetting a pair or a file removes its rows; a rollback
  * that took the table away is survived. */
 #include "store/fts5.h"
 
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static sqlite3 *db;
@@ -48,11 +49,14 @@ static void teardown(void)
 typedef struct seen {
     char text[512];
     int n;
+    int64_t since[8];
 } seen;
 
-static int note(void *ctx, const char *path, const char *id)
+static int note(void *ctx, const char *path, const char *id, int64_t since)
 {
     seen *s = ctx;
+    if (s->n < 8)
+        s->since[s->n] = since;
     size_t used = strlen(s->text);
     snprintf(s->text + used, sizeof s->text - used, "%s%s=%s", s->n ? " " : "",
              strcmp(path, present) == 0 ? "present" : path, id);
@@ -62,7 +66,7 @@ static int note(void *ctx, const char *path, const char *id)
 
 static seen wanted(nx_fts5_holders *h)
 {
-    seen s = {"", 0};
+    seen s = {"", 0, {0}};
     ck_assert_int_eq(nx_fts5_holders_wanted(h, note, &s), SQLITE_OK);
     return s;
 }
@@ -132,6 +136,22 @@ START_TEST(taking_back_is_not_holding_twice)
 }
 END_TEST
 
+START_TEST(holders_in_the_order_they_kept_it)
+{
+    nx_fts5_holders *h = nx_fts5_holders_new(db);
+    exec("INSERT INTO files VALUES (4, '/tmp')");
+    /* Kept by the first file, taken by /tmp, then by /later. */
+    ck_assert_int_eq(nx_fts5_holders_pass(h, "x", 1, 4), SQLITE_OK);
+    nanosleep(&(struct timespec){0, 2000000}, NULL);
+    ck_assert_int_eq(nx_fts5_holders_pass(h, "x", 4, 3), SQLITE_OK);
+    seen s = wanted(h);
+    ck_assert_str_eq(s.text, "/tmp=x present=x"); /* by path */
+    ck_assert_int_gt(s.since[1], 0);
+    ck_assert_int_gt(s.since[0], s.since[1]); /* /tmp kept it last */
+    nx_fts5_holders_free(h);
+}
+END_TEST
+
 START_TEST(dropping_a_file_forgets_its_rows)
 {
     nx_fts5_holders *h = nx_fts5_holders_new(db);
@@ -167,6 +187,7 @@ int main(void)
     tcase_add_test(tc, no_table_nothing_wanted);
     tcase_add_test(tc, wanted_once_no_file_keeps_it);
     tcase_add_test(tc, taking_back_is_not_holding_twice);
+    tcase_add_test(tc, holders_in_the_order_they_kept_it);
     tcase_add_test(tc, dropping_a_file_forgets_its_rows);
     tcase_add_test(tc, rollback_of_the_table);
     suite_add_tcase(s, tc);
