@@ -65,7 +65,11 @@ PRAGMA user_version = 4;
 -- 3; optional): the articles' languages as "code:main ...", main 1 for a
 -- language holding 1% of the articles or more, which every search reads to
 -- choose the languages to stem a query in. Writers set it in each
--- transaction that changes anything; without it, searches count.
+-- transaction that changes anything; without it, searches count. restore
+-- (added within version 4; optional): '1' from a transaction that removed
+-- articles until an indexing run has read back those that other files
+-- hold (see holders below), so that a run stopped in between has the next
+-- run do it.
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

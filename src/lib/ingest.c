@@ -343,11 +343,11 @@ static nx_status_t read_back(nx_ingest_t *g, wanted_list *l)
  * read again for it, as if the later file had never had it, wherever that
  * file is and whether or not the run was given it; should it no longer have
  * the article, the next round tries the one before. Only the articles
- * wanted are taken from a file. Asked only after a run that removed
- * articles (with a copy of a big dump indexed, the engine's list is as long
- * as the dump): a run stopped between a committed removal and this leaves
- * the article out until a later run removes one. Each round forgets at
- * least one pair; the bound is for an engine that would not. */
+ * wanted are taken from a file. The engine's list is read only after a
+ * run that removed articles, or when the index says a run that did stopped
+ * before this (with a copy of a big dump indexed, the list is as long as
+ * the dump). Each round forgets at least one pair; the bound is for an
+ * engine that would not. */
 static nx_status_t restore_dropped(nx_ingest_t *g)
 {
     nx_status_t s = NX_OK;
@@ -355,7 +355,7 @@ static nx_status_t restore_dropped(nx_ingest_t *g)
         wanted_list l = {NULL, 0, 0};
         s = nx_store_begin(g->w);
         if (s == NX_OK)
-            s = nx_store_wanted(g->w, on_wanted, &l);
+            s = nx_store_wanted(g->w, round == 0 && g->n.articles_removed == 0, on_wanted, &l);
         if (s != NX_OK || l.n == 0) {
             free_wanted(&l);
             break;
@@ -385,7 +385,7 @@ nx_status_t nx_ingest_finish(nx_ingest_t *g, nx_ingest_counts_t *counts)
         return NX_ERR_INVALID_ARG;
     if (!g->fatal && g->opt.prune)
         g->fatal = prune(g);
-    if (!g->fatal && g->n.articles_removed > 0)
+    if (!g->fatal)
         g->fatal = restore_dropped(g);
     nx_status_t s = g->fatal ? g->fatal : nx_store_commit(g->w);
     /* The run is committed: a tidy-up that fails (a compaction needs room

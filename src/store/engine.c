@@ -202,9 +202,9 @@ nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *
     return w->ix->engine->file_remove(w->impl, path, removed);
 }
 
-nx_status_t nx_store_wanted(nx_store_writer *w, nx_holder_fn fn, void *ctx)
+nx_status_t nx_store_wanted(nx_store_writer *w, int due_only, nx_holder_fn fn, void *ctx)
 {
-    return w->ix->engine->wanted ? w->ix->engine->wanted(w->impl, fn, ctx) : NX_OK;
+    return w->ix->engine->wanted ? w->ix->engine->wanted(w->impl, due_only, fn, ctx) : NX_OK;
 }
 
 nx_status_t nx_store_holder_forget(nx_store_writer *w, const char *path, const char *id)

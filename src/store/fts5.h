@@ -105,8 +105,13 @@ void nx_fts5_holders_reset(nx_fts5_holders *h);
 /* The article id passes from the file numbered from (0: none) to the file
  * numbered to: from is remembered as a holder if it is still on disk. */
 int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64_t to);
-/* fn for each (file path, id) whose article no file keeps any more. */
-int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx);
+/* Articles were removed in this transaction: marks the index (meta
+ * 'restore') until wanted finds nothing. */
+int nx_fts5_holders_due(nx_fts5_holders *h);
+/* fn for each (file path, id, since) whose article no file keeps any more;
+ * with due_only, only if the index is marked. Unmarks it when there is
+ * none. */
+int nx_fts5_holders_wanted(nx_fts5_holders *h, int due_only, nx_holder_fn fn, void *ctx);
 int nx_fts5_holders_forget(nx_fts5_holders *h, const char *path, const char *id);
 /* Forgets every article the file at path holds (the file is forgotten). */
 int nx_fts5_holders_drop_file(nx_fts5_holders *h, const char *path);

@@ -155,12 +155,32 @@ int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64
     return step_done(h->add);
 }
 
-int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx)
+int nx_fts5_holders_due(nx_fts5_holders *h)
 {
-    int yes;
-    int rc = table_exists(h->db, &yes);
-    if (rc != SQLITE_OK || !yes)
+    return sqlite3_exec(h->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('restore', '1')",
+                        NULL, NULL, NULL);
+}
+
+int nx_fts5_holders_wanted(nx_fts5_holders *h, int due_only, nx_holder_fn fn, void *ctx)
+{
+    int yes, rc = SQLITE_OK, listed = 0;
+    if (due_only) {
+        sqlite3_stmt *m = NULL;
+        rc = sqlite3_prepare_v2(h->db, "SELECT 1 FROM meta WHERE key = 'restore'", -1, &m, NULL);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(m);
+            yes = rc == SQLITE_ROW;
+            rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(m);
+        if (rc != SQLITE_OK || !yes)
+            return rc;
+    }
+    rc = table_exists(h->db, &yes);
+    if (rc != SQLITE_OK)
         return rc;
+    if (!yes)
+        goto done;
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2(h->db,
                             "SELECT f.path, h.id, h.since FROM holders h JOIN files f USING (fileno) "
@@ -168,14 +188,21 @@ int nx_fts5_holders_wanted(nx_fts5_holders *h, nx_holder_fn fn, void *ctx)
                             "ORDER BY f.path, h.id",
                             -1, &st, NULL);
     if (rc == SQLITE_OK)
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            listed++;
             if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
                    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2))) {
                 rc = SQLITE_NOMEM;
                 break;
             }
+        }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc != SQLITE_DONE)
+        return rc;
+done:
+    if (listed)
+        return SQLITE_OK;
+    return sqlite3_exec(h->db, "DELETE FROM meta WHERE key = 'restore'", NULL, NULL, NULL);
 }
 
 static int by_path(sqlite3 *db, const char *sql, const char *path)

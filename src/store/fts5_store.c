@@ -1274,6 +1274,9 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
         }
     }
     free(gone);
+    /* Another file may hold one of them: to be read back (wanted). */
+    if (rc == SQLITE_OK && ngone)
+        rc = nx_fts5_holders_due(w->holders);
     if (rc != SQLITE_OK)
         return nx_fts5_fail(w->ix, rc, "removing articles gone from a file");
     *removed = (int64_t)ngone;
@@ -1477,10 +1480,10 @@ static nx_status_t fts5_file_remove(void *wp, const char *path, int64_t *removed
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file");
 }
 
-static nx_status_t fts5_wanted(void *wp, nx_holder_fn fn, void *ctx)
+static nx_status_t fts5_wanted(void *wp, int due_only, nx_holder_fn fn, void *ctx)
 {
     fts5_writer *w = wp;
-    int rc = nx_fts5_holders_wanted(w->holders, fn, ctx);
+    int rc = nx_fts5_holders_wanted(w->holders, due_only, fn, ctx);
     if (rc == SQLITE_NOMEM)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "listing the other files of articles");

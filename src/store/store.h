@@ -195,8 +195,12 @@ typedef struct nx_engine {
      * since when; when the article is then removed (its new file dropped
      * it, or went), fn is called here with each such file's path, the id
      * and that time, so that the caller restores it from the latest one
-     * (writer). May be NULL: the engine remembers no holders. */
-    nx_status_t (*wanted)(void *w, nx_holder_fn fn, void *ctx);
+     * (writer). Removing articles marks the index (in the transaction that
+     * removes them) until a call here finds nothing wanted: with due_only,
+     * nothing is listed unless it is marked, so that a run stopped before
+     * restoring has the next run do it. May be NULL: the engine remembers
+     * no holders. */
+    nx_status_t (*wanted)(void *w, int due_only, nx_holder_fn fn, void *ctx);
     /* Forgets that the file at path holds id (restored, or no longer in it). */
     nx_status_t (*holder_forget)(void *w, const char *path, const char *id);
     /* The engine's form of the query, for --explain; malloc'd or NULL. */
@@ -301,7 +305,7 @@ nx_status_t nx_store_settle(nx_index_t *ix);
 nx_status_t nx_store_files(nx_store_writer *w, const char *prefix, nx_count_fn fn, void *ctx);
 nx_status_t nx_store_file_remove(nx_store_writer *w, const char *path, int64_t *removed);
 /* See wanted and holder_forget in nx_engine; nothing for engines without them. */
-nx_status_t nx_store_wanted(nx_store_writer *w, nx_holder_fn fn, void *ctx);
+nx_status_t nx_store_wanted(nx_store_writer *w, int due_only, nx_holder_fn fn, void *ctx);
 nx_status_t nx_store_holder_forget(nx_store_writer *w, const char *path, const char *id);
 
 /* ---- interface to code in hash.c ---- */

@@ -905,11 +905,25 @@ static void on_holder_key(void *ctx, const char *key, size_t len, uint64_t n)
     h->n += 2;
 }
 
-static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
+/* Metadata key marking an index whose removed articles may be wanted back
+ * (see wanted in store.h). */
+#define RESTORE_KEY "restore"
+
+static nx_status_t xap_wanted(void *wp, int due_only, nx_holder_fn fn, void *ctx)
 {
     xap_writer *w = wp;
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
+    if (due_only) {
+        char *v;
+        if (NXX(get_metadata)(w->x->shards[0], RESTORE_KEY, &v))
+            return xfail(w->ix, w->x->shards[0], "reading the index's metadata");
+        int due = v[0] != '\0';
+        free(v);
+        if (!due)
+            return NX_OK;
+    }
+    size_t listed = 0;
     holders_walk h = {w, "H", NULL, 0, 0, NX_OK};
     if (NXX(metadata_keys)(w->x->shards[0], h.prefix, on_holder_key, &h) && h.s == NX_OK)
         h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
@@ -938,6 +952,7 @@ static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
         origin[16] = '\0';
         if ((h.s = recorded_path(w, strtoull(origin, NULL, 16), &path)) != NX_OK)
             break;
+        listed += path != NULL;
         if (path && fn(ctx, path, id, since))
             h.s = nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
         else if (!path && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
@@ -947,6 +962,8 @@ static nx_status_t xap_wanted(void *wp, nx_holder_fn fn, void *ctx)
     for (size_t i = 0; i < h.n; i++)
         free(h.keys[i]);
     free(h.keys);
+    if (h.s == NX_OK && !listed && NXX(set_metadata)(w->x->shards[0], RESTORE_KEY, ""))
+        h.s = xfail(w->ix, w->x->shards[0], "recording the index's metadata");
     return h.s;
 }
 
@@ -1099,6 +1116,9 @@ static nx_status_t xap_remove_stale(void *wp, const char *path, const int64_t *k
         }
         free(ids);
     }
+    /* Another file may hold one of them: to be read back (xap_wanted). */
+    if (*removed && NXX(set_metadata)(w->x->shards[0], RESTORE_KEY, "1"))
+        return xfail(w->ix, w->x->shards[0], "removing articles gone from a file");
     return NX_OK;
 }
 

@@ -17,6 +17,8 @@
 . "$(dirname "$0")/lib.sh"
 # A private copy of the (statically linked) binary, so that a rebuild of
 # build/newsidx while this long test runs cannot disturb it.
+# The Xapian engine's module goes with it: it is looked for beside newsidx.
+cp "$(dirname "$NEWSIDX")/newsidx-xapian.so" "$T/" 2>/dev/null
 cp "$NEWSIDX" "$T/newsidx-under-test" && NEWSIDX=$T/newsidx-under-test
 out= err= rc=0
 GEN=$ROOT/tests/gen_archive.py
@@ -325,6 +327,39 @@ expect "changed big file complete: only the new text" \
 check_whole "after completing the changed big file"
 run index -d "$DB" --batch $BATCH "$A"
 expect "run after the big file: every file unchanged" has "152 files: 0 indexed, 152 unchanged, 0 bad" "$out"
+
+# An id in two files, dropped by the later one in a run killed after the
+# removal was committed and before the article was read back from the
+# earlier file: the next run reads it back, though it has nothing else to
+# do (the removal marked the index).
+for engine in fts5 xapian; do
+    d=$T/restore-$engine
+    mkdir -p "$d"
+    printf '{"id":"x1","title":"T","body":"apples"}\n' >"$d/a.jsonl"
+    printf '{"id":"x1","title":"T","body":"bananas"}\n' >"$d/b.jsonl"
+    "$NEWSIDX" index -q --engine "$engine" -d "$d/idx" "$d/a.jsonl" "$d/b.jsonl"
+    printf '{"id":"b9","title":"T","body":"cherries"}\n' >"$d/b.jsonl"
+    printf '{"id":"c1","title":"T","body":"dates"}\n' >"$d/c.jsonl"
+    # (c's article commits the transaction that holds b's removal)
+    "$NEWSIDX" index -q --batch 1 -d "$d/idx" "$d/b.jsonl" "$d/c.jsonl" "$T/gate.jsonl" \
+        >/dev/null 2>&1 &
+    ipid=$!
+    { "$PY" "$T/gate.py" "$T/gate.jsonl" "$ipid"; } 2>/dev/null
+    grc=$?
+    wait "$ipid" 2>/dev/null
+    irc=$?
+    expect "$engine: restore: the indexer was killed at the gate" test "$grc" = 0 -a "$irc" = 137
+    run search -d "$d/idx" -f ids apples OR bananas
+    expect "$engine: restore: the removal was committed, the article not back yet" \
+        test -z "$out"
+    run index -d "$d/idx" "$d/b.jsonl"
+    expect "$engine: restore: the next run reads it back" \
+        has "a.jsonl: restored 1 article from this file" "$err"
+    run search -d "$d/idx" -f ids apples
+    expect "$engine: restore: found again" test "$out" = "x1"
+    run index -d "$d/idx" "$d/b.jsonl"
+    expect "$engine: restore: the run after has nothing to say" test -z "$err"
+done
 
 echo "# $KILLS kill points landed, $MISSED missed"
 expect "at least 10 of the 11 kill points landed" test "$KILLS" -ge 10

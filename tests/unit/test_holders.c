@@ -2,7 +2,9 @@
  * (src/store/fts5_holders.c), on a bare database with the two tables it
  * reads: a take-over from a file on disk is remembered, from a file that is
  * gone or from no file it is not; an article is wanted back only once no
- * file keeps it, each holder with the time it stopped keeping it; forgetting a pair or a file removes its rows; a rollback
+ * file keeps it, each holder with the time it stopped keeping it; the
+ * mark left by a removal makes a due-only call list them, until a call
+ * finds nothing; forgetting a pair or a file removes its rows; a rollback
  * that took the table away is survived. */
 #include "store/fts5.h"
 
@@ -34,6 +36,7 @@ static void setup(void)
     ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
     exec("CREATE TABLE files (fileno INTEGER PRIMARY KEY, path TEXT UNIQUE)");
     exec("CREATE TABLE articles (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, fileno INTEGER)");
+    exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     char sql[256];
     snprintf(sql, sizeof sql, "INSERT INTO files VALUES (1, '%s'), (2, '%s'), (3, '/later')",
              present, absent);
@@ -67,7 +70,7 @@ static int note(void *ctx, const char *path, const char *id, int64_t since)
 static seen wanted(nx_fts5_holders *h)
 {
     seen s = {"", 0, {0}};
-    ck_assert_int_eq(nx_fts5_holders_wanted(h, note, &s), SQLITE_OK);
+    ck_assert_int_eq(nx_fts5_holders_wanted(h, 0, note, &s), SQLITE_OK);
     return s;
 }
 
@@ -152,6 +155,40 @@ START_TEST(holders_in_the_order_they_kept_it)
 }
 END_TEST
 
+static int marked(void)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM meta WHERE key = 'restore'", -1, &st, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+START_TEST(due_only_after_a_removal)
+{
+    nx_fts5_holders *h = nx_fts5_holders_new(db);
+    ck_assert_int_eq(nx_fts5_holders_pass(h, "x", 1, 3), SQLITE_OK);
+    /* x is wanted (no article), but no removal marked the index. */
+    seen s = {"", 0, {0}};
+    ck_assert_int_eq(nx_fts5_holders_wanted(h, 1, note, &s), SQLITE_OK);
+    ck_assert_int_eq(s.n, 0);
+    ck_assert_int_eq(nx_fts5_holders_due(h), SQLITE_OK);
+    ck_assert_int_eq(marked(), 1);
+    ck_assert_int_eq(nx_fts5_holders_wanted(h, 1, note, &s), SQLITE_OK);
+    ck_assert_str_eq(s.text, "present=x");
+    ck_assert_int_eq(marked(), 1); /* still to do */
+    ck_assert_int_eq(nx_fts5_holders_forget(h, present, "x"), SQLITE_OK);
+    s = (seen){"", 0, {0}};
+    ck_assert_int_eq(nx_fts5_holders_wanted(h, 1, note, &s), SQLITE_OK);
+    ck_assert_int_eq(s.n, 0);
+    ck_assert_int_eq(marked(), 0); /* done */
+    nx_fts5_holders_free(h);
+}
+END_TEST
+
 START_TEST(dropping_a_file_forgets_its_rows)
 {
     nx_fts5_holders *h = nx_fts5_holders_new(db);
@@ -188,6 +225,7 @@ int main(void)
     tcase_add_test(tc, wanted_once_no_file_keeps_it);
     tcase_add_test(tc, taking_back_is_not_holding_twice);
     tcase_add_test(tc, holders_in_the_order_they_kept_it);
+    tcase_add_test(tc, due_only_after_a_removal);
     tcase_add_test(tc, dropping_a_file_forgets_its_rows);
     tcase_add_test(tc, rollback_of_the_table);
     suite_add_tcase(s, tc);
