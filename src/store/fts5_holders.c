@@ -183,8 +183,9 @@ int nx_fts5_holders_wanted(nx_fts5_holders *h, int due_only, nx_holder_fn fn, vo
         goto done;
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2(h->db,
-                            "SELECT f.path, h.id, h.since FROM holders h JOIN files f USING (fileno) "
-                            "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = h.id) "
+                            "SELECT f.path, h.id, h.since FROM holders h JOIN files f USING "
+                            "(fileno) WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = "
+                            "h.id) "
                             "ORDER BY f.path, h.id",
                             -1, &st, NULL);
     if (rc == SQLITE_OK)
