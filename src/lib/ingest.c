@@ -689,6 +689,16 @@ static int write_prepared(nx_ingest_t *g, int all)
     return 0;
 }
 
+/* Whether this read of the file has written the article with key rowid
+ * (a short list while reading a file back: its wanted articles only). */
+static int wrote_here(const nx_ingest_t *g, int64_t rowid)
+{
+    for (size_t i = 0; i < g->nrowids; i++)
+        if (g->rowids[i] == rowid)
+            return 1;
+    return 0;
+}
+
 /* Takes ownership of the record's strings. The article is queued for the
  * worker (prepare.h) and written once prepared, in order. */
 static int on_record(void *ctx, nx_record *r)
@@ -752,9 +762,11 @@ static int on_record(void *ctx, nx_record *r)
     int same = 0;
     int64_t rowid;
     if (g->want) {
-        /* Stored since it was found wanted: another holder gave it back. */
+        /* Stored since it was found wanted: another holder gave it back,
+         * unless it is this file's own earlier record of the id, already
+         * written (it is then replaced, as when the file is read). */
         if ((g->fatal = nx_store_unchanged(g->w, a, &g->origin, 0, &same, &rowid)) != NX_OK ||
-            rowid) {
+            (rowid && !wrote_here(g, rowid))) {
             nx_prep_job_free(job);
             return g->fatal != NX_OK;
         }
