@@ -375,6 +375,21 @@ for engine in fts5 xapian; do
     expect "$engine: ... one article" test "$out" = "d1"
     run search -d "$d/idx" -f ids late
     expect "$engine: ... with the file's last text" test "$out" = "d1"
+    # The same with 300 more wanted articles between the two records: the
+    # first is then written (a full queue) before the second is looked at,
+    # which once took it for one another file had given back.
+    { printf '{"id":"d2","title":"T","body":"pears early"}\n'
+      numbered 1 300 '{"id":"w@","title":"T","body":"filler @"}'
+      printf '{"id":"d2","title":"T","body":"pears late"}\n'; } >"$d/in/e2.jsonl"
+    { printf '{"id":"d2","title":"T","body":"pears taken"}\n'
+      numbered 1 300 '{"id":"w@","title":"T","body":"filler @"}'; } >"$d/in/f2.jsonl"
+    run index -d "$d/idx" "$d/in/e2.jsonl" "$d/in/f2.jsonl"
+    printf '{"id":"f3","title":"T","body":"quinces"}\n' >"$d/in/f2.jsonl"
+    run index -d "$d/idx" "$d/in/f2.jsonl"
+    expect "$engine: ... with 300 between: 301 articles restored" \
+        has "e2.jsonl: restored 301 articles from this file" "$err"
+    run search -d "$d/idx" -f ids pears late
+    expect "$engine: ... the later text" test "$out" = "d2"
 
     # Three files with the id: the one that kept it last before the
     # dropper gives it back; one that no longer has it passes to the one
