@@ -74,15 +74,20 @@ static seen wanted(nx_fts5_holders *h)
     return s;
 }
 
-static int rows(void)
+/* The one number a query gives. */
+static int number(const char *sql)
 {
     sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM holders", -1, &st, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     int n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return n;
+}
+
+static int rows(void)
+{
+    return number("SELECT count(*) FROM holders");
 }
 
 START_TEST(no_table_nothing_wanted)
@@ -157,14 +162,7 @@ END_TEST
 
 static int marked(void)
 {
-    sqlite3_stmt *st;
-    ck_assert_int_eq(
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM meta WHERE key = 'restore'", -1, &st, NULL),
-        SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return number("SELECT count(*) FROM meta WHERE key = 'restore'");
 }
 
 START_TEST(due_only_after_a_removal)
