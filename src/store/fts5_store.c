@@ -542,7 +542,8 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     rc = SQLITE_OK; /* without it, SQLite's default interval stays */
     if (page > 0)
         sqlite3_wal_autocheckpoint(db, (int)(WRITER_CHECKPOINT_BYTES / page));
-    rc = prep(db, &w->sel_article, "SELECT rowid, hash, lang, fileno FROM articles WHERE id = ?1", rc);
+    rc = prep(db, &w->sel_article,
+              "SELECT rowid, hash, lang, fileno FROM articles WHERE id = ?1", rc);
     rc = prep(db, &w->ins_article,
               "INSERT INTO articles(id, title, body, date, source, url, lang, fileno, hash, "
               "cluster, minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

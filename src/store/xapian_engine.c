@@ -439,9 +439,15 @@ static void id_term(char *out, size_t len, const char *id)
         snprintf(out, len, "Q#%016llx", (unsigned long long)nx_hash64(id, strlen(id)));
 }
 
+/* The hash that names a file in terms, metadata and slot 7: of its path. */
+static uint64_t origin_of(const char *path)
+{
+    return nx_hash64(path, strlen(path));
+}
+
 static void origin_term(char *out, size_t len, const char *path)
 {
-    snprintf(out, len, "XO%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
+    snprintf(out, len, "XO%016llx", (unsigned long long)origin_of(path));
 }
 
 /* Document data: the fields in D_* order, each followed by a NUL. */
@@ -637,7 +643,7 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
         const char *l = a->f[NX_FIELD_LANG] ? a->f[NX_FIELD_LANG] : "";
         char v[16 + 16 + 64];
         int n = snprintf(v, sizeof v, "%.16s%016llx%.63s", hash,
-                         (unsigned long long)nx_hash64(o, strlen(o)), l);
+                         (unsigned long long)origin_of(o), l);
         rc |= NXX(doc_set_value)(doc, SLOT_STATE, v, (size_t)n);
     }
     size_t dlen;
@@ -751,7 +757,7 @@ static int same_state(const nx_article_t *a, const nx_origin *o, const char *has
         hash = own;
     }
     const char *path = o->path ? o->path : "";
-    return strcmp(stored_hash, hash) == 0 && stored_origin == nx_hash64(path, strlen(path));
+    return strcmp(stored_hash, hash) == 0 && stored_origin == origin_of(path);
 }
 
 /* Looks a up by id: *rowid its key (0 when not stored), *same when the
@@ -805,20 +811,39 @@ static void holder_key(char *out, size_t len, uint64_t origin, const char *id)
              (unsigned long long)nx_hash64(id, strlen(id)));
 }
 
+/* Metadata F + the origin hash of a file's path (16 hex digits) is its
+ * record: "size mtime_ns hash articles path". */
+static void file_key(char *out, size_t len, uint64_t origin)
+{
+    snprintf(out, len, "F%016llx", (unsigned long long)origin);
+}
+
+/* A file record's fields into *row; its path, or NULL when v is not one. */
+static const char *file_value(const char *v, nx_file_row *row)
+{
+    long long size, mtime, arts;
+    int used = 0;
+    if (sscanf(v, "%lld %lld %16s %lld %n", &size, &mtime, row->hash, &arts, &used) != 4 ||
+        used == 0)
+        return NULL;
+    row->size = size;
+    row->mtime_ns = mtime;
+    row->articles = arts;
+    return v + used;
+}
+
 /* The path of the recorded file whose path hashes to origin, malloc'd into
  * *path; NULL when there is none. */
 static nx_status_t recorded_path(xap_writer *w, uint64_t origin, char **path)
 {
     char key[32], *v;
     *path = NULL;
-    snprintf(key, sizeof key, "F%016llx", (unsigned long long)origin);
+    file_key(key, sizeof key, origin);
     if (NXX(get_metadata)(w->x->shards[0], key, &v))
         return xfail(w->ix, w->x->shards[0], "looking up a file");
-    long long size, mtime, arts;
-    char hash[17];
-    int used = 0;
-    if (sscanf(v, "%lld %lld %16s %lld %n", &size, &mtime, hash, &arts, &used) == 4 && used > 0 &&
-        !(*path = strdup(v + used))) {
+    nx_file_row row;
+    const char *p = file_value(v, &row);
+    if (p && !(*path = strdup(p))) {
         free(v);
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
     }
@@ -832,7 +857,7 @@ static nx_status_t recorded_path(xap_writer *w, uint64_t origin, char **path)
  * article). */
 static nx_status_t pass_holder(xap_writer *w, const char *id, uint64_t from, const char *path)
 {
-    uint64_t to = nx_hash64(path, strlen(path));
+    uint64_t to = origin_of(path);
     if (!from || from == to)
         return NX_OK;
     if (from != w->checked) {
@@ -971,7 +996,7 @@ static nx_status_t xap_holder_forget(void *wp, const char *path, const char *id)
 {
     xap_writer *w = wp;
     char key[40];
-    holder_key(key, sizeof key, nx_hash64(path, strlen(path)), id);
+    holder_key(key, sizeof key, origin_of(path), id);
     if (NXX(set_metadata)(w->x->shards[0], key, ""))
         return xfail(w->ix, w->x->shards[0], "forgetting a file's article");
     return NX_OK;
@@ -1040,31 +1065,17 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
     return NX_OK;
 }
 
-static void file_key(char *out, size_t len, const char *path)
-{
-    snprintf(out, len, "F%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
-}
-
 static nx_status_t xap_file_get(void *wp, const char *path, nx_file_row *row, int *found)
 {
     xap_writer *w = wp;
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     char key[32];
-    file_key(key, sizeof key, path);
+    file_key(key, sizeof key, origin_of(path));
     char *v;
-    *found = 0;
     if (NXX(get_metadata)(w->x->shards[0], key, &v))
         return xfail(w->ix, w->x->shards[0], "looking up a file");
-    long long size, mtime, arts;
-    char hash[17];
-    if (v[0] && sscanf(v, "%lld %lld %16s %lld", &size, &mtime, hash, &arts) == 4) {
-        *found = 1;
-        row->size = size;
-        row->mtime_ns = mtime;
-        row->articles = arts;
-        memcpy(row->hash, hash, sizeof row->hash);
-    }
+    *found = file_value(v, row) != NULL;
     free(v);
     return NX_OK;
 }
@@ -1075,7 +1086,7 @@ static nx_status_t xap_file_put(void *wp, const char *path, const nx_file_row *r
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
     char key[32], v[128 + PATH_MAX];
-    file_key(key, sizeof key, path);
+    file_key(key, sizeof key, origin_of(path));
     snprintf(v, sizeof v, "%lld %lld %s %lld %s", (long long)row->size, (long long)row->mtime_ns,
              row->hash, (long long)row->articles, path);
     if (NXX(set_metadata)(w->x->shards[0], key, v))
@@ -2183,7 +2194,6 @@ typedef struct files_ctx {
     int failed;
 } files_ctx;
 
-/* Metadata F<hash> = "size mtime hash articles path". */
 static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
 {
     (void)n;
@@ -2194,12 +2204,10 @@ static void on_file_key(void *ctx, const char *key, size_t len, uint64_t n)
         f->failed = 1;
         return;
     }
-    long long size, mtime, arts;
-    char hash[17];
-    int used = 0;
-    if (sscanf(v, "%lld %lld %16s %lld %n", &size, &mtime, hash, &arts, &used) == 4 && used > 0 &&
-        strncmp(v + used, f->prefix, strlen(f->prefix)) == 0)
-        f->fn(f->ctx, v + used, arts);
+    nx_file_row row;
+    const char *path = file_value(v, &row);
+    if (path && strncmp(path, f->prefix, strlen(f->prefix)) == 0)
+        f->fn(f->ctx, path, row.articles);
     free(v);
 }
 
@@ -2224,7 +2232,7 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
         return s;
     /* The articles it holds for others: its record goes. */
     char key[40];
-    snprintf(key, sizeof key, "H%016llx", (unsigned long long)nx_hash64(path, strlen(path)));
+    snprintf(key, sizeof key, "H%016llx", (unsigned long long)origin_of(path));
     holders_walk h = {w, key, NULL, 0, 0, NX_OK};
     if (NXX(metadata_keys)(w->x->shards[0], key, on_holder_key, &h) && h.s == NX_OK)
         h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
@@ -2238,7 +2246,7 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
     if (h.s != NX_OK)
         return h.s;
     w->checked = 0;
-    file_key(key, sizeof key, path);
+    file_key(key, sizeof key, origin_of(path));
     if (NXX(set_metadata)(w->x->shards[0], key, ""))
         return xfail(w->ix, w->x->shards[0], "forgetting a file");
     return NX_OK;
