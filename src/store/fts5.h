@@ -33,6 +33,10 @@ extern const char nx_schema_fts5[];
 /* The SQLite handle of an FTS5 index. */
 sqlite3 *nx_fts5_db(const nx_index_t *ix);
 
+/* Steps a statement that returns no rows and resets it: SQLITE_OK, or the
+ * step's error. */
+int nx_fts5_step_done(sqlite3_stmt *st);
+
 /* Turns an SQLite failure into a status with context: what was being done,
  * and SQLite's own message after it, with a hint for the common causes. */
 nx_status_t nx_fts5_fail(nx_index_t *ix, int rc, const char *doing);

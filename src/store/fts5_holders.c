@@ -98,13 +98,6 @@ static int ready(nx_fts5_holders *h)
     return rc;
 }
 
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 /* Whether the file numbered fileno is still on disk. A take-over usually
  * comes with many more from the same file (a dump read twice, a copy), so
  * the answer is kept for the next one. */
@@ -144,7 +137,7 @@ int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64
     /* The new holder is the keeper now, not one of the others. */
     sqlite3_bind_text(h->drop, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(h->drop, 2, to);
-    rc = step_done(h->drop);
+    rc = nx_fts5_step_done(h->drop);
     if (rc != SQLITE_OK)
         return rc;
     struct timespec now;
@@ -152,7 +145,7 @@ int nx_fts5_holders_pass(nx_fts5_holders *h, const char *id, int64_t from, int64
     sqlite3_bind_text(h->add, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(h->add, 2, from);
     sqlite3_bind_int64(h->add, 3, (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000);
-    return step_done(h->add);
+    return nx_fts5_step_done(h->add);
 }
 
 int nx_fts5_holders_due(nx_fts5_holders *h)
@@ -206,23 +199,6 @@ done:
     return sqlite3_exec(h->db, "DELETE FROM meta WHERE key = 'restore'", NULL, NULL, NULL);
 }
 
-static int by_path(sqlite3 *db, const char *sql, const char *path)
-{
-    int yes;
-    int rc = table_exists(db, &yes);
-    if (rc != SQLITE_OK || !yes)
-        return rc;
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int nx_fts5_holders_forget(nx_fts5_holders *h, const char *path, const char *id)
 {
     /* Once for each article read back (a deleted copy of a dump: all of
@@ -232,14 +208,25 @@ int nx_fts5_holders_forget(nx_fts5_holders *h, const char *path, const char *id)
         return rc;
     sqlite3_bind_text(h->forget, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(h->forget, 2, id, -1, SQLITE_STATIC);
-    return step_done(h->forget);
+    return nx_fts5_step_done(h->forget);
 }
 
 int nx_fts5_holders_drop_file(nx_fts5_holders *h, const char *path)
 {
     /* Before the file's record goes: its number may be given to a new file. */
     h->checked = 0;
-    return by_path(h->db,
-                   "DELETE FROM holders WHERE fileno = (SELECT fileno FROM files WHERE path = ?1)",
-                   path);
+    int yes;
+    int rc = table_exists(h->db, &yes);
+    if (rc != SQLITE_OK || !yes)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(
+        h->db, "DELETE FROM holders WHERE fileno = (SELECT fileno FROM files WHERE path = ?1)", -1,
+        &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        rc = nx_fts5_step_done(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

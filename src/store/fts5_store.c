@@ -487,7 +487,6 @@ static int spell_prepare(fts5_writer *w)
     return rc;
 }
 
-static int step_done(sqlite3_stmt *st);
 
 /* Before commit: this transaction's new words go to the list. */
 static int spell_flush(fts5_writer *w)
@@ -499,7 +498,7 @@ static int spell_flush(fts5_writer *w)
         size_t n = w->fresh[i];
         sqlite3_bind_int(w->ins_spell, 1, (int)n);
         sqlite3_bind_text(w->ins_spell, 2, (const char *)w->fresh + i + 1, (int)n, SQLITE_STATIC);
-        rc = step_done(w->ins_spell);
+        rc = nx_fts5_step_done(w->ins_spell);
         i += n + 1;
     }
     w->fresh_used = 0;
@@ -681,7 +680,7 @@ static int tune_flushes(sqlite3 *db)
     rc = prep(db, &st, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', ?1)", rc);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int(st, 1, FTS5_HASHSIZE);
-        rc = step_done(st);
+        rc = nx_fts5_step_done(st);
     }
     sqlite3_finalize(st);
     return rc;
@@ -836,7 +835,7 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static int step_done(sqlite3_stmt *st)
+int nx_fts5_step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -852,7 +851,7 @@ static int delete_fts(fts5_writer *w, int64_t rowid)
         sqlite3_bind_int64(w->del_fts, 1, rowid);
         sqlite3_bind_value(w->del_fts, 2, sqlite3_column_value(w->sel_fts, 0));
         sqlite3_bind_value(w->del_fts, 3, sqlite3_column_value(w->sel_fts, 1));
-        rc = step_done(w->del_fts);
+        rc = nx_fts5_step_done(w->del_fts);
         sqlite3_clear_bindings(w->del_fts);
     } else if (rc == SQLITE_DONE) {
         rc = SQLITE_OK; /* no such article: nothing to take out */
@@ -879,10 +878,10 @@ static int hand_over(fts5_writer *w, int64_t key, int64_t *heir)
         return rc;
     sqlite3_bind_int64(w->relabel, 1, key);
     sqlite3_bind_int64(w->relabel, 2, *heir);
-    rc = step_done(w->relabel);
+    rc = nx_fts5_step_done(w->relabel);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(w->crown, 1, *heir);
-        rc = step_done(w->crown);
+        rc = nx_fts5_step_done(w->crown);
     }
     return rc;
 }
@@ -895,7 +894,7 @@ static int fileno_of(fts5_writer *w, const char *path, int64_t *out)
         return SQLITE_OK;
     }
     sqlite3_bind_text(w->file_add, 1, path, -1, SQLITE_STATIC);
-    int rc = step_done(w->file_add);
+    int rc = nx_fts5_step_done(w->file_add);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_text(w->file_no, 1, path, -1, SQLITE_STATIC);
@@ -973,7 +972,7 @@ static int keep_article(fts5_writer *w, const nx_article_t *a, int64_t existing,
         sqlite3_bind_int64(st, 2, fileno);
     else
         sqlite3_bind_null(st, 2);
-    return step_done(st);
+    return nx_fts5_step_done(st);
 }
 
 static nx_status_t fts5_unchanged(void *wp, const nx_article_t *a, const nx_origin *o, int touch,
@@ -1076,7 +1075,7 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
             sqlite3_bind_null(st, 11);
         if (existing)
             sqlite3_bind_int64(st, 12, existing);
-        rc = step_done(st);
+        rc = nx_fts5_step_done(st);
         *outcome = existing ? NX_PUT_UPDATED : NX_PUT_ADDED;
         *rowid = existing ? existing : sqlite3_last_insert_rowid(DB(w->ix));
         if (rc == SQLITE_OK) {
@@ -1092,7 +1091,7 @@ static nx_status_t put_article(fts5_writer *w, const nx_article_t *a, const nx_o
             sqlite3_bind_text(f, 2, lang, -1, SQLITE_STATIC);
             sqlite3_bind_text(f, 3, body, -1, SQLITE_STATIC);
             sqlite3_bind_text(f, 4, title, -1, SQLITE_STATIC);
-            rc = step_done(f);
+            rc = nx_fts5_step_done(f);
             sqlite3_clear_bindings(f);
             nx_fts5_replay_clear(w->replay);
         }
@@ -1225,7 +1224,7 @@ static nx_status_t fts5_file_put(void *wp, const char *path, const nx_file_row *
     sqlite3_bind_int64(st, 3, row->mtime_ns);
     sqlite3_bind_text(st, 4, row->hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, row->articles);
-    int rc = step_done(st);
+    int rc = nx_fts5_step_done(st);
     return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "recording a file");
 }
 
@@ -1271,7 +1270,7 @@ static nx_status_t fts5_remove_stale(void *wp, const char *path, const int64_t *
         rc = delete_fts(w, gone[i]);
         if (rc == SQLITE_OK) {
             sqlite3_bind_int64(w->del_article, 1, gone[i]);
-            rc = step_done(w->del_article);
+            rc = nx_fts5_step_done(w->del_article);
         }
     }
     free(gone);
