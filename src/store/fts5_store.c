@@ -1486,14 +1486,18 @@ static nx_status_t fts5_wanted(void *wp, int due_only, nx_holder_fn fn, void *ct
     int rc = nx_fts5_holders_wanted(w->holders, due_only, fn, ctx);
     if (rc == SQLITE_NOMEM)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
-    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "listing the other files of articles");
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "looking for removed articles that other files hold");
+    return NX_OK;
 }
 
 static nx_status_t fts5_holder_forget(void *wp, const char *path, const char *id)
 {
     fts5_writer *w = wp;
     int rc = nx_fts5_holders_forget(w->holders, path, id);
-    return rc == SQLITE_OK ? NX_OK : nx_fts5_fail(w->ix, rc, "forgetting a file's article");
+    if (rc != SQLITE_OK)
+        return nx_fts5_fail(w->ix, rc, "forgetting that a file holds an article");
+    return NX_OK;
 }
 
 static void fts5_query_analyzer(nx_index_t *ix, nx_analyzer *an)

@@ -884,7 +884,7 @@ static nx_status_t pass_holder(xap_writer *w, const char *id, uint64_t from, con
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
     if (rc || NXX(set_metadata)(db, key, v)) {
         free(v);
-        return xfail(w->ix, db, "recording a file's article");
+        return xfail(w->ix, db, "recording that another file holds an article");
     }
     free(v);
     return NX_OK;
@@ -907,7 +907,8 @@ static void on_holder_key(void *ctx, const char *key, size_t len, uint64_t n)
         return;
     snprintf(k, sizeof k, "%s%.*s", h->prefix, (int)len, key);
     if (NXX(get_metadata)(h->w->x->shards[0], k, &id)) {
-        h->s = xfail(h->w->ix, h->w->x->shards[0], "listing the other files of articles");
+        h->s = xfail(h->w->ix, h->w->x->shards[0],
+                     "looking for removed articles that other files hold");
         return;
     }
     if (h->n + 2 > h->cap) {
@@ -951,7 +952,7 @@ static nx_status_t xap_wanted(void *wp, int due_only, nx_holder_fn fn, void *ctx
     size_t listed = 0;
     holders_walk h = {w, "H", NULL, 0, 0, NX_OK};
     if (NXX(metadata_keys)(w->x->shards[0], h.prefix, on_holder_key, &h) && h.s == NX_OK)
-        h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
+        h.s = xfail(w->ix, w->x->shards[0], "looking for removed articles that other files hold");
     for (size_t i = 0; h.s == NX_OK && i < h.n; i += 2) {
         const char *id = h.keys[i + 1];
         int64_t since = 0;
@@ -981,7 +982,7 @@ static nx_status_t xap_wanted(void *wp, int due_only, nx_holder_fn fn, void *ctx
         if (path && fn(ctx, path, id, since))
             h.s = nx_fail(w->ix, NX_ERR_NOMEM, "out of memory");
         else if (!path && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
-            h.s = xfail(w->ix, w->x->shards[0], "forgetting a file's article");
+            h.s = xfail(w->ix, w->x->shards[0], "forgetting that a file holds an article");
         free(path);
     }
     for (size_t i = 0; i < h.n; i++)
@@ -998,7 +999,7 @@ static nx_status_t xap_holder_forget(void *wp, const char *path, const char *id)
     char key[40];
     holder_key(key, sizeof key, origin_of(path), id);
     if (NXX(set_metadata)(w->x->shards[0], key, ""))
-        return xfail(w->ix, w->x->shards[0], "forgetting a file's article");
+        return xfail(w->ix, w->x->shards[0], "forgetting that a file holds an article");
     return NX_OK;
 }
 
@@ -2235,10 +2236,10 @@ static nx_status_t xap_file_remove(void *wp, const char *path, int64_t *removed)
     snprintf(key, sizeof key, "H%016llx", (unsigned long long)origin_of(path));
     holders_walk h = {w, key, NULL, 0, 0, NX_OK};
     if (NXX(metadata_keys)(w->x->shards[0], key, on_holder_key, &h) && h.s == NX_OK)
-        h.s = xfail(w->ix, w->x->shards[0], "listing the other files of articles");
+        h.s = xfail(w->ix, w->x->shards[0], "looking for removed articles that other files hold");
     for (size_t i = 0; i < h.n; i += 2) {
         if (h.s == NX_OK && NXX(set_metadata)(w->x->shards[0], h.keys[i], ""))
-            h.s = xfail(w->ix, w->x->shards[0], "forgetting a file's article");
+            h.s = xfail(w->ix, w->x->shards[0], "forgetting that a file holds an article");
         free(h.keys[i]);
         free(h.keys[i + 1]);
     }
