@@ -14,6 +14,7 @@
 #include "store.h"
 
 #include "../analyze/analyzer.h"
+#include "../analyze/pretok.h"
 #include "../query/strbuf.h"
 #include "xapian_module.h"
 
@@ -582,8 +583,21 @@ static void sort_keys(const char *date, const char *id, char *newest, char *olde
     snprintf(oldest, len, "%s%c%s", date && *date ? date : "~", 1, id);
 }
 
+/* The document's text terms: replayed from the indexer's worker when it
+ * analyzed the article ahead (the same analysis, in the article's
+ * language), which takes it off this thread. */
+static int text_terms(xap_writer *w, const nx_article_t *a, const nx_pretok *given,
+                      const char *text, doc_build *b)
+{
+    if (given)
+        return nx_pretok_replay(given, 0, on_doc_term, b);
+    const nx_lang *dl = nx_lang_find(a->f[NX_FIELD_LANG]);
+    nx_analyzer_use(w->an, &dl, dl ? 1 : 0);
+    return nx_analyze(w->an, text, strlen(text), NX_ANALYZE_DOCUMENT, on_doc_term, b);
+}
+
 static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash,
-                          const nx_dup_facts *dup)
+                          const nx_dup_facts *dup, const nx_prepared *prep)
 {
     nxx_doc *doc = NXX(doc_new)();
     if (!doc)
@@ -591,12 +605,10 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     int rc = 0;
     const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
     const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
-    const nx_lang *dl = nx_lang_find(a->f[NX_FIELD_LANG]);
-    nx_analyzer_use(w->an, &dl, dl ? 1 : 0);
     doc_build tb = {doc, "S", "ZS", 0, 0, 0};
-    rc |= nx_analyze(w->an, title, strlen(title), NX_ANALYZE_DOCUMENT, on_doc_term, &tb);
+    rc |= text_terms(w, a, prep ? prep->title : NULL, title, &tb);
     doc_build bb = {doc, "", "Z", 0, 0, NX_LEAD_WORDS};
-    rc |= nx_analyze(w->an, body, strlen(body), NX_ANALYZE_DOCUMENT, on_doc_term, &bb);
+    rc |= text_terms(w, a, prep ? prep->body : NULL, body, &bb);
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);
     rc |= NXX(doc_add_boolean)(doc, term, strlen(term));
@@ -1018,7 +1030,6 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
                                    nx_dup_facts *dup, const nx_prepared *prep, int *outcome,
                                    int64_t *rowid)
 {
-    (void)prep; /* Xapian documents are built from the texts (build_doc) */
     xap_writer *w = wp;
     if (w->x->lost)
         return lost_shard(w->ix, w->ix->path);
@@ -1053,7 +1064,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
         size_t klen = strnlen(a->f[NX_FIELD_ID], 560) + 1 + strlen(hash);
         dup->assigned = dup->cluster >= 0 ? dup->cluster : (int64_t)(nx_hash64(key, klen) >> 1);
     }
-    nxx_doc *doc = build_doc(w, &copy, hash, dup);
+    nxx_doc *doc = build_doc(w, &copy, hash, dup, prep);
     if (!doc)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
     uint64_t newid;
