@@ -4,6 +4,7 @@
 #ifndef NX_STORE_FTS5_H
 #define NX_STORE_FTS5_H
 
+#include "stempairs.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -82,18 +83,10 @@ nx_status_t nx_fts5_field_counts(nx_index_t *ix, const char *field, size_t limit
                                  void *ctx);
 
 /* ---- fts5_stems.c ---- */
-/* A writer's collection of (stem term, word) pairs for the stems table. */
-typedef struct nx_fts5_stems nx_fts5_stems;
-nx_fts5_stems *nx_fts5_stems_new(void); /* NULL when out of memory */
-void nx_fts5_stems_free(nx_fts5_stems *s);
-/* The tokenizer's nx_fts5_stem_fn (ctx: the collection): keeps a pair this
- * run has not met yet for the next flush. */
-void nx_fts5_stems_note(void *ctx, const char *stem, size_t slen, const char *word, size_t wlen);
-/* In the write transaction, before it commits: the kept pairs go into the
- * table. An SQLite result code; SQLITE_NOMEM when a pair was lost. */
-int nx_fts5_stems_flush(nx_fts5_stems *s, sqlite3 *db);
-/* After a rollback: what was kept or flushed is forgotten. */
-void nx_fts5_stems_forget(nx_fts5_stems *s);
+/* In the write transaction, before it commits: the writer's pairs not yet
+ * written go into the stems table. An SQLite result code; SQLITE_NOMEM when
+ * a pair was lost. */
+int nx_fts5_stems_flush(nx_stempairs *s, sqlite3 *db);
 /* The nx_expand_fn of the index ix (ctx) for its query analyzers: the
  * words of a stem term, read from the table. */
 int nx_fts5_expand(void *ctx, const char *stem, size_t len, nx_emit_fn emit, void *ectx);

@@ -62,7 +62,7 @@ typedef struct fts5_writer {
     int spell_ready;    /* the table exists and ins_spell is prepared */
     sqlite3_int64 cache_was; /* the connection's cache_size before the writer */
     sqlite3_stmt *ins_spell;
-    nx_fts5_stems *stems; /* pairs for the stems table (fts5_stems.c) */
+    nx_stempairs *stems;  /* pairs for the stems table (fts5_stems.c) */
     nx_fts5_holders *holders; /* other files holding articles (fts5_holders.c) */
 } fts5_writer;
 
@@ -514,10 +514,10 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
     w->ix = ix;
     w->pack = ((nx_fts5_aux *)ix->aux)->pack;
     w->replay = ((nx_fts5_aux *)ix->aux)->replay;
-    if (!(w->seen = nx_wordset_new()) || !(w->stems = nx_fts5_stems_new()) ||
+    if (!(w->seen = nx_wordset_new()) || !(w->stems = nx_stempairs_new()) ||
         !(w->holders = nx_fts5_holders_new(DB(ix)))) {
         nx_wordset_free(w->seen);
-        nx_fts5_stems_free(w->stems);
+        nx_stempairs_free(w->stems);
         free(w);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     }
@@ -606,7 +606,7 @@ static nx_status_t fts5_writer_new(nx_index_t *ix, void **out)
         return nx_fts5_fail(ix, rc, "preparing to write");
     }
     nx_fts5_replay_words(w->replay, on_spell_word, w);
-    nx_fts5_replay_stems(w->replay, nx_fts5_stems_note, w->stems);
+    nx_fts5_replay_stems(w->replay, nx_stempairs_note, w->stems);
     *out = w;
     return NX_OK;
 }
@@ -623,7 +623,7 @@ static void fts5_writer_free(void *wp)
     nx_fts5_replay_words(w->replay, NULL, NULL);
     nx_fts5_replay_stems(w->replay, NULL, NULL);
     nx_wordset_free(w->seen);
-    nx_fts5_stems_free(w->stems);
+    nx_stempairs_free(w->stems);
     nx_fts5_holders_free(w->holders);
     free(w->fresh);
     sqlite3_finalize(w->ins_spell);
@@ -799,7 +799,7 @@ static void fts5_rollback(void *wp)
     if (w->seen)
         nx_wordset_clear(w->seen);
     if (w->stems)
-        nx_fts5_stems_forget(w->stems);
+        nx_stempairs_forget(w->stems);
     nx_fts5_holders_reset(w->holders);
     w->fresh_used = 0;
     sqlite3_finalize(w->ins_spell);
@@ -1121,7 +1121,7 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     if (stems) {
         for (size_t i = 0; i < prep->stems_len;) {
             const unsigned char *stem = prep->stems + i, *word = stem + 1 + stem[0];
-            nx_fts5_stems_note(w->stems, (const char *)stem + 1, stem[0], (const char *)word + 1,
+            nx_stempairs_note(w->stems, (const char *)stem + 1, stem[0], (const char *)word + 1,
                                word[0]);
             i += 2 + (size_t)stem[0] + word[0];
         }
@@ -1131,7 +1131,7 @@ static nx_status_t fts5_put_article(void *wp, const nx_article_t *a, const nx_or
     if (words)
         nx_fts5_replay_words(w->replay, on_spell_word, w);
     if (stems)
-        nx_fts5_replay_stems(w->replay, nx_fts5_stems_note, w->stems);
+        nx_fts5_replay_stems(w->replay, nx_stempairs_note, w->stems);
     return s;
 }
 
