@@ -12,7 +12,9 @@
 
 #include <stdint.h>
 
-#define NX_SCHEMA_VERSION 3
+/* The Xapian engine's schema version (index-schema/xapian-v3.md): 4 since
+ * its index holds no stem terms. */
+#define NX_SCHEMA_VERSION 4
 
 /* A query word is stemmed in the main languages of the index: those that
  * hold at least this share of its articles (a string, for SQL), and those

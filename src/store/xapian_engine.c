@@ -3,11 +3,13 @@
  * split into shards or served remotely by xapian-tcpsrv.
  *
  * The conventions (term prefixes, value slots, document data, metadata) are
- * written down in index-schema/xapian-v2.md; the short version:
- *   body words as the analyzer gives them, stems "Z"+stem; title words
- *   "S"+word, stems "ZS"+stem; "Q"+id unique id; "XO"+hash of the origin
- *   file; "L"+language; "XS"/"XU" source and URL words; "XK"+source;
- *   value 0 the ISO date, 1 and 2 sort keys (newest / oldest first, then id).
+ * written down in index-schema/xapian-v3.md; the short version:
+ *   body words as the analyzer gives them, stems "Z"+stem without
+ *   positions; title words "S"+word, stems "ZS"+stem; metadata "T"+stem
+ *   term lists the words that share it, for phrases (xapian_stems.c);
+ *   "Q"+id unique id; "XO"+hash of the origin file;
+ *   "L"+language; "XS"/"XU" source and URL words; "XK"+source; value 0
+ *   the ISO date, 1 and 2 sort keys (newest / oldest first, then id).
  * All Xapian calls go through src/xapian/nxx.h, the C++ wrapper. */
 #define _GNU_SOURCE /* renameat2 (Linux 3.15, glibc 2.28): swapping folders in one step */
 #include "ranking.h"
@@ -17,6 +19,7 @@
 #include "../analyze/pretok.h"
 #include "../query/strbuf.h"
 #include "xapian_module.h"
+#include "xapian_stems.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +60,7 @@ typedef struct xap_writer {
     nx_index_t *ix;
     xap_index *x;
     nx_analyzer *an;
+    nx_stempairs **stems; /* per shard: pairs for its stem lists */
     int in_tx;
     uint64_t checked; /* origin hash of the file whose existence was last checked */
     int exists;       /* ... and whether it exists (pass_holder) */
@@ -499,7 +503,10 @@ typedef struct doc_build {
     const char *prefix, *stem_prefix;
     unsigned pos;
     int failed;
-    unsigned lead; /* positions 1..lead count NX_LEAD_WEIGHT times */
+    unsigned lead;       /* positions 1..lead count NX_LEAD_WEIGHT times */
+    nx_stempairs *pairs; /* where (stem term, word) pairs go */
+    const char *word;    /* the last word term, which a stem term follows */
+    size_t wlen;
 } doc_build;
 
 static int add_term_wdf(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos,
@@ -511,13 +518,14 @@ static int add_term_wdf(nxx_doc *doc, const char *prefix, const char *t, size_t 
         return 0; /* Xapian's term length limit: such words are not searchable */
     memcpy(buf, prefix, p);
     memcpy(buf + p, t, n);
-    return pos ? NXX(doc_add_posting)(doc, buf, p + n, pos, wdf)
-               : NXX(doc_add_boolean)(doc, buf, p + n);
+    return pos || wdf ? NXX(doc_add_posting)(doc, buf, p + n, pos, wdf)
+                      : NXX(doc_add_boolean)(doc, buf, p + n);
 }
 
+/* A term at pos, or a boolean term when pos is 0. */
 static int add_term(nxx_doc *doc, const char *prefix, const char *t, size_t n, unsigned pos)
 {
-    return add_term_wdf(doc, prefix, t, n, pos, 1);
+    return add_term_wdf(doc, prefix, t, n, pos, pos ? 1 : 0);
 }
 
 static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t start, size_t end,
@@ -529,9 +537,18 @@ static int on_doc_term(void *ctx, int kind, const char *term, size_t len, size_t
     if (!colocated)
         b->pos++;
     unsigned wdf = b->pos <= b->lead ? NX_LEAD_WEIGHT : 1;
-    int rc = kind == NX_TERM_STEM
-                 ? add_term_wdf(b->doc, b->stem_prefix, term + 1, len - 1, b->pos, wdf)
-                 : add_term_wdf(b->doc, b->prefix, term, len, b->pos, wdf);
+    int rc;
+    if (kind == NX_TERM_STEM) {
+        /* Weighted as the word, without positions (a phrase asks for the
+         * words its stem lists): they were a seventh of the index. */
+        rc = add_term_wdf(b->doc, b->stem_prefix, term + 1, len - 1, 0, wdf);
+        if (b->pairs && b->word)
+            nx_stempairs_note(b->pairs, term, len, b->word, b->wlen);
+    } else {
+        rc = add_term_wdf(b->doc, b->prefix, term, len, b->pos, wdf);
+        b->word = term;
+        b->wlen = len;
+    }
     if (rc)
         b->failed = 1;
     return rc;
@@ -597,7 +614,7 @@ static int text_terms(xap_writer *w, const nx_article_t *a, const nx_pretok *giv
 }
 
 static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash,
-                          const nx_dup_facts *dup, const nx_prepared *prep)
+                          const nx_dup_facts *dup, const nx_prepared *prep, size_t shard)
 {
     nxx_doc *doc = NXX(doc_new)();
     if (!doc)
@@ -605,9 +622,10 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
     int rc = 0;
     const char *title = a->f[NX_FIELD_TITLE] ? a->f[NX_FIELD_TITLE] : "";
     const char *body = a->f[NX_FIELD_BODY] ? a->f[NX_FIELD_BODY] : "";
-    doc_build tb = {doc, "S", "ZS", 0, 0, 0};
+    nx_stempairs *pairs = w->stems[shard];
+    doc_build tb = {doc, "S", "ZS", 0, 0, 0, pairs, NULL, 0};
     rc |= text_terms(w, a, prep ? prep->title : NULL, title, &tb);
-    doc_build bb = {doc, "", "Z", 0, 0, NX_LEAD_WORDS};
+    doc_build bb = {doc, "", "Z", 0, 0, NX_LEAD_WORDS, pairs, NULL, 0};
     rc |= text_terms(w, a, prep ? prep->body : NULL, body, &bb);
     char term[MAX_TERM + 8];
     id_term(term, sizeof term, a->f[NX_FIELD_ID]);
@@ -671,16 +689,24 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
 
 /* ------------------------------------------------------------ writing */
 
+static void xap_writer_free(void *wp);
+
 static nx_status_t xap_writer_new(nx_index_t *ix, void **out)
 {
     *out = NULL;
     xap_writer *w = calloc(1, sizeof *w);
-    if (!w || !(w->an = nx_analyzer_new(ix->lang))) {
-        free(w);
+    if (!w)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
-    }
     w->ix = ix;
     w->x = X(ix);
+    int ok = (w->an = nx_analyzer_new(ix->lang)) &&
+             (w->stems = calloc(w->x->nshards, sizeof *w->stems));
+    for (size_t i = 0; ok && i < w->x->nshards; i++)
+        ok = (w->stems[i] = nx_stempairs_new()) != NULL;
+    if (!ok) {
+        xap_writer_free(w);
+        return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
+    }
     *out = w;
     return NX_OK;
 }
@@ -694,6 +720,8 @@ static void xap_rollback(void *wp)
         if (w->x->shards[i])
             NXX(cancel)(w->x->shards[i]);
     w->in_tx = 0;
+    for (size_t i = 0; w->stems && i < w->x->nshards; i++)
+        nx_stempairs_forget(w->stems[i]);
 }
 
 static void xap_writer_free(void *wp)
@@ -703,6 +731,9 @@ static void xap_writer_free(void *wp)
         return;
     xap_rollback(w);
     nx_analyzer_free(w->an);
+    for (size_t i = 0; w->stems && i < w->x->nshards; i++)
+        nx_stempairs_free(w->stems[i]);
+    free(w->stems);
     free(w);
 }
 
@@ -738,6 +769,15 @@ static nx_status_t xap_commit(void *wp)
         return lost_shard(w->ix, w->ix->path);
     if (!w->in_tx)
         return NX_OK;
+    /* Each shard lists the words of its own articles, committed with them:
+     * a shard stopped before its commit loses both. */
+    for (size_t i = 0; i < w->x->nshards; i++) {
+        int rc = nx_xap_stems_write(w->x->shards[i], w->stems[i]);
+        if (rc == -2)
+            return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory listing the words of stems");
+        if (rc)
+            return xfail(w->ix, w->x->shards[i], "adding words to the stem lists");
+    }
     w->in_tx = 0;
     /* Shards commit one after another; a crash between two leaves the
      * later shards at their previous commit, and the files of the batch
@@ -816,7 +856,7 @@ static nx_status_t stored_state(xap_writer *w, const nx_article_t *a, const nx_o
  * at that origin stopped keeping the article (16 hex digits of
  * microseconds since the epoch), a space, and the id: the file holds it
  * too, which another file took over (see wanted in store.h and
- * index-schema/xapian-v2.md). In shard 0, with the files' records. */
+ * index-schema/xapian-v3.md). In shard 0, with the files' records. */
 static void holder_key(char *out, size_t len, uint64_t origin, const char *id)
 {
     snprintf(out, len, "H%016llx%016llx", (unsigned long long)origin,
@@ -1064,7 +1104,7 @@ static nx_status_t xap_put_article(void *wp, const nx_article_t *a, const nx_ori
         size_t klen = strnlen(a->f[NX_FIELD_ID], 560) + 1 + strlen(hash);
         dup->assigned = dup->cluster >= 0 ? dup->cluster : (int64_t)(nx_hash64(key, klen) >> 1);
     }
-    nxx_doc *doc = build_doc(w, &copy, hash, dup, prep);
+    nxx_doc *doc = build_doc(w, &copy, hash, dup, prep, sh);
     if (!doc)
         return nx_fail(w->ix, NX_ERR_NOMEM, "out of memory building a document");
     uint64_t newid;
@@ -1376,11 +1416,13 @@ typedef struct qbuild {
     nx_index_t *ix;
     nx_analyzer *an;
     int failed;
+    int unreadable; /* the stem lists could not be read */
 } qbuild;
 
 /* One position of a query word: its alternatives as terms. */
 typedef struct alt {
-    char **t;   /* malloc'd terms: a word, or "Z" + code + stem */
+    char **t;   /* malloc'd terms: a word, "Z" + code + stem, or "+" + a word
+                 * the stem's list gives (positional_alts) */
     size_t n, cap;
     int prefix; /* t[0] is a prefix to expand */
 } alt;
@@ -1449,11 +1491,18 @@ static nxx_query *alt_query(nxx_db *db, const alt *a, const char *col, int alone
     size_t n = 0;
     for (size_t i = 0; i < a->n; i++) {
         char buf[MAX_TERM + 16];
-        /* "Z"+code+stem becomes "Z"+col+code+stem; a word becomes col+word. */
-        if (a->t[i][0] == 'Z' && !a->prefix)
-            snprintf(buf, sizeof buf, "Z%s%s", col, a->t[i] + 1);
+        const char *t = a->t[i];
+        /* Alone, a word is itself or its stem term: one word for BM25 (a
+         * synonym), with exact statistics in any database (the words of a
+         * stem's list, as one synonym, are estimated from those each shard
+         * holds, and the order would change with the sharding). At a
+         * position, stem terms have none: the listed words stand in. */
+        if (!a->prefix && (alone ? t[0] == '+' : t[0] == 'Z'))
+            continue;
+        if (t[0] == 'Z' && !a->prefix)
+            snprintf(buf, sizeof buf, "Z%s%s", col, t + 1);
         else
-            snprintf(buf, sizeof buf, "%s%s", col, a->t[i]);
+            snprintf(buf, sizeof buf, "%s%s", col, t[0] == '+' && !a->prefix ? t + 1 : t);
         subs[n] = a->prefix ? NXX(q_expand)(db, buf, strlen(buf), MAX_EXPANSION)
                             : NXX(q_term)(buf, strlen(buf));
         if (!subs[n]) {
@@ -1543,6 +1592,59 @@ static void free_alts(alts *as)
 
 static nxx_query *compile(qbuild *b, const nx_qnode *n);
 
+static int add_listed(void *ctx, const char *word, size_t len)
+{
+    alt *a = ctx;
+    for (size_t i = 0; i < a->n; i++) {
+        const char *t = a->t[i] + (a->t[i][0] == '+');
+        if (strlen(t) == len && memcmp(t, word, len) == 0)
+            return 0; /* the word as written, or listed twice */
+    }
+    if (a->n == a->cap) {
+        size_t cap = a->cap * 2 + 4;
+        char **p = realloc(a->t, cap * sizeof *p);
+        if (!p)
+            return -1;
+        a->t = p;
+        a->cap = cap;
+    }
+    char *t = malloc(len + 2);
+    if (!t)
+        return -1;
+    t[0] = '+';
+    memcpy(t + 1, word, len);
+    t[len + 1] = '\0';
+    a->t[a->n++] = t;
+    return 0;
+}
+
+/* Adds, at each position, the words its stem terms list ("+" + word): a
+ * phrase or NEAR needs positions, which stem terms do not have. */
+static int positional_alts(qbuild *b, alts *as)
+{
+    nxx_db *db = reader(b->ix);
+    for (size_t i = 0; db && i < as->n; i++) {
+        alt *a = &as->a[i];
+        size_t had = a->n;
+        for (size_t k = 0; !a->prefix && k < had; k++) {
+            if (a->t[k][0] != 'Z')
+                continue;
+            char stem[MAX_TERM + 8];
+            int n = snprintf(stem, sizeof stem, "~%s", a->t[k] + 1);
+            int rc = nx_xap_stems_expand(db, stem, (size_t)n, add_listed, a);
+            if (rc == NX_EXPAND_UNREADABLE) {
+                b->unreadable = 1;
+                return -1;
+            }
+            if (rc) {
+                b->failed = 1;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Words of a term or phrase, all positions in order. */
 static int collect_alts(qbuild *b, const nx_qnode *n, alts *as)
 {
@@ -1578,10 +1680,10 @@ static nxx_query *compile(qbuild *b, const nx_qnode *n)
     case NX_Q_PHRASE: {
         alts as = {0};
         nxx_query *q = NULL;
-        if (collect_alts(b, n, &as) == 0)
-            q = in_columns(reader(b->ix), &as, n->column, NXX_PHRASE, 0);
-        else
+        if (collect_alts(b, n, &as) != 0)
             b->failed = 1;
+        else if (as.n < 2 || positional_alts(b, &as) == 0)
+            q = in_columns(reader(b->ix), &as, n->column, NXX_PHRASE, 0);
         free_alts(&as);
         return q;
     }
@@ -1594,11 +1696,13 @@ static nxx_query *compile(qbuild *b, const nx_qnode *n)
         int ok = 1;
         for (size_t i = 0; ok && i < n->nkids; i++)
             ok = collect_alts(b, n->kids[i], &as) == 0;
+        if (!ok)
+            b->failed = 1;
+        else if (positional_alts(b, &as) != 0)
+            ok = 0;
         if (ok && as.n)
             q = in_columns(reader(b->ix), &as, n->column, NXX_NEAR,
                            (unsigned)(n->distance + (int)as.n));
-        if (!ok)
-            b->failed = 1;
         free_alts(&as);
         return q;
     }
@@ -1741,7 +1845,7 @@ static nxx_query *filter_query(const nx_filter *f, int *failed)
 static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **out)
 {
     *out = NULL;
-    qbuild b = {ix, nx_analyzer_new(ix->lang), 0};
+    qbuild b = {ix, nx_analyzer_new(ix->lang), 0, 0};
     if (!b.an)
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory");
     nx_analyzer_use(b.an, sq->langs, sq->nlangs);
@@ -1782,6 +1886,10 @@ static nx_status_t build(nx_index_t *ix, const nx_store_query *sq, nxx_query **o
         q = NXX(q_combine)(sq->filters[i].negated ? NXX_AND_NOT : NXX_FILTER, subs, 2, 0);
     }
     nx_analyzer_free(b.an);
+    if (b.unreadable) {
+        NXX(q_free)(q);
+        return xfail(ix, reader(ix), "reading the index's stem lists");
+    }
     if (b.failed || !q) {
         NXX(q_free)(q);
         return nx_fail(ix, NX_ERR_NOMEM, "out of memory building the query");
@@ -2372,5 +2480,5 @@ const nx_engine nx_engine_xapian = {
      * commit takes 92.6 MB, in two 115.9 MB, in ten 142.3 MB. */
     10,
     xap_settle,
-    NULL, /* Xapian indexes its stem terms ("Z" + code + stem) */
+    NULL, /* stem terms are indexed (without positions); their lists serve phrases */
 };

@@ -18,6 +18,7 @@
 
 struct nxx_db {
     Xapian::Database db;                // for reading (may combine several)
+    std::vector<Xapian::Database> parts; // what db combines, when opened for reading
     std::unique_ptr<Xapian::WritableDatabase> wdb;  // set when writable
     std::string err;
     bool in_tx = false;
@@ -137,8 +138,10 @@ int nxx_open(const char *const *paths, size_t n, int writable, int create, nxx_d
             db->db = *db->wdb;
             return;
         }
-        for (i = 0; i < n; i++)
-            db->db.add_database(open_one(paths[i]));
+        for (i = 0; i < n; i++) {
+            db->parts.push_back(open_one(paths[i]));
+            db->db.add_database(db->parts.back());
+        }
     });
     if (rc) {
         std::string where = writable || i >= n ? std::string(paths[0]) : std::string(paths[i]);
@@ -202,6 +205,27 @@ int nxx_get_metadata(nxx_db *db, const char *key, char **value)
     });
 }
 
+int nxx_get_metadata_each(nxx_db *db, const char *key, void (*fn)(void *, const char *, size_t),
+                          void *ctx)
+{
+    std::vector<std::string> values;
+    int rc = guard(db, "reading metadata", [&] {
+        /* A combined database answers from its first part only. */
+        values.clear();
+        if (db->parts.empty()) {
+            values.push_back(db->db.get_metadata(key));
+        } else {
+            for (auto &part : db->parts)
+                values.push_back(part.get_metadata(key));
+        }
+    });
+    if (rc == 0)
+        for (const auto &v : values)
+            if (!v.empty())
+                fn(ctx, v.data(), v.size());
+    return rc;
+}
+
 int nxx_set_metadata(nxx_db *db, const char *key, const char *value)
 {
     return guard(db, "writing metadata", [&] { db->wdb->set_metadata(key, value); });
@@ -249,7 +273,12 @@ void nxx_doc_free(nxx_doc *d)
 
 int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos, unsigned wdf)
 {
-    return guard(nullptr, "", [&] { d->doc.add_posting(std::string(term, len), pos, wdf); });
+    return guard(nullptr, "", [&] {
+        if (pos)
+            d->doc.add_posting(std::string(term, len), pos, wdf);
+        else
+            d->doc.add_term(std::string(term, len), wdf);
+    });
 }
 
 int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len)

@@ -41,6 +41,11 @@ int nxx_compact(nxx_db *db, const char *dest);
 /* Metadata (writable only for set). *value is malloc'd, "" when unset. */
 int nxx_get_metadata(nxx_db *db, const char *key, char **value);
 int nxx_set_metadata(nxx_db *db, const char *key, const char *value);
+/* Calls fn with key's value in each database that db combines (the one
+ * database when writable), skipping those where it is unset: a combined
+ * database's own nxx_get_metadata reads its first one only. */
+int nxx_get_metadata_each(nxx_db *db, const char *key, void (*fn)(void *, const char *, size_t),
+                          void *ctx);
 
 /* A transaction; commit outside one makes pending changes durable. */
 int nxx_begin(nxx_db *db);
@@ -50,7 +55,7 @@ int nxx_cancel(nxx_db *db);
 nxx_doc *nxx_doc_new(void);
 void nxx_doc_free(nxx_doc *d);
 /* wdf: what the occurrence adds to the term's within-document frequency
- * (BM25's term frequency), 1 normally. */
+ * (BM25's term frequency), 1 normally; pos 0: no position is kept. */
 int nxx_doc_add_posting(nxx_doc *d, const char *term, size_t len, unsigned pos, unsigned wdf);
 int nxx_doc_add_boolean(nxx_doc *d, const char *term, size_t len);
 int nxx_doc_set_value(nxx_doc *d, unsigned slot, const char *value, size_t len);
@@ -143,9 +148,10 @@ void nxx_hits_free(nxx_hits *h);
  * library calls the functions above through this table; NXX_API_VERSION
  * changes whenever a function is added, removed or changes type, so that a
  * module from another build is refused rather than misused. */
-#define NXX_API_VERSION 4
+#define NXX_API_VERSION 5
 #define NXX_API_FUNCTIONS(X)                                                                  \
     X(open) X(close) X(error) X(check) X(compact) X(get_metadata) X(set_metadata) X(begin)   \
+    X(get_metadata_each)                                                                      \
     X(commit) X(cancel) X(doc_new) X(doc_free) X(doc_add_posting) X(doc_add_boolean)         \
     X(doc_set_value) X(doc_set_data) X(replace) X(lookup) X(lookup_value) X(delete)          \
     X(get_data) X(values) X(postings) X(doccount) X(terms) X(value_bounds) X(metadata_keys)  \

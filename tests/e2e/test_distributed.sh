@@ -50,7 +50,8 @@ for u in "${urls[@]}"; do
 done
 
 queries=('kyiv' 'Baklanov conditions' 'negotiating' '"security guarantees"' 'macron -putin'
-         'date:2022-12' 'lang:fr' 'negot*' 'NEAR(haines winter, 30)' 'title:kherson OR body:crimea')
+         'date:2022-12' 'lang:fr' 'negot*' 'NEAR(haines winter, 30)' 'title:kherson OR body:crimea'
+         '"security guarantee"' 'NEAR(negotiate conditions, 10)')
 for q in "${queries[@]}"; do
     one=$("$NEWSIDX" search -d "$T/one.xdb" -f ids -n 0 -- "$q")
     local_shards=$("$NEWSIDX" search -d "$T/sharded" -f ids -n 0 -- "$q")
@@ -58,6 +59,23 @@ for q in "${queries[@]}"; do
     expect "local shards = one index, same order: $q" test "$local_shards" = "$one"
     expect "three servers = one index, same order: $q" test "$remote" = "$one"
 done
+# A phrase asks for the words a stem lists, which each shard keeps for its
+# own articles: every shard's lists are read, not only the first one's (a
+# combined database's metadata is its first part's). Ids p0, p2, p1 go to
+# shards 0, 1, 2 (FNV-1a-64 of the id, modulo 3).
+printf '%s\n' '{"id":"p0","body":"The ferries sailed at dawn."}' \
+    '{"id":"p2","body":"The ferry sails today."}' '{"id":"p1","body":"Boats docked."}' \
+    >"$T/ferries.jsonl"
+run index --engine xapian --shards 3 -d "$T/ferries" "$T/ferries.jsonl"
+run search -d "$T/ferries/shard2" -d "$T/ferries/shard1" -d "$T/ferries/shard0" -f ids -n 0 \
+    '"ferry sail"'
+expect "shards named last first: a phrase finds the inflections each shard lists ($out)" \
+    test "$(sort <<<"$out" | tr '\n' ' ')" = "p0 p2 "
+q='"security guarantee"'
+one=$("$NEWSIDX" search -d "$T/one.xdb" -f ids -n 0 -- "$q")
+remote=$("$NEWSIDX" search -d "${urls[2]}" -d "${urls[1]}" -d "${urls[0]}" -f ids -n 0 -- "$q")
+expect "three servers, shard 0 last: a phrase of a singular finds the plural" \
+    test -n "$one" -a "$(sort <<<"$remote")" = "$(sort <<<"$one")"
 run search -d "${urls[0]}" -d "${urls[1]}" -d "${urls[2]}" -f json -n 1 'Baklanov conditions'
 expect "remote json has highlights" test "$(jq '.results[0].snippets[0].highlights | length' <<<"$out")" -ge 2
 

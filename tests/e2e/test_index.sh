@@ -150,8 +150,22 @@ run index -d "$T/before-slot7" - <"$fx/articles.jsonl"
 expect_rc "an index of an earlier analyzer: indexing into it refused, exit 2" 2
 expect "an index of an earlier analyzer: the message says to index again" \
     has "index the archive again into a new index" "$err"
+# Its schema (3: stem terms in the index) is the first thing refused.
+expect "an index of Xapian schema 3: the message names it" \
+    has "index schema version 3, but this newsidx reads version 4" "$err"
 run search -d "$T/before-slot7" ferry
 expect_rc "an index of an earlier analyzer: searching it refused, exit 2" 2
+
+# Xapian stem lists (index-schema/xapian-v3.md, T metadata) grow run by run:
+# a later run adds its words to a stem's list and keeps the earlier ones, so
+# a phrase still finds the first run's inflections.
+echo '{"id":"s1","body":"Two old bridges collapsed in the storm."}' >"$T/stem1.jsonl"
+echo '{"id":"s3","body":"Reports of bridging collapsing markets."}' >"$T/stem2.jsonl"
+run index -d "$T/stems.xdb" --engine xapian "$T/stem1.jsonl"
+run index -d "$T/stems.xdb" "$T/stem2.jsonl"
+run search -d "$T/stems.xdb" -f ids -n 0 '"bridge collapse"'
+expect "xapian, two runs: a phrase finds both runs' inflections ($out)" \
+    test "$(sort <<<"$out" | tr '\n' ' ')" = "s1 s3 "
 
 # A file longer than ten batches with the Xapian engine: committed in parts
 # of ten batches, whole at the end, unchanged the next time.
