@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* The Xapian engine's schema version (index-schema/xapian-v3.md): 4 since
- * its index holds no stem terms. */
+ * its stem terms have no positions. */
 #define NX_SCHEMA_VERSION 4
 
 /* A query word is stemmed in the main languages of the index: those that
