@@ -109,7 +109,8 @@ int nx_xap_stems_write(nxx_db *db, nx_stempairs *s)
         free(ps.p);
         return -2;
     }
-    qsort(ps.p, ps.n, sizeof *ps.p, cmp_pair);
+    if (ps.n) /* qsort's array may not be NULL, even when empty */
+        qsort(ps.p, ps.n, sizeof *ps.p, cmp_pair);
     for (size_t i = 0, j; rc == 0 && i < ps.n; i = j) {
         for (j = i + 1; j < ps.n && cmp_pair(&ps.p[i], &ps.p[j]) == 0; j++)
             ;
