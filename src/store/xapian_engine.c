@@ -663,6 +663,10 @@ static nxx_doc *build_doc(xap_writer *w, const nx_article_t *a, const char *hash
         char v[16 + 256];
         snprintf(v, sizeof v, "%016llx", (unsigned long long)label);
         rc |= NXX(doc_set_value)(doc, SLOT_CLUSTER, v, 16);
+        /* And as a term: a hit's copies are then a posting list, where a
+         * range on slot 5 read the value of every match of the query (10
+         * hits of a common query at 100 MB: 40 ms). */
+        rc |= add_term(doc, "XC", v, 16, 0);
         if (dup && dup->sig && dup->sig_len <= 256) {
             memcpy(v + 16, dup->sig, dup->sig_len);
             rc |= NXX(doc_set_value)(doc, SLOT_MINHASH, v, 16 + dup->sig_len);
@@ -1821,8 +1825,9 @@ static nxx_query *filter_query(const nx_filter *f, int *failed)
     }
     case NX_F_CLUSTER: {
         char v[24];
-        snprintf(v, sizeof v, "%016llx", (unsigned long long)strtoll(f->value, NULL, 10));
-        nxx_query *q = NXX(q_value_eq)(SLOT_CLUSTER, v);
+        int n = snprintf(v, sizeof v, "XC%016llx",
+                         (unsigned long long)strtoll(f->value, NULL, 10));
+        nxx_query *q = NXX(q_term)(v, (size_t)n);
         if (!q)
             *failed = 1;
         return q;

@@ -528,18 +528,6 @@ nxx_query *nxx_q_value_ge(unsigned slot, const char *value)
     return q;
 }
 
-nxx_query *nxx_q_value_eq(unsigned slot, const char *value)
-{
-    nxx_query *q = new (std::nothrow) nxx_query;
-    if (q && guard(nullptr, "", [&] {
-            q->q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, value, value);
-        })) {
-        delete q;
-        return nullptr;
-    }
-    return q;
-}
-
 nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window)
 {
     nxx_query *q = new (std::nothrow) nxx_query;

@@ -109,7 +109,6 @@ nxx_query *nxx_q_expand(nxx_db *db, const char *prefix, size_t len, size_t max);
 nxx_query *nxx_q_all(void);                 /* every document */
 nxx_query *nxx_q_none(void);                /* no document */
 nxx_query *nxx_q_value_ge(unsigned slot, const char *value);
-nxx_query *nxx_q_value_eq(unsigned slot, const char *value);
 nxx_query *nxx_q_combine(int op, nxx_query **subs, size_t n, unsigned window);
 nxx_query *nxx_q_scale(nxx_query *q, double factor);
 void nxx_q_free(nxx_query *q);
@@ -156,7 +155,7 @@ void nxx_hits_free(nxx_hits *h);
     X(doc_set_value) X(doc_set_data) X(replace) X(lookup) X(lookup_value) X(delete)          \
     X(get_data) X(values) X(postings) X(doccount) X(terms) X(value_bounds) X(metadata_keys)  \
     X(metadata_count) X(data_bytes)                                                          \
-    X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_value_eq) X(q_combine)        \
+    X(q_term) X(q_expand) X(q_all) X(q_none) X(q_value_ge) X(q_combine)                     \
     X(q_scale) X(q_free) X(q_describe) X(search) X(value_tuples) X(value_counts) X(count)    \
     X(hits_size) X(hits_data) X(hits_value) X(hits_score) X(hits_free)
 #define NXX_API_FIELD(f) __typeof__(nxx_##f) *nxx_##f;
