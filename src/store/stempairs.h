@@ -1,7 +1,8 @@
-/* stempairs.h - a writer's (stem term, written word) pairs. Neither engine
- * indexes stem terms: each keeps, per index, the written words that share a
- * stem term (FTS5: the `stems` table; Xapian: `T` metadata), and a stemmed
- * query asks for those words. A writer collects the pairs of a transaction
+/* stempairs.h - a writer's (stem term, written word) pairs. Both engines
+ * keep, per index, the written words that share a stem term, and a query
+ * asks for those words: FTS5 (the `stems` table) in place of stem terms it
+ * does not index, Xapian (`T` metadata) at the positions of a phrase, as
+ * its stem terms have none. A writer collects the pairs of a transaction
  * here and writes them out before it commits. */
 #ifndef NX_STORE_STEMPAIRS_H
 #define NX_STORE_STEMPAIRS_H

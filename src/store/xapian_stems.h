@@ -1,7 +1,7 @@
 /* xapian_stems.h - the Xapian engine's stem lists (index-schema/xapian-v3.md,
- * `T` metadata): which written words of the index share a stem term. The
- * index holds written words only; a stemmed query asks for the words listed
- * under its stem term (terms.md, "Queries"), as on the FTS5 engine. */
+ * `T` metadata): which written words of the index share a stem term. Stem
+ * terms are indexed without positions, so a phrase or NEAR asks, at each
+ * position, for the words listed under its stem terms. */
 #ifndef NX_STORE_XAPIAN_STEMS_H
 #define NX_STORE_XAPIAN_STEMS_H
 
