@@ -150,7 +150,7 @@ run index -d "$T/before-slot7" - <"$fx/articles.jsonl"
 expect_rc "an index of an earlier analyzer: indexing into it refused, exit 2" 2
 expect "an index of an earlier analyzer: the message says to index again" \
     has "index the archive again into a new index" "$err"
-# Its schema (3: stem terms in the index) is the first thing refused.
+# Its schema (3: stem terms with positions) is the first thing refused.
 expect "an index of Xapian schema 3: the message names it" \
     has "index schema version 3, but this newsidx reads version 4" "$err"
 run search -d "$T/before-slot7" ferry
